@@ -1,0 +1,12 @@
+//! Palisade: a policy-as-code engine for IEC 62443.
+//!
+//! The core takes text and values in and gives findings and diagnostics back; it does no IO
+//! except in [`driver`], which finds and reads the files of a run.
+
+pub mod diag;
+pub mod entities;
+pub mod input;
+pub mod natives;
+pub mod source;
+pub mod types;
+pub mod value;
