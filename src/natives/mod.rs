@@ -13,6 +13,9 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+pub(crate) mod glob;
+pub(crate) mod regex;
+
 use crate::types::Ty;
 use crate::value::Value;
 

@@ -1,0 +1,355 @@
+//! The tree-walking interpreter over [`Ir`].
+
+use std::sync::Arc;
+
+use crate::entities::Entities;
+use crate::natives;
+use crate::source::Span;
+use crate::syntax::ast::Quant;
+use crate::value::{Kind, Map, Value};
+
+use super::ir::{Ir, IrComp, IrPart, Pattern};
+use super::limits::Limits;
+use super::ops;
+use super::program::Program;
+
+/// Why an evaluation stopped.
+#[derive(Debug, Clone)]
+pub(crate) enum Fault {
+    /// An operation failed (bad operand, native error).
+    Error { message: String, span: Span },
+    /// A bound was exceeded.
+    Limit { message: String, span: Span },
+}
+
+pub(crate) type Res = Result<Value, Fault>;
+
+fn error(message: impl Into<String>, span: Span) -> Fault {
+    Fault::Error {
+        message: message.into(),
+        span,
+    }
+}
+
+/// One evaluation: a rule on one entity, a constant, or a test expression.
+pub(crate) struct Interp<'a> {
+    pub(crate) prog: &'a Program,
+    pub(crate) entities: &'a Entities,
+    pub(crate) consts: &'a [Value],
+    pub(crate) limits: &'a Limits,
+    steps: u64,
+    depth: u32,
+}
+
+impl<'a> Interp<'a> {
+    pub(crate) fn new(
+        prog: &'a Program,
+        entities: &'a Entities,
+        consts: &'a [Value],
+        limits: &'a Limits,
+    ) -> Self {
+        Interp {
+            prog,
+            entities,
+            consts,
+            limits,
+            steps: 0,
+            depth: 0,
+        }
+    }
+
+    /// Starts a fresh step budget.
+
+    fn step(&mut self, span: Span) -> Result<(), Fault> {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            return Err(Fault::Limit {
+                message: format!(
+                    "evaluation took more than {} steps",
+                    self.limits.max_steps
+                ),
+                span,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn truth(&mut self, ir: &Ir, frame: &mut [Value], span: Span) -> Result<bool, Fault> {
+        let v = self.eval(ir, frame, span)?;
+        ops::truth(&v).map_err(|m| error(m, span))
+    }
+
+    /// Evaluates `ir`; `at` is the span of the nearest enclosing construct, used for limits.
+    pub(crate) fn eval(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
+        self.step(at)?;
+        match ir {
+            Ir::Lit(v) => Ok(v.clone()),
+            Ir::Local(slot) => Ok(frame.get(*slot as usize).cloned().unwrap_or(Value::MISSING)),
+            Ir::Const(id) => Ok(self.consts.get(*id as usize).cloned().unwrap_or(Value::MISSING)),
+            Ir::Entity(kind) => Ok(match self.entities.get(kind) {
+                Some(list) => Value::new(Kind::List(Arc::clone(list))),
+                None => Value::list(Vec::new()),
+            }),
+            Ir::Field(base, name) => Ok(self.eval(base, frame, at)?.field(name)),
+            Ir::Index(base, index) => {
+                let b = self.eval(base, frame, at)?;
+                let i = self.eval(index, frame, at)?;
+                Ok(b.index(&i))
+            }
+            Ir::Native(native, args, span) => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, frame, *span)?);
+                }
+                (native.func)(&values).map_err(|e| {
+                    let which = e
+                        .arg
+                        .and_then(|i| native.params.get(i))
+                        .map(|p| format!("argument `{}` of ", p.name))
+                        .unwrap_or_default();
+                    error(format!("{which}`{}`: {}", native.name, e.message), *span)
+                })
+            }
+            Ir::Call(id, args, span) => self.call(*id, args, frame, *span),
+            Ir::Not(inner, span) => {
+                let b = self.truth(inner, frame, *span)?;
+                Ok(Value::bool(!b))
+            }
+            Ir::Neg(inner, span) => {
+                let v = self.eval(inner, frame, *span)?;
+                match v.kind {
+                    Kind::Int(i) => i
+                        .checked_neg()
+                        .map(Value::int)
+                        .ok_or_else(|| error("integer overflow in `-`", *span)),
+                    Kind::Float(f) => Ok(Value::float(-f)),
+                    Kind::Missing => Ok(v),
+                    _ => Err(error(format!("`-` needs a number, found {}", v.type_name()), *span)),
+                }
+            }
+            Ir::And(a, b, span) => {
+                Ok(Value::bool(self.truth(a, frame, *span)? && self.truth(b, frame, *span)?))
+            }
+            Ir::Or(a, b, span) => {
+                Ok(Value::bool(self.truth(a, frame, *span)? || self.truth(b, frame, *span)?))
+            }
+            Ir::Coalesce(a, b) => {
+                let v = self.eval(a, frame, at)?;
+                if v.is_missing() || v.is_null() {
+                    self.eval(b, frame, at)
+                } else {
+                    Ok(v)
+                }
+            }
+            Ir::Bin(op, a, b, span) => {
+                let x = self.eval(a, frame, *span)?;
+                let y = self.eval(b, frame, *span)?;
+                ops::binary(*op, &x, &y).map_err(|m| error(m, *span))
+            }
+            Ir::Matches(subject, pattern, span) | Ir::Like(subject, pattern, span) => {
+                let regex = matches!(ir, Ir::Matches(..));
+                let s = self.eval(subject, frame, *span)?;
+                let text = match &s.kind {
+                    Kind::Str(t) => t.clone(),
+                    Kind::Missing | Kind::Null => return Ok(Value::bool(false)),
+                    _ => {
+                        return Err(error(
+                            format!("`{}` needs a string, found {}", if regex { "matches" } else { "like" }, s.type_name()),
+                            *span,
+                        ))
+                    }
+                };
+                self.pattern_match(regex, &text, pattern, frame, *span)
+            }
+            Ir::Str(parts) => {
+                let mut out = String::new();
+                for p in parts {
+                    match p {
+                        IrPart::Text(t) => out.push_str(t),
+                        IrPart::Value(ir) => out.push_str(&self.eval(ir, frame, at)?.display()),
+                    }
+                }
+                Ok(Value::str(out))
+            }
+            Ir::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i, frame, at)?);
+                }
+                Ok(Value::list(out))
+            }
+            Ir::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let value = self.eval(v, frame, at)?;
+                    map.insert(Arc::clone(k), None, value);
+                }
+                Ok(Value::map(map))
+            }
+            Ir::ListComp(elem, clauses, span) => {
+                let mut out = Vec::new();
+                self.comprehend(clauses, frame, *span, &mut |me, frame| {
+                    let v = me.eval(elem, frame, *span)?;
+                    out.push(v);
+                    Ok(out.len())
+                })?;
+                Ok(Value::list(out))
+            }
+            Ir::MapComp(key, value, clauses, span) => {
+                let mut map = Map::new();
+                self.comprehend(clauses, frame, *span, &mut |me, frame| {
+                    let k = me.eval(key, frame, *span)?;
+                    let Some(k) = k.as_str().map(Arc::<str>::from) else {
+                        return Err(error(format!("map keys must be strings, found {}", k.type_name()), *span));
+                    };
+                    let v = me.eval(value, frame, *span)?;
+                    map.insert(k, None, v);
+                    Ok(map.len())
+                })?;
+                Ok(Value::map(map))
+            }
+            Ir::Quant(q, slot, iter, body, span) => {
+                let coll = self.eval(iter, frame, *span)?;
+                let items = iterate(&coll).map_err(|m| error(m, *span))?;
+                let mut count = 0i64;
+                for item in items.iter() {
+                    if let Some(s) = frame.get_mut(*slot as usize) {
+                        *s = item.clone();
+                    }
+                    let holds = self.truth(body, frame, *span)?;
+                    match (q, holds) {
+                        (Quant::Any, true) => return Ok(Value::bool(true)),
+                        (Quant::All, false) | (Quant::None, true) => return Ok(Value::bool(false)),
+                        (Quant::Count, true) => count += 1,
+                        _ => {}
+                    }
+                }
+                Ok(match q {
+                    Quant::Any => Value::bool(false),
+                    Quant::All | Quant::None => Value::bool(true),
+                    Quant::Count => Value::int(count),
+                })
+            }
+            Ir::If(c, t, f, span) => {
+                if self.truth(c, frame, *span)? {
+                    self.eval(t, frame, *span)
+                } else {
+                    self.eval(f, frame, *span)
+                }
+            }
+        }
+    }
+
+    fn pattern_match(&mut self, regex: bool, text: &str, pattern: &Pattern, frame: &mut [Value], span: Span) -> Res {
+        let matched = match pattern {
+            Pattern::Regex(re) => re.is_match(text),
+            Pattern::Glob(g) => g.is_match(text),
+            Pattern::Dynamic(ir) => {
+                let p = self.eval(ir, frame, span)?;
+                let Some(p) = p.as_str() else {
+                    if p.is_missing() {
+                        return Ok(Value::bool(false));
+                    }
+                    return Err(error(format!("a pattern must be a string, found {}", p.type_name()), span));
+                };
+                if regex {
+                    natives::regex::is_match(p, text).map_err(|m| error(m, span))?
+                } else {
+                    natives::glob::is_match(p, text).map_err(|m| error(m, span))?
+                }
+            }
+        };
+        Ok(Value::bool(matched))
+    }
+
+    fn call(&mut self, id: u32, args: &[Ir], frame: &mut [Value], span: Span) -> Res {
+        let Some(f) = self.prog.fns.get(id as usize) else {
+            return Err(error("call to an undefined function", span));
+        };
+        if self.depth >= self.limits.max_call_depth {
+            return Err(Fault::Limit {
+                message: format!(
+                    "function calls nested deeper than {} (unbounded recursion in `{}`?)",
+                    self.limits.max_call_depth, f.name
+                ),
+                span,
+            });
+        }
+        let mut callee = vec![Value::MISSING; f.frame_size as usize];
+        for (i, a) in args.iter().enumerate() {
+            let v = self.eval(a, frame, span)?;
+            if let Some(slot) = callee.get_mut(i) {
+                *slot = v;
+            }
+        }
+        self.depth += 1;
+        let result = (|| {
+            for (slot, ir) in &f.lets {
+                let v = self.eval(ir, &mut callee, span)?;
+                if let Some(s) = callee.get_mut(*slot as usize) {
+                    *s = v;
+                }
+            }
+            self.eval(&f.body, &mut callee, span)
+        })();
+        self.depth -= 1;
+        result
+    }
+
+    /// Runs comprehension clauses, calling `emit` for each binding that passes the filters.
+    fn comprehend(
+        &mut self,
+        clauses: &[IrComp],
+        frame: &mut [Value],
+        span: Span,
+        emit: &mut dyn FnMut(&mut Self, &mut [Value]) -> Result<usize, Fault>,
+    ) -> Result<(), Fault> {
+        let Some((first, rest)) = clauses.split_first() else {
+            let size = emit(self, frame)?;
+            if size > self.limits.max_collection {
+                return Err(Fault::Limit {
+                    message: format!("a comprehension built more than {} items", self.limits.max_collection),
+                    span,
+                });
+            }
+            return Ok(());
+        };
+        match first {
+            IrComp::For(slot, iter, ispan) => {
+                let coll = self.eval(iter, frame, *ispan)?;
+                let items = iterate(&coll).map_err(|m| error(m, *ispan))?;
+                for item in items.iter() {
+                    if let Some(s) = frame.get_mut(*slot as usize) {
+                        *s = item.clone();
+                    }
+                    self.comprehend(rest, frame, span, emit)?;
+                }
+                Ok(())
+            }
+            IrComp::If(cond, cspan) => {
+                if self.truth(cond, frame, *cspan)? {
+                    self.comprehend(rest, frame, span, emit)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The items a `for` or quantifier walks: list items, map keys (with their spans); nothing
+/// for missing or null.
+pub(crate) fn iterate(v: &Value) -> Result<Arc<Vec<Value>>, String> {
+    match &v.kind {
+        Kind::List(items) => Ok(Arc::clone(items)),
+        Kind::Map(m) => Ok(Arc::new(
+            m.entries()
+                .map(|(k, e)| Value {
+                    kind: Kind::Str(Arc::clone(k)),
+                    span: e.key_span,
+                })
+                .collect(),
+        )),
+        Kind::Missing | Kind::Null => Ok(Arc::new(Vec::new())),
+        _ => Err(format!("cannot iterate over a {}", v.type_name())),
+    }
+}

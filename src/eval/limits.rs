@@ -1,0 +1,23 @@
+//! The bounds every evaluation runs under.
+
+/// Evaluation bounds. A rule that exceeds one gets a `palisade::limit-exceeded` diagnostic
+/// for the entity being checked; the other entities and rules still run.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Steps (expression nodes evaluated) allowed for one rule on one entity.
+    pub max_steps: u64,
+    /// Deepest chain of user function calls.
+    pub max_call_depth: u32,
+    /// Largest list or map a comprehension may build.
+    pub max_collection: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_steps: 1_000_000,
+            max_call_depth: 64,
+            max_collection: 1_000_000,
+        }
+    }
+}

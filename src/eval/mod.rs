@@ -1,0 +1,16 @@
+//! Evaluation: running a compiled [`Program`] over the entities of a run.
+//!
+//! **Invariant:** `eval` does no IO and reads no clock or environment; every evaluation is
+//! bounded in steps, call depth and collection size ([`Limits`]).
+
+pub(crate) mod interp;
+pub(crate) mod ir;
+mod limits;
+mod ops;
+mod program;
+mod run;
+
+pub use limits::Limits;
+pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
+pub(crate) use program::{ConstDef, FnDef, RuleDef};
+pub use run::{evaluate, Finding, Outcome};

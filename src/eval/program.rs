@@ -1,0 +1,126 @@
+//! A compiled policy set: rules with their metadata, functions, constants and tests.
+
+use std::sync::Arc;
+
+use crate::source::{FileId, Span};
+use crate::syntax::ast::TestDecl;
+
+use super::ir::{Ir, IrClause};
+
+/// How bad a rule's violation is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleSeverity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl RuleSeverity {
+    pub const ALL: [RuleSeverity; 4] = [
+        RuleSeverity::Low,
+        RuleSeverity::Medium,
+        RuleSeverity::High,
+        RuleSeverity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleSeverity::Low => "low",
+            RuleSeverity::Medium => "medium",
+            RuleSeverity::High => "high",
+            RuleSeverity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RuleSeverity> {
+        RuleSeverity::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Everything a rule says about itself; read by reports, `explain` and the language server.
+#[derive(Clone, Debug)]
+pub struct RuleMeta {
+    /// Stable id (the `id` entry, or the rule's name).
+    pub id: String,
+    pub name: String,
+    pub package: String,
+    pub title: String,
+    /// The doc comment above the rule.
+    pub doc: Option<String>,
+    /// Normalized references such as `SR 2.1` or `SR 1.1 RE 1`.
+    pub requirements: Vec<String>,
+    /// Foundational requirement 1..=7.
+    pub fr: Option<u8>,
+    /// Security level 1..=4 at which the rule applies.
+    pub level: u8,
+    pub severity: RuleSeverity,
+    pub rationale: Option<String>,
+    pub remediation: Option<String>,
+    pub tags: Vec<String>,
+    pub file: FileId,
+    pub span: Span,
+    /// The span of the rule's name.
+    pub name_span: Span,
+}
+
+#[derive(Debug)]
+pub(crate) struct RuleDef {
+    pub(crate) meta: Arc<RuleMeta>,
+    pub(crate) frame_size: u32,
+    pub(crate) clauses: Vec<IrClause>,
+    pub(crate) at: Option<Ir>,
+    pub(crate) message: Ir,
+}
+
+#[derive(Debug)]
+pub(crate) struct FnDef {
+    pub(crate) name: String,
+    pub(crate) arity: u32,
+    pub(crate) frame_size: u32,
+    pub(crate) lets: Vec<(u32, Ir)>,
+    pub(crate) body: Ir,
+}
+
+#[derive(Debug)]
+pub(crate) struct ConstDef {
+    pub(crate) name: String,
+    pub(crate) frame_size: u32,
+    pub(crate) value: Ir,
+    pub(crate) span: Span,
+}
+
+/// A test block and the file it was written in.
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    pub file: FileId,
+    pub package: String,
+    pub decl: TestDecl,
+}
+
+/// A compiled, immutable policy set. `Send + Sync`: shared by all worker threads.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub(crate) rules: Vec<RuleDef>,
+    pub(crate) fns: Vec<FnDef>,
+    pub(crate) consts: Vec<ConstDef>,
+    /// Constants in an order where each comes after those it uses.
+    pub(crate) const_order: Vec<u32>,
+    pub tests: Vec<TestCase>,
+}
+
+impl Program {
+    /// The metadata of every rule, in a stable order (package, then source order).
+    pub fn rules(&self) -> impl Iterator<Item = &Arc<RuleMeta>> {
+        self.rules.iter().map(|r| &r.meta)
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Keeps only the rules for which `keep` is true.
+    pub fn retain_rules(&mut self, mut keep: impl FnMut(&RuleMeta) -> bool) {
+        self.rules.retain(|r| keep(&r.meta));
+    }
+}

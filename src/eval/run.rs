@@ -1,0 +1,322 @@
+//! Running every rule over the entities, in parallel, with deterministic output.
+//!
+//! The unit of parallel work is one rule on one item of its first `for` clause (usually one
+//! entity). Each unit gets its own step budget and its own `catch_unwind`, so a runaway or
+//! crashing rule costs one diagnostic, never the run.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic};
+use crate::entities::Entities;
+use crate::source::Span;
+use crate::value::Value;
+
+use super::interp::{iterate, Fault, Interp};
+use super::ir::IrClause;
+use super::limits::Limits;
+use super::program::{Program, RuleDef, RuleMeta};
+
+/// One violation: a rule's `deny` fired.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: Arc<RuleMeta>,
+    pub message: String,
+    /// The input value the finding points at (`deny at`, else the entity).
+    pub span: Option<Span>,
+}
+
+/// Findings and the diagnostics raised while evaluating.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Unit<'p> {
+    rule: &'p RuleDef,
+    /// The frame after the clauses before the first `for`.
+    frame: Arc<Vec<Value>>,
+    /// Index of the first `for` clause and the item it binds, if the rule has one.
+    item: Option<(usize, Value)>,
+}
+
+/// A fault, with the entity it happened on.
+struct Failure {
+    rule: Arc<RuleMeta>,
+    fault: Fault,
+    entity: Option<Span>,
+}
+
+/// Evaluates all rules of `prog` over `entities`.
+pub fn evaluate(prog: &Program, entities: &Entities, limits: &Limits) -> Outcome {
+    let mut outcome = Outcome::default();
+    let consts = eval_consts(prog, entities, limits, &mut outcome.diagnostics);
+
+    // Set-up, per rule: run the clauses before the first `for` and list its items.
+    let mut units: Vec<Unit<'_>> = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
+    for rule in &prog.rules {
+        let mut interp = Interp::new(prog, entities, &consts, limits);
+        let mut frame = vec![Value::MISSING; rule.frame_size as usize];
+        match prefix(&mut interp, rule, &mut frame) {
+            Ok(Some((idx, items))) => {
+                let frame = Arc::new(frame);
+                units.extend(items.iter().map(|item| Unit {
+                    rule,
+                    frame: Arc::clone(&frame),
+                    item: Some((idx, item.clone())),
+                }));
+            }
+            Ok(None) => units.push(Unit {
+                rule,
+                frame: Arc::new(frame),
+                item: None,
+            }),
+            Err(Some(fault)) => failures.push(Failure {
+                rule: Arc::clone(&rule.meta),
+                fault,
+                entity: None,
+            }),
+            Err(None) => {} // a `where` before the first `for` did not hold
+        }
+    }
+
+    let results: Vec<(Vec<Finding>, Option<Failure>)> = units
+        .par_iter()
+        .map(|unit| run_unit(prog, entities, &consts, limits, unit))
+        .collect();
+    for (findings, failure) in results {
+        outcome.findings.extend(findings);
+        failures.extend(failure);
+    }
+    outcome.diagnostics.extend(report_failures(failures));
+    outcome.findings.sort_by(|a, b| {
+        (a.span.is_none(), a.span, &a.rule.id, &a.message).cmp(&(
+            b.span.is_none(),
+            b.span,
+            &b.rule.id,
+            &b.message,
+        ))
+    });
+    outcome
+}
+
+fn eval_consts(
+    prog: &Program,
+    entities: &Entities,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Value> {
+    let mut values = vec![Value::MISSING; prog.consts.len()];
+    for id in &prog.const_order {
+        let Some(def) = prog.consts.get(*id as usize) else {
+            continue;
+        };
+        let result = {
+            let mut interp = Interp::new(prog, entities, &values, limits);
+            let mut frame = vec![Value::MISSING; def.frame_size as usize];
+            interp.eval(&def.value, &mut frame, def.span)
+        };
+        match result {
+            Ok(v) => {
+                if let Some(slot) = values.get_mut(*id as usize) {
+                    *slot = v;
+                }
+            }
+            Err(fault) => {
+                let (code, message, span) = split(&fault);
+                diags.push(
+                    Diagnostic::new(code, format!("constant `{}` failed: {message}", def.name))
+                        .at(span, "here")
+                        .help("the constant is treated as missing"),
+                );
+            }
+        }
+    }
+    values
+}
+
+/// Runs the clauses before the first `for`. `Ok(Some)` gives the first `for`'s items,
+/// `Ok(None)` means the rule has no `for`, `Err(None)` that a `where` did not hold.
+fn prefix(
+    interp: &mut Interp<'_>,
+    rule: &RuleDef,
+    frame: &mut [Value],
+) -> Result<Option<(usize, Arc<Vec<Value>>)>, Option<Fault>> {
+    for (idx, clause) in rule.clauses.iter().enumerate() {
+        match clause {
+            IrClause::For(_, iter, span) => {
+                let coll = interp.eval(iter, frame, *span).map_err(Some)?;
+                let items = iterate(&coll).map_err(|m| {
+                    Some(Fault::Error {
+                        message: m,
+                        span: *span,
+                    })
+                })?;
+                return Ok(Some((idx, items)));
+            }
+            IrClause::Let(slot, ir) => {
+                let v = interp.eval(ir, frame, rule.meta.span).map_err(Some)?;
+                if let Some(s) = frame.get_mut(*slot as usize) {
+                    *s = v;
+                }
+            }
+            IrClause::Where(ir, span) => {
+                if !interp.truth(ir, frame, *span).map_err(Some)? {
+                    return Err(None);
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn run_unit(
+    prog: &Program,
+    entities: &Entities,
+    consts: &[Value],
+    limits: &Limits,
+    unit: &Unit<'_>,
+) -> (Vec<Finding>, Option<Failure>) {
+    let mut findings = Vec::new();
+    let mut frame: Vec<Value> = unit.frame.as_ref().clone();
+    let (start, loc) = match &unit.item {
+        Some((idx, item)) => {
+            if let Some(IrClause::For(slot, _, _)) = unit.rule.clauses.get(*idx) {
+                if let Some(s) = frame.get_mut(*slot as usize) {
+                    *s = item.clone();
+                }
+            }
+            (*idx + 1, item.span)
+        }
+        None => (unit.rule.clauses.len(), None),
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut interp = Interp::new(prog, entities, consts, limits);
+        exec(&mut interp, unit.rule, start, &mut frame, loc, &mut findings)
+    }));
+    let failure = match result {
+        Ok(Ok(())) => None,
+        Ok(Err(fault)) => Some(fault),
+        Err(_) => Some(Fault::Error {
+            message: "internal error: evaluation panicked".to_string(),
+            span: unit.rule.meta.span,
+        }),
+    };
+    let failure = failure.map(|fault| Failure {
+        rule: Arc::clone(&unit.rule.meta),
+        fault,
+        entity: loc,
+    });
+    (findings, failure)
+}
+
+/// Runs clauses from `idx` on, emitting a finding for every binding that reaches `deny`.
+fn exec(
+    interp: &mut Interp<'_>,
+    rule: &RuleDef,
+    idx: usize,
+    frame: &mut [Value],
+    loc: Option<Span>,
+    out: &mut Vec<Finding>,
+) -> Result<(), Fault> {
+    let Some(clause) = rule.clauses.get(idx) else {
+        return deny(interp, rule, frame, loc, out);
+    };
+    match clause {
+        IrClause::For(slot, iter, span) => {
+            let coll = interp.eval(iter, frame, *span)?;
+            let items = iterate(&coll).map_err(|m| Fault::Error {
+                message: m,
+                span: *span,
+            })?;
+            for item in items.iter() {
+                if let Some(s) = frame.get_mut(*slot as usize) {
+                    *s = item.clone();
+                }
+                exec(interp, rule, idx + 1, frame, item.span.or(loc), out)?;
+            }
+            Ok(())
+        }
+        IrClause::Let(slot, ir) => {
+            let v = interp.eval(ir, frame, rule.meta.span)?;
+            if let Some(s) = frame.get_mut(*slot as usize) {
+                *s = v;
+            }
+            exec(interp, rule, idx + 1, frame, loc, out)
+        }
+        IrClause::Where(ir, span) => {
+            if interp.truth(ir, frame, *span)? {
+                exec(interp, rule, idx + 1, frame, loc, out)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+fn deny(
+    interp: &mut Interp<'_>,
+    rule: &RuleDef,
+    frame: &mut [Value],
+    loc: Option<Span>,
+    out: &mut Vec<Finding>,
+) -> Result<(), Fault> {
+    let span = match &rule.at {
+        Some(at) => interp.eval(at, frame, rule.meta.span)?.span.or(loc),
+        None => loc,
+    };
+    let message = interp.eval(&rule.message, frame, rule.meta.span)?.display();
+    out.push(Finding {
+        rule: Arc::clone(&rule.meta),
+        message,
+        span,
+    });
+    Ok(())
+}
+
+fn split(fault: &Fault) -> (Code, &str, Span) {
+    match fault {
+        Fault::Error { message, span } => (Code::EvalError, message, *span),
+        Fault::Limit { message, span } => (Code::LimitExceeded, message, *span),
+    }
+}
+
+/// One diagnostic per (rule, place, message), counting the entities it happened on.
+fn report_failures(failures: Vec<Failure>) -> Vec<Diagnostic> {
+    let mut grouped: BTreeMap<(String, Span, String), (Code, Vec<Option<Span>>)> = BTreeMap::new();
+    for f in failures {
+        let (code, message, span) = split(&f.fault);
+        grouped
+            .entry((f.rule.id.clone(), span, message.to_string()))
+            .or_insert_with(|| (code, Vec::new()))
+            .1
+            .push(f.entity);
+    }
+    grouped
+        .into_iter()
+        .map(|((rule, span, message), (code, entities))| {
+            let n = entities.len();
+            let mut d = Diagnostic::new(code, format!("rule `{rule}` failed: {message}"))
+                .at(span, "while evaluating this");
+            if let Some(Some(first)) = entities.iter().min() {
+                let more = if n > 1 {
+                    format!(" (and {} more)", n - 1)
+                } else {
+                    String::new()
+                };
+                d = d.related(*first, format!("on this input{more}"));
+            }
+            let help = if code == Code::LimitExceeded {
+                "the rule was skipped for this input; simplify it or raise the limit"
+            } else {
+                "the rule was skipped for this input; guard the expression (e.g. with `??` or a type check) so it handles this data"
+            };
+            d.help(help)
+        })
+        .collect()
+}
