@@ -3,12 +3,15 @@
 //! The core takes text and values in and gives findings and diagnostics back; it does no IO
 //! except in [`driver`], which finds and reads the files of a run.
 
+pub mod builtin;
 pub mod check;
 pub mod diag;
+pub mod driver;
 pub mod entities;
 pub mod eval;
 pub mod input;
 pub mod natives;
+pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod types;

@@ -95,7 +95,13 @@ impl<'a> Body<'a> {
     }
 
     fn type_err(&mut self, span: Span, message: String, help: &str) {
-        self.err(Code::TypeMismatch, span, message, "type error", help.to_string());
+        self.err(
+            Code::TypeMismatch,
+            span,
+            message,
+            "type error",
+            help.to_string(),
+        );
     }
 
     /// Compiles an expression used as a condition and checks it can be a boolean.
@@ -125,7 +131,11 @@ impl<'a> Body<'a> {
                 let (b, _) = self.expr(base);
                 let (i, ity) = self.expr(index);
                 if !(ity.fits(Ty::Int) || ity.fits(Ty::String)) {
-                    self.type_err(index.span, format!("index is a {ity}"), "index lists with an int and maps with a string");
+                    self.type_err(
+                        index.span,
+                        format!("index is a {ity}"),
+                        "index lists with an int and maps with a string",
+                    );
                 }
                 (Ir::Index(Box::new(b), Box::new(i)), Ty::Any)
             }
@@ -135,15 +145,26 @@ impl<'a> Body<'a> {
                 match op {
                     UnOp::Not => {
                         if !ty.fits(Ty::Bool) && ty != Ty::Null {
-                            self.type_err(inner.span, format!("`not` needs a bool, found {ty}"), "compare the value first, e.g. `not (x == 1)`");
+                            self.type_err(
+                                inner.span,
+                                format!("`not` needs a bool, found {ty}"),
+                                "compare the value first, e.g. `not (x == 1)`",
+                            );
                         }
                         (Ir::Not(Box::new(ir), e.span), Ty::Bool)
                     }
                     UnOp::Neg => {
                         if !ty.fits(Ty::Number) {
-                            self.type_err(inner.span, format!("`-` needs a number, found {ty}"), "negate ints and floats only");
+                            self.type_err(
+                                inner.span,
+                                format!("`-` needs a number, found {ty}"),
+                                "negate ints and floats only",
+                            );
                         }
-                        (Ir::Neg(Box::new(ir), e.span), if ty == Ty::Any { Ty::Number } else { ty })
+                        (
+                            Ir::Neg(Box::new(ir), e.span),
+                            if ty == Ty::Any { Ty::Number } else { ty },
+                        )
                     }
                 }
             }
@@ -156,7 +177,13 @@ impl<'a> Body<'a> {
                 let mut irs = Vec::new();
                 for (k, kspan, v) in entries {
                     if irs.iter().any(|(name, _): &(Arc<str>, Ir)| &**name == k) {
-                        self.err(Code::DuplicateDefinition, *kspan, format!("key `{k}` appears twice"), "repeated key", "remove one of the entries".into());
+                        self.err(
+                            Code::DuplicateDefinition,
+                            *kspan,
+                            format!("key `{k}` appears twice"),
+                            "repeated key",
+                            "remove one of the entries".into(),
+                        );
                     }
                     irs.push((Arc::from(k.as_str()), self.expr(v).0));
                 }
@@ -174,11 +201,18 @@ impl<'a> Body<'a> {
                 let comps = self.comp_clauses(clauses);
                 let (kir, kty) = self.expr(k);
                 if !kty.fits(Ty::String) {
-                    self.type_err(k.span, format!("map keys are strings, found {kty}"), "convert the key with `to_string`");
+                    self.type_err(
+                        k.span,
+                        format!("map keys are strings, found {kty}"),
+                        "convert the key with `to_string`",
+                    );
                 }
                 let (vir, _) = self.expr(v);
                 self.unbind_to(mark);
-                (Ir::MapComp(Box::new(kir), Box::new(vir), comps, e.span), Ty::Map)
+                (
+                    Ir::MapComp(Box::new(kir), Box::new(vir), comps, e.span),
+                    Ty::Map,
+                )
             }
             ExprKind::Quant(q, var, iter, body) => {
                 let (it, ity) = self.expr(iter);
@@ -187,7 +221,11 @@ impl<'a> Body<'a> {
                 let slot = self.bind(var, true);
                 let b = self.cond(body);
                 self.unbind_to(mark);
-                let ty = if *q == Quant::Count { Ty::Int } else { Ty::Bool };
+                let ty = if *q == Quant::Count {
+                    Ty::Int
+                } else {
+                    Ty::Bool
+                };
                 (Ir::Quant(*q, slot, Box::new(it), Box::new(b), e.span), ty)
             }
             ExprKind::If(c, t, f) => {
@@ -202,7 +240,11 @@ impl<'a> Body<'a> {
 
     pub(crate) fn check_iterable(&mut self, span: Span, ty: Ty) {
         if !(ty.fits(Ty::List) || ty.fits(Ty::Map) || ty == Ty::Null) {
-            self.type_err(span, format!("cannot iterate over a {ty}"), "iterate over a list (or a map, which yields its keys)");
+            self.type_err(
+                span,
+                format!("cannot iterate over a {ty}"),
+                "iterate over a list (or a map, which yields its keys)",
+            );
         }
     }
 
@@ -286,7 +328,13 @@ impl<'a> Body<'a> {
                 return (Ir::Const(c), Ty::Any);
             }
             Some(Target::Fn(_) | Target::Native(_)) => {
-                self.err(Code::TypeMismatch, id.span, format!("`{}` is a function", id.name), "not a value", format!("call it: `{}(…)`", id.name));
+                self.err(
+                    Code::TypeMismatch,
+                    id.span,
+                    format!("`{}` is a function", id.name),
+                    "not a value",
+                    format!("call it: `{}(…)`", id.name),
+                );
                 return (Ir::Lit(Value::MISSING), Ty::Any);
             }
             None => {}
@@ -296,12 +344,24 @@ impl<'a> Body<'a> {
         }
         if let Some(m) = self.scope.modules.get(&*id.name) {
             m.used.set(true);
-            self.err(Code::UnknownName, id.span, format!("`{}` is a module", id.name), "not a value", format!("use a member of it, e.g. `{}.NAME`", id.name));
+            self.err(
+                Code::UnknownName,
+                id.span,
+                format!("`{}` is a module", id.name),
+                "not a value",
+                format!("use a member of it, e.g. `{}.NAME`", id.name),
+            );
             return (Ir::Lit(Value::MISSING), Ty::Any);
         }
         if is_entity_root(&id.name) {
             let kinds = entity_kinds_under(&id.name);
-            self.err(Code::UnknownEntity, id.span, format!("`{}` is a group of entity kinds", id.name), "not a value", format!("use one of: {}", kinds.join(", ")));
+            self.err(
+                Code::UnknownEntity,
+                id.span,
+                format!("`{}` is a group of entity kinds", id.name),
+                "not a value",
+                format!("use one of: {}", kinds.join(", ")),
+            );
             return (Ir::Lit(Value::MISSING), Ty::Any);
         }
         let names = self.visible_names();
@@ -324,13 +384,25 @@ impl<'a> Body<'a> {
                             (Ir::Const(c), Ty::Any)
                         }
                         Some(_) => {
-                            self.err(Code::TypeMismatch, e.span, format!("`{}.{}` is a function", root.name, field.name), "not a value", "call it with `(…)`".into());
+                            self.err(
+                                Code::TypeMismatch,
+                                e.span,
+                                format!("`{}.{}` is a function", root.name, field.name),
+                                "not a value",
+                                "call it with `(…)`".into(),
+                            );
                             (Ir::Lit(Value::MISSING), Ty::Any)
                         }
                         None => {
                             let names = self.g.member_names(&path);
                             let hint = did_you_mean(&field.name, names.iter().map(String::as_str));
-                            self.err(Code::UnknownName, field.span, format!("module `{path}` has no member `{}`", field.name), "not defined", hint);
+                            self.err(
+                                Code::UnknownName,
+                                field.span,
+                                format!("module `{path}` has no member `{}`", field.name),
+                                "not defined",
+                                hint,
+                            );
                             (Ir::Lit(Value::MISSING), Ty::Any)
                         }
                     };
@@ -342,7 +414,15 @@ impl<'a> Body<'a> {
                     }
                     let kinds = entity_kinds_under(&root.name);
                     let hint = did_you_mean(&full, kinds.iter().map(String::as_str));
-                    self.err(Code::UnknownEntity, e.span, format!("unknown entity kind `{full}`"), "not provided by the engine", format!("{hint} entity kinds here: {}", kinds.join(", ")).trim().to_string());
+                    self.err(
+                        Code::UnknownEntity,
+                        e.span,
+                        format!("unknown entity kind `{full}`"),
+                        "not provided by the engine",
+                        format!("{hint} entity kinds here: {}", kinds.join(", "))
+                            .trim()
+                            .to_string(),
+                    );
                     return (Ir::Lit(Value::list(Vec::new())), Ty::List);
                 }
             }
@@ -355,13 +435,27 @@ impl<'a> Body<'a> {
         let target = match &callee.kind {
             ExprKind::Name(id) => {
                 if self.locals.iter().any(|l| l.name == id.name) {
-                    self.err(Code::TypeMismatch, id.span, format!("`{}` is a value, not a function", id.name), "not callable", String::new());
+                    self.err(
+                        Code::TypeMismatch,
+                        id.span,
+                        format!("`{}` is a value, not a function", id.name),
+                        "not callable",
+                        String::new(),
+                    );
                     None
                 } else {
                     match self.lookup_global(&id.name) {
-                        Some(t @ (Target::Fn(_) | Target::Native(_))) => Some((t, id.name.to_string())),
+                        Some(t @ (Target::Fn(_) | Target::Native(_))) => {
+                            Some((t, id.name.to_string()))
+                        }
                         Some(Target::Const(_)) => {
-                            self.err(Code::TypeMismatch, id.span, format!("`{}` is a constant, not a function", id.name), "not callable", String::new());
+                            self.err(
+                                Code::TypeMismatch,
+                                id.span,
+                                format!("`{}` is a constant, not a function", id.name),
+                                "not callable",
+                                String::new(),
+                            );
                             None
                         }
                         None => {
@@ -374,7 +468,13 @@ impl<'a> Body<'a> {
                             } else {
                                 hint
                             };
-                            self.err(Code::UnknownFunction, id.span, format!("unknown function `{}`", id.name), "not defined", help);
+                            self.err(
+                                Code::UnknownFunction,
+                                id.span,
+                                format!("unknown function `{}`", id.name),
+                                "not defined",
+                                help,
+                            );
                             None
                         }
                     }
@@ -388,15 +488,29 @@ impl<'a> Body<'a> {
                     });
                     let path = path.unwrap_or_default();
                     match self.g.member(&path, &name.name) {
-                        Some(t @ (Target::Fn(_) | Target::Native(_))) => Some((t, format!("{}.{}", m.name, name.name))),
+                        Some(t @ (Target::Fn(_) | Target::Native(_))) => {
+                            Some((t, format!("{}.{}", m.name, name.name)))
+                        }
                         Some(Target::Const(_)) => {
-                            self.err(Code::TypeMismatch, callee.span, format!("`{}.{}` is a constant, not a function", m.name, name.name), "not callable", String::new());
+                            self.err(
+                                Code::TypeMismatch,
+                                callee.span,
+                                format!("`{}.{}` is a constant, not a function", m.name, name.name),
+                                "not callable",
+                                String::new(),
+                            );
                             None
                         }
                         None => {
                             let names = self.g.member_names(&path);
                             let hint = did_you_mean(&name.name, names.iter().map(String::as_str));
-                            self.err(Code::UnknownFunction, name.span, format!("module `{path}` has no function `{}`", name.name), "not defined", hint);
+                            self.err(
+                                Code::UnknownFunction,
+                                name.span,
+                                format!("module `{path}` has no function `{}`", name.name),
+                                "not defined",
+                                hint,
+                            );
                             None
                         }
                     }
@@ -407,7 +521,13 @@ impl<'a> Body<'a> {
                 }
             },
             _ => {
-                self.err(Code::UnknownFunction, callee.span, "only functions can be called".into(), "not a function", "call a function by name, e.g. `len(x)`".into());
+                self.err(
+                    Code::UnknownFunction,
+                    callee.span,
+                    "only functions can be called".into(),
+                    "not a function",
+                    "call a function by name, e.g. `len(x)`".into(),
+                );
                 None
             }
         };
@@ -426,7 +546,14 @@ impl<'a> Body<'a> {
                 self.check_arity(span, &shown, n.params.len(), compiled.len(), Some(n));
                 for ((_, ty, aspan), p) in compiled.iter().zip(n.params.iter()) {
                     if !ty.fits(p.ty) && *ty != Ty::Null {
-                        self.type_err(*aspan, format!("argument `{}` of `{shown}` must be a {}, found {ty}", p.name, p.ty), "");
+                        self.type_err(
+                            *aspan,
+                            format!(
+                                "argument `{}` of `{shown}` must be a {}, found {ty}",
+                                p.name, p.ty
+                            ),
+                            "",
+                        );
                     }
                 }
                 let irs = compiled.into_iter().map(|(ir, _, _)| ir).collect();
@@ -442,11 +569,26 @@ impl<'a> Body<'a> {
         }
     }
 
-    fn check_arity(&mut self, span: Span, name: &str, want: usize, got: usize, native: Option<&Native>) {
+    fn check_arity(
+        &mut self,
+        span: Span,
+        name: &str,
+        want: usize,
+        got: usize,
+        native: Option<&Native>,
+    ) {
         if want != got {
-            let sig = native.map(|n| format!("the signature is `{}`", n.signature())).unwrap_or_default();
+            let sig = native
+                .map(|n| format!("the signature is `{}`", n.signature()))
+                .unwrap_or_default();
             let plural = if want == 1 { "" } else { "s" };
-            self.err(Code::WrongArity, span, format!("`{name}` takes {want} argument{plural}, {got} given"), "wrong number of arguments", sig);
+            self.err(
+                Code::WrongArity,
+                span,
+                format!("`{name}` takes {want} argument{plural}, {got} given"),
+                "wrong number of arguments",
+                sig,
+            );
         }
     }
 
@@ -465,7 +607,11 @@ impl<'a> Body<'a> {
             BinOp::Matches | BinOp::Like => {
                 let (a, aty) = self.expr(l);
                 if !aty.fits(Ty::String) && aty != Ty::Null {
-                    self.type_err(l.span, format!("`{}` needs a string on the left, found {aty}", op.as_str()), "");
+                    self.type_err(
+                        l.span,
+                        format!("`{}` needs a string on the left, found {aty}", op.as_str()),
+                        "",
+                    );
                 }
                 let pattern = self.pattern(op, r);
                 let ir = if op == BinOp::Matches {
@@ -484,10 +630,13 @@ impl<'a> Body<'a> {
             BinOp::Eq | BinOp::Ne => {
                 if known && !(at.fits(bt) || at == Ty::Null || bt == Ty::Null) {
                     self.diags.push(
-                        Diagnostic::new(Code::TypeMismatch, format!("comparing a {at} with a {bt} is always {}", op == BinOp::Ne))
-                            .at(span, "mismatched types")
-                            .help("values of different types are never equal")
-                            .severity(Severity::Warning),
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("comparing a {at} with a {bt} is always {}", op == BinOp::Ne),
+                        )
+                        .at(span, "mismatched types")
+                        .help("values of different types are never equal")
+                        .severity(Severity::Warning),
                     );
                 }
                 Ty::Bool
@@ -495,13 +644,25 @@ impl<'a> Body<'a> {
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ok = |t: Ty| t.fits(Ty::Number) || t.fits(Ty::String) || t == Ty::Null;
                 if !ok(at) || !ok(bt) || (known && !(at.fits(bt))) {
-                    self.type_err(span, format!("cannot order a {at} and a {bt}"), "`<`, `<=`, `>`, `>=` compare two numbers or two strings");
+                    self.type_err(
+                        span,
+                        format!("cannot order a {at} and a {bt}"),
+                        "`<`, `<=`, `>`, `>=` compare two numbers or two strings",
+                    );
                 }
                 Ty::Bool
             }
             BinOp::In | BinOp::NotIn => {
-                if !(bt.fits(Ty::List) || bt.fits(Ty::Map) || bt.fits(Ty::String) || bt == Ty::Null) {
-                    self.type_err(r.span, format!("`{}` needs a list, map or string on the right, found {bt}", op.as_str()), "");
+                if !(bt.fits(Ty::List) || bt.fits(Ty::Map) || bt.fits(Ty::String) || bt == Ty::Null)
+                {
+                    self.type_err(
+                        r.span,
+                        format!(
+                            "`{}` needs a list, map or string on the right, found {bt}",
+                            op.as_str()
+                        ),
+                        "",
+                    );
                 }
                 Ty::Bool
             }
@@ -523,7 +684,11 @@ impl<'a> Body<'a> {
                 }
                 (Ty::Any, y) | (y, Ty::Any) => {
                     if matches!(y, Ty::Bool | Ty::Map | Ty::Null) {
-                        self.type_err(span, format!("cannot add a {y}"), "`+` adds numbers and joins two strings or two lists");
+                        self.type_err(
+                            span,
+                            format!("cannot add a {y}"),
+                            "`+` adds numbers and joins two strings or two lists",
+                        );
                     }
                     Ty::Any
                 }
@@ -565,7 +730,13 @@ impl<'a> Body<'a> {
                     match natives::glob::compile(text) {
                         Ok(g) => return Pattern::Glob(Arc::new(g)),
                         Err(msg) => {
-                            self.err(Code::BadRegex, r.span, format!("invalid glob pattern: {msg}"), "does not compile", "globs use `*`, `?`, `[abc]` and `{a,b}`".into());
+                            self.err(
+                                Code::BadRegex,
+                                r.span,
+                                format!("invalid glob pattern: {msg}"),
+                                "does not compile",
+                                "globs use `*`, `?`, `[abc]` and `{a,b}`".into(),
+                            );
                         }
                     }
                 }
@@ -574,7 +745,11 @@ impl<'a> Body<'a> {
         }
         let (ir, ty) = self.expr(r);
         if !ty.fits(Ty::String) {
-            self.type_err(r.span, format!("a pattern must be a string, found {ty}"), "");
+            self.type_err(
+                r.span,
+                format!("a pattern must be a string, found {ty}"),
+                "",
+            );
         }
         Pattern::Dynamic(Box::new(ir))
     }

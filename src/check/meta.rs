@@ -13,12 +13,27 @@ use super::suggest::did_you_mean;
 /// The metadata keys a rule may use.
 pub const KEYS: &[(&str, &str)] = &[
     ("id", "stable identifier of the rule (defaults to its name)"),
-    ("title", "one-line title (defaults to the first line of the doc comment)"),
-    ("requirement", "IEC 62443 references, e.g. \"SR 2.1\", \"SR 1.1 RE 1\""),
-    ("fr", "foundational requirement FR1..FR7 (defaults to the first requirement's)"),
-    ("level", "security level 1..4 at which the rule applies (default 1)"),
+    (
+        "title",
+        "one-line title (defaults to the first line of the doc comment)",
+    ),
+    (
+        "requirement",
+        "IEC 62443 references, e.g. \"SR 2.1\", \"SR 1.1 RE 1\"",
+    ),
+    (
+        "fr",
+        "foundational requirement FR1..FR7 (defaults to the first requirement's)",
+    ),
+    (
+        "level",
+        "security level 1..4 at which the rule applies (default 1)",
+    ),
     ("severity", "low, medium, high or critical (default medium)"),
-    ("rationale", "why this matters for an industrial control system"),
+    (
+        "rationale",
+        "why this matters for an industrial control system",
+    ),
     ("remediation", "how to fix a violation"),
     ("tags", "free-form labels"),
 ];
@@ -59,12 +74,14 @@ pub(crate) fn rule_meta(
             diags.push(
                 Diagnostic::new(Code::BadMetadata, format!("unknown metadata `{key}`"))
                     .at(m.key.span, "not a metadata key")
-                    .help(format!(
-                        "{hint} rule metadata keys are: {}",
-                        KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-                    )
-                    .trim()
-                    .to_string()),
+                    .help(
+                        format!(
+                            "{hint} rule metadata keys are: {}",
+                            KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                        )
+                        .trim()
+                        .to_string(),
+                    ),
             );
             continue;
         }
@@ -90,7 +107,9 @@ pub(crate) fn rule_meta(
         match key {
             "id" | "title" | "rationale" | "remediation" => {
                 let Some(v) = single(diags) else { continue };
-                let Some(s) = string(v, key, diags) else { continue };
+                let Some(s) = string(v, key, diags) else {
+                    continue;
+                };
                 match key {
                     "id" => meta.id = s,
                     "title" => meta.title = s,
@@ -107,7 +126,9 @@ pub(crate) fn rule_meta(
             }
             "requirement" => {
                 for v in &m.values {
-                    let Some(s) = string(v, key, diags) else { continue };
+                    let Some(s) = string(v, key, diags) else {
+                        continue;
+                    };
                     match normalize_requirement(&s) {
                         Some(r) => meta.requirements.push(r),
                         None => diags.push(
@@ -165,9 +186,12 @@ pub(crate) fn rule_meta(
                 match word.as_deref().and_then(RuleSeverity::parse) {
                     Some(s) => meta.severity = s,
                     None => diags.push(
-                        Diagnostic::new(Code::BadMetadata, "`severity` must be low, medium, high or critical")
-                            .at(v.span(), "not a severity")
-                            .help("write e.g. `severity high`"),
+                        Diagnostic::new(
+                            Code::BadMetadata,
+                            "`severity` must be low, medium, high or critical",
+                        )
+                        .at(v.span(), "not a severity")
+                        .help("write e.g. `severity high`"),
                     ),
                 }
             }
@@ -214,7 +238,12 @@ pub fn normalize_requirement(s: &str) -> Option<String> {
     match re {
         None => Some(format!("SR {major}.{minor}")),
         Some(re) => {
-            let re: u8 = re.trim_start_matches('(').trim_end_matches(')').trim().parse().ok()?;
+            let re: u8 = re
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim()
+                .parse()
+                .ok()?;
             Some(format!("SR {major}.{minor} RE {re}"))
         }
     }

@@ -13,7 +13,6 @@ mod suggest;
 
 use std::collections::{BTreeMap, HashMap};
 
-
 use crate::diag::{Code, Diagnostic};
 use crate::eval::ir::IrClause;
 use crate::eval::{ConstDef, FnDef, Program, RuleDef, TestCase};
@@ -303,10 +302,10 @@ fn resolve_imports(g: &Globals, m: &Module, diags: &mut Vec<Diagnostic>) -> ModS
             continue;
         }
         if imp.names.is_empty() {
-            let alias = imp
-                .alias
-                .as_ref()
-                .map_or_else(|| imp.path.segments.last().map(|s| s.name.clone()), |a| Some(a.name.clone()));
+            let alias = imp.alias.as_ref().map_or_else(
+                || imp.path.segments.last().map(|s| s.name.clone()),
+                |a| Some(a.name.clone()),
+            );
             if let Some(alias) = alias {
                 scope.modules.insert(
                     alias,
@@ -368,9 +367,12 @@ fn report_unused_imports(scope: &ModScope, diags: &mut Vec<Diagnostic>) {
     unused.sort();
     for (span, name) in unused {
         diags.push(
-            Diagnostic::new(Code::UnusedImport, format!("`{name}` is imported but never used"))
-                .at(span, "unused import")
-                .help("remove it from the import"),
+            Diagnostic::new(
+                Code::UnusedImport,
+                format!("`{name}` is imported but never used"),
+            )
+            .at(span, "unused import")
+            .help("remove it from the import"),
         );
     }
 }
@@ -401,9 +403,14 @@ fn report_cycles(
                     let mut cycle: Vec<String> = stack.get(start..).unwrap_or(&[]).to_vec();
                     cycle.push(next.clone());
                     diags.push(
-                        Diagnostic::new(Code::ImportCycle, format!("import cycle: {}", cycle.join(" → ")))
-                            .at(*span, "this import closes the cycle")
-                            .help("move what both modules need into a third module that imports neither"),
+                        Diagnostic::new(
+                            Code::ImportCycle,
+                            format!("import cycle: {}", cycle.join(" → ")),
+                        )
+                        .at(*span, "this import closes the cycle")
+                        .help(
+                            "move what both modules need into a third module that imports neither",
+                        ),
                     );
                 }
                 Some(State::Done) => {}
@@ -437,9 +444,12 @@ fn const_order(defs: &[ConstDef], deps: &[Vec<u32>], diags: &mut Vec<Diagnostic>
             Some(1) => {
                 if let Some(d) = defs.get(i) {
                     diags.push(
-                        Diagnostic::new(Code::DuplicateDefinition, format!("constant `{}` depends on itself", d.name))
-                            .at(d.span, "defined in terms of itself")
-                            .help("a constant's value cannot refer back to it; break the cycle"),
+                        Diagnostic::new(
+                            Code::DuplicateDefinition,
+                            format!("constant `{}` depends on itself", d.name),
+                        )
+                        .at(d.span, "defined in terms of itself")
+                        .help("a constant's value cannot refer back to it; break the cycle"),
                     );
                 }
                 return;
@@ -463,4 +473,3 @@ fn const_order(defs: &[ConstDef], deps: &[Vec<u32>], diags: &mut Vec<Diagnostic>
     }
     order
 }
-

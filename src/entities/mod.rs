@@ -33,9 +33,21 @@ pub struct EntityKind {
 }
 
 static KINDS: &[EntityKind] = &[
-    EntityKind { name: "docs", doc: "every document", fields: &[] },
-    EntityKind { name: "k8s.objects", doc: "Kubernetes objects", fields: &[] },
-    EntityKind { name: "k8s.containers", doc: "containers", fields: &[] },
+    EntityKind {
+        name: "docs",
+        doc: "every document",
+        fields: &[],
+    },
+    EntityKind {
+        name: "k8s.objects",
+        doc: "Kubernetes objects",
+        fields: &[],
+    },
+    EntityKind {
+        name: "k8s.containers",
+        doc: "containers",
+        fields: &[],
+    },
 ];
 
 pub fn kinds() -> &'static [EntityKind] {

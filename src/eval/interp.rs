@@ -64,17 +64,19 @@ impl<'a> Interp<'a> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
             return Err(Fault::Limit {
-                message: format!(
-                    "evaluation took more than {} steps",
-                    self.limits.max_steps
-                ),
+                message: format!("evaluation took more than {} steps", self.limits.max_steps),
                 span,
             });
         }
         Ok(())
     }
 
-    pub(crate) fn truth(&mut self, ir: &Ir, frame: &mut [Value], span: Span) -> Result<bool, Fault> {
+    pub(crate) fn truth(
+        &mut self,
+        ir: &Ir,
+        frame: &mut [Value],
+        span: Span,
+    ) -> Result<bool, Fault> {
         let v = self.eval(ir, frame, span)?;
         ops::truth(&v).map_err(|m| error(m, span))
     }
@@ -85,7 +87,11 @@ impl<'a> Interp<'a> {
         match ir {
             Ir::Lit(v) => Ok(v.clone()),
             Ir::Local(slot) => Ok(frame.get(*slot as usize).cloned().unwrap_or(Value::MISSING)),
-            Ir::Const(id) => Ok(self.consts.get(*id as usize).cloned().unwrap_or(Value::MISSING)),
+            Ir::Const(id) => Ok(self
+                .consts
+                .get(*id as usize)
+                .cloned()
+                .unwrap_or(Value::MISSING)),
             Ir::Entity(kind) => Ok(match self.entities.get(kind) {
                 Some(list) => Value::new(Kind::List(Arc::clone(list))),
                 None => Value::list(Vec::new()),
@@ -124,15 +130,18 @@ impl<'a> Interp<'a> {
                         .ok_or_else(|| error("integer overflow in `-`", *span)),
                     Kind::Float(f) => Ok(Value::float(-f)),
                     Kind::Missing => Ok(v),
-                    _ => Err(error(format!("`-` needs a number, found {}", v.type_name()), *span)),
+                    _ => Err(error(
+                        format!("`-` needs a number, found {}", v.type_name()),
+                        *span,
+                    )),
                 }
             }
-            Ir::And(a, b, span) => {
-                Ok(Value::bool(self.truth(a, frame, *span)? && self.truth(b, frame, *span)?))
-            }
-            Ir::Or(a, b, span) => {
-                Ok(Value::bool(self.truth(a, frame, *span)? || self.truth(b, frame, *span)?))
-            }
+            Ir::And(a, b, span) => Ok(Value::bool(
+                self.truth(a, frame, *span)? && self.truth(b, frame, *span)?,
+            )),
+            Ir::Or(a, b, span) => Ok(Value::bool(
+                self.truth(a, frame, *span)? || self.truth(b, frame, *span)?,
+            )),
             Ir::Coalesce(a, b) => {
                 let v = self.eval(a, frame, at)?;
                 if v.is_missing() || v.is_null() {
@@ -154,7 +163,11 @@ impl<'a> Interp<'a> {
                     Kind::Missing | Kind::Null => return Ok(Value::bool(false)),
                     _ => {
                         return Err(error(
-                            format!("`{}` needs a string, found {}", if regex { "matches" } else { "like" }, s.type_name()),
+                            format!(
+                                "`{}` needs a string, found {}",
+                                if regex { "matches" } else { "like" },
+                                s.type_name()
+                            ),
                             *span,
                         ))
                     }
@@ -200,7 +213,10 @@ impl<'a> Interp<'a> {
                 self.comprehend(clauses, frame, *span, &mut |me, frame| {
                     let k = me.eval(key, frame, *span)?;
                     let Some(k) = k.as_str().map(Arc::<str>::from) else {
-                        return Err(error(format!("map keys must be strings, found {}", k.type_name()), *span));
+                        return Err(error(
+                            format!("map keys must be strings, found {}", k.type_name()),
+                            *span,
+                        ));
                     };
                     let v = me.eval(value, frame, *span)?;
                     map.insert(k, None, v);
@@ -240,7 +256,14 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn pattern_match(&mut self, regex: bool, text: &str, pattern: &Pattern, frame: &mut [Value], span: Span) -> Res {
+    fn pattern_match(
+        &mut self,
+        regex: bool,
+        text: &str,
+        pattern: &Pattern,
+        frame: &mut [Value],
+        span: Span,
+    ) -> Res {
         let matched = match pattern {
             Pattern::Regex(re) => re.is_match(text),
             Pattern::Glob(g) => g.is_match(text),
@@ -250,7 +273,10 @@ impl<'a> Interp<'a> {
                     if p.is_missing() {
                         return Ok(Value::bool(false));
                     }
-                    return Err(error(format!("a pattern must be a string, found {}", p.type_name()), span));
+                    return Err(error(
+                        format!("a pattern must be a string, found {}", p.type_name()),
+                        span,
+                    ));
                 };
                 if regex {
                     natives::regex::is_match(p, text).map_err(|m| error(m, span))?
@@ -308,7 +334,10 @@ impl<'a> Interp<'a> {
             let size = emit(self, frame)?;
             if size > self.limits.max_collection {
                 return Err(Fault::Limit {
-                    message: format!("a comprehension built more than {} items", self.limits.max_collection),
+                    message: format!(
+                        "a comprehension built more than {} items",
+                        self.limits.max_collection
+                    ),
                     span,
                 });
             }

@@ -11,6 +11,6 @@ mod program;
 mod run;
 
 pub use limits::Limits;
-pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
 pub(crate) use program::{ConstDef, FnDef, RuleDef};
+pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
 pub use run::{evaluate, Finding, Outcome};

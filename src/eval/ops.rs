@@ -143,6 +143,9 @@ pub(crate) fn truth(v: &Value) -> Result<bool, String> {
     match v.kind {
         Kind::Bool(b) => Ok(b),
         Kind::Missing | Kind::Null => Ok(false),
-        _ => Err(format!("a condition must be a bool, found {}", v.type_name())),
+        _ => Err(format!(
+            "a condition must be a bool, found {}",
+            v.type_name()
+        )),
     }
 }

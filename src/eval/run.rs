@@ -197,7 +197,14 @@ fn run_unit(
     };
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut interp = Interp::new(prog, entities, consts, limits);
-        exec(&mut interp, unit.rule, start, &mut frame, loc, &mut findings)
+        exec(
+            &mut interp,
+            unit.rule,
+            start,
+            &mut frame,
+            loc,
+            &mut findings,
+        )
     }));
     let failure = match result {
         Ok(Ok(())) => None,

@@ -15,7 +15,15 @@ pub(super) fn from_pest(file: FileId, base: usize, chunk: &str, err: &Error<Rule
     };
     let found = found_at(chunk, pos);
     let start = base + pos;
-    let span = Span::new(file, start, start + found.len().max(1).min(chunk.len().saturating_sub(pos).max(1)));
+    let span = Span::new(
+        file,
+        start,
+        start
+            + found
+                .len()
+                .max(1)
+                .min(chunk.len().saturating_sub(pos).max(1)),
+    );
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => describe(positives),
         ErrorVariant::CustomError { message } => message.clone(),

@@ -485,7 +485,12 @@ impl<'a> Lower<'a> {
                 out
             }
             _ => {
-                self.error(span, "expected a string", "here", "write a string in quotes");
+                self.error(
+                    span,
+                    "expected a string",
+                    "here",
+                    "write a string in quotes",
+                );
                 String::new()
             }
         }

@@ -1,0 +1,129 @@
+//! Reading and loading input files in parallel.
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic};
+use crate::input::{self, Document, Format, Limits};
+use crate::source::{FileId, SourceDb, SourceFile};
+
+use super::discover::Candidate;
+use super::policies::display_path;
+
+/// One loaded input file.
+#[derive(Debug)]
+pub struct LoadedInput {
+    pub file: FileId,
+    pub format: Format,
+    pub documents: Vec<Document>,
+}
+
+enum Read {
+    Text(String),
+    Failed(Diagnostic),
+}
+
+/// Reads, detects and loads `candidates`; files go into `db` in candidate order.
+pub fn load_inputs(
+    db: &mut SourceDb,
+    candidates: &[Candidate],
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LoadedInput> {
+    let reads: Vec<Read> = candidates.par_iter().map(|c| read(c, limits)).collect();
+    let mut pending = Vec::new();
+    for (c, r) in candidates.iter().zip(reads) {
+        match r {
+            Read::Failed(d) => diags.push(d),
+            Read::Text(text) => {
+                let name = display_path(&c.path);
+                let format = input::detect(&c.path, &text);
+                let id = db.add(SourceFile::new(name.clone(), text));
+                match format {
+                    Some(f) => pending.push((id, f)),
+                    None => diags.push(
+                        Diagnostic::new(
+                            Code::InputSyntax,
+                            format!("cannot tell the format of `{name}`"),
+                        )
+                        .path(name)
+                        .help("give the file a .yaml, .json or .toml extension"),
+                    ),
+                }
+            }
+        }
+    }
+    let db_ref = &*db;
+    let loaded: Vec<(LoadedInput, Vec<Diagnostic>)> = pending
+        .par_iter()
+        .map(|(id, format)| {
+            let l = input::load(*id, db_ref.text(*id), *format, limits);
+            (
+                LoadedInput {
+                    file: *id,
+                    format: *format,
+                    documents: l.documents,
+                },
+                l.diagnostics,
+            )
+        })
+        .collect();
+    let mut out = Vec::with_capacity(loaded.len());
+    for (l, d) in loaded {
+        diags.extend(d);
+        out.push(l);
+    }
+    out
+}
+
+fn read(c: &Candidate, limits: &Limits) -> Read {
+    let name = display_path(&c.path);
+    match std::fs::metadata(&c.path) {
+        Ok(m) if m.len() > limits.max_file_size => {
+            return Read::Failed(
+                Diagnostic::new(
+                    Code::InputLimit,
+                    format!(
+                        "`{name}` is {} bytes, over the {} byte limit",
+                        m.len(),
+                        limits.max_file_size
+                    ),
+                )
+                .path(name)
+                .help("raise the limit with `--max-file-size` or exclude the file"),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return Read::Failed(
+                Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
+                    .path(name)
+                    .help("check that the file exists and is readable"),
+            )
+        }
+    }
+    match std::fs::read(&c.path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Read::Text(
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text),
+            ),
+            Err(e) => Read::Failed(
+                Diagnostic::new(
+                    Code::NotUtf8,
+                    format!(
+                        "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+                .path(name)
+                .help("convert the file to UTF-8, or exclude it with `--exclude`"),
+            ),
+        },
+        Err(e) => Read::Failed(
+            Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
+                .path(name)
+                .help("check that the file exists and is readable"),
+        ),
+    }
+}

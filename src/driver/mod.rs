@@ -1,0 +1,119 @@
+//! The driver: discover → read and load in parallel → build entities → evaluate → sort.
+//!
+//! The only part of the library that touches the file system.
+
+pub mod discover;
+pub mod inputs;
+pub mod policies;
+
+use std::path::PathBuf;
+
+use crate::diag::Diagnostic;
+use crate::entities::{Entities, InputDoc};
+use crate::eval::{self, Finding, Program};
+use crate::input;
+use crate::source::SourceDb;
+
+pub use discover::{discover, Candidate, Filters};
+pub use inputs::{load_inputs, LoadedInput};
+pub use policies::{display_path, load_policies, pal_files, LoadedPolicies, PolicySources};
+
+/// What `palisade check` needs to know.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub policies: PolicySources,
+    pub filters: Filters,
+    pub input_limits: input::Limits,
+    pub eval_limits: eval::Limits,
+}
+
+/// The result of a run: everything the reporters need.
+#[derive(Debug)]
+pub struct CheckRun {
+    pub db: SourceDb,
+    pub program: Program,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Input files loaded.
+    pub files: usize,
+}
+
+impl CheckRun {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Runs a whole check. Never fails: problems are diagnostics.
+pub fn check(opts: &CheckOptions) -> CheckRun {
+    let mut db = SourceDb::new();
+    let loaded = load_policies(&mut db, &opts.policies);
+    let mut diagnostics = loaded.compiled.diagnostics;
+    let program = loaded.compiled.program;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Broken policies would give misleading findings: report them and stop here.
+        sort_diagnostics(&db, &mut diagnostics);
+        return CheckRun {
+            db,
+            program,
+            findings: Vec::new(),
+            diagnostics,
+            files: 0,
+        };
+    }
+    let candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
+    let inputs = load_inputs(&mut db, &candidates, &opts.input_limits, &mut diagnostics);
+    let outcome = evaluate_inputs(&db, &program, &inputs, &opts.eval_limits);
+    diagnostics.extend(outcome.diagnostics);
+    sort_diagnostics(&db, &mut diagnostics);
+    CheckRun {
+        db,
+        program,
+        findings: outcome.findings,
+        diagnostics,
+        files: inputs.len(),
+    }
+}
+
+/// Builds the entities of loaded inputs and runs every rule over them.
+pub fn evaluate_inputs(
+    db: &SourceDb,
+    program: &Program,
+    inputs: &[LoadedInput],
+    limits: &eval::Limits,
+) -> eval::Outcome {
+    let docs: Vec<InputDoc<'_>> = inputs
+        .iter()
+        .flat_map(|i| {
+            i.documents.iter().map(move |d| InputDoc {
+                file: i.file,
+                path: db.name(i.file),
+                format: i.format,
+                doc: d,
+            })
+        })
+        .collect();
+    let entities = Entities::build(&docs);
+    eval::evaluate(program, &entities, limits)
+}
+
+/// Orders diagnostics by file name, position, code and message.
+pub fn sort_diagnostics(db: &SourceDb, diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            let name = d
+                .span
+                .map(|s| db.name(s.file).to_string())
+                .or_else(|| d.path.clone())
+                .unwrap_or_default();
+            (
+                name,
+                d.span.map(|s| (s.start, s.end)),
+                d.code,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}

@@ -1,0 +1,114 @@
+//! Loading policies: the embedded stdlib, the embedded IEC 62443 pack and user directories.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::builtin;
+use crate::check::{self, Compiled};
+use crate::diag::{Code, Diagnostic};
+use crate::source::{SourceDb, SourceFile};
+use crate::syntax::{self, Module};
+
+/// Where policies come from.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySources {
+    /// Include the built-in IEC 62443 pack.
+    pub builtin_pack: bool,
+    /// Extra `.pal` files or directories of them.
+    pub paths: Vec<PathBuf>,
+}
+
+/// Policies parsed and compiled, with every diagnostic found on the way.
+pub struct LoadedPolicies {
+    pub compiled: Compiled,
+    pub modules: Vec<Module>,
+}
+
+/// Adds the policy files to `db`, parses them in parallel and compiles them together.
+pub fn load_policies(db: &mut SourceDb, sources: &PolicySources) -> LoadedPolicies {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for (path, text) in builtin::files("stdlib/", "pal") {
+        files.push(db.add(SourceFile::new(format!("<builtin>/{path}"), text)));
+    }
+    if sources.builtin_pack {
+        for (path, text) in builtin::files("policies/", "pal") {
+            files.push(db.add(SourceFile::new(format!("<builtin>/{path}"), text)));
+        }
+    }
+    for path in &sources.paths {
+        for file in pal_files(path, &mut diags) {
+            let name = display_path(&file);
+            match std::fs::read(&file) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => files.push(db.add(SourceFile::new(name, text))),
+                    Err(_) => diags.push(
+                        Diagnostic::new(
+                            Code::NotUtf8,
+                            format!("policy file `{name}` is not UTF-8 text"),
+                        )
+                        .path(name)
+                        .help("save the policy as UTF-8"),
+                    ),
+                },
+                Err(e) => diags.push(
+                    Diagnostic::new(
+                        Code::IoError,
+                        format!("cannot read policy file `{name}`: {e}"),
+                    )
+                    .path(name)
+                    .help("check that the file exists and is readable"),
+                ),
+            }
+        }
+    }
+    let db_ref = &*db;
+    let parsed: Vec<syntax::Parsed> = files
+        .par_iter()
+        .map(|id| syntax::parse(*id, db_ref.text(*id)))
+        .collect();
+    let mut modules = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        diags.extend(p.diagnostics);
+        modules.push(p.module);
+    }
+    let mut compiled = check::compile(&modules);
+    diags.append(&mut compiled.diagnostics);
+    compiled.diagnostics = diags;
+    LoadedPolicies { compiled, modules }
+}
+
+/// Every `.pal` file at `path` (a file, or a directory walked recursively), sorted.
+pub fn pal_files(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    if !path.is_dir() {
+        diags.push(
+            Diagnostic::new(
+                Code::BadPath,
+                format!("policy path `{}` does not exist", display_path(path)),
+            )
+            .path(display_path(path))
+            .help("pass a `.pal` file or a directory containing them"),
+        );
+        return Vec::new();
+    }
+    let mut out: Vec<PathBuf> = WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pal"))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// A path as shown to users: as given, with `/` separators and no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}

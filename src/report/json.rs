@@ -1,0 +1,97 @@
+//! JSON output: one object with a schema version, the findings and the diagnostics.
+//!
+//! The schema is documented in `docs/output.md`; bump [`SCHEMA_VERSION`] on any breaking change.
+
+use serde_json::{json, Value as Json};
+
+use crate::diag::Diagnostic;
+use crate::eval::Finding;
+use crate::source::SourceDb;
+
+use super::Location;
+
+/// Version of the JSON output schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn location(db: &SourceDb, span: Option<crate::source::Span>) -> Json {
+    match span {
+        Some(s) => {
+            let l = Location::of(db, s);
+            json!({
+                "file": l.file,
+                "line": l.line,
+                "column": l.column,
+                "end_line": l.end_line,
+                "end_column": l.end_column,
+            })
+        }
+        None => json!({}),
+    }
+}
+
+fn merge(mut base: Json, extra: Json) -> Json {
+    if let (Some(b), Json::Object(e)) = (base.as_object_mut(), extra) {
+        b.extend(e);
+    }
+    base
+}
+
+pub fn finding(db: &SourceDb, f: &Finding) -> Json {
+    let r = &f.rule;
+    merge(
+        json!({
+            "rule": r.id,
+            "title": r.title,
+            "package": r.package,
+            "severity": r.severity.as_str(),
+            "requirements": r.requirements,
+            "fr": r.fr.map(|n| format!("FR{n}")),
+            "level": r.level,
+            "message": f.message,
+            "remediation": r.remediation,
+        }),
+        location(db, f.span),
+    )
+}
+
+pub fn diagnostic(db: &SourceDb, d: &Diagnostic) -> Json {
+    let mut v = merge(
+        json!({
+            "code": d.code.as_str(),
+            "severity": d.severity.as_str(),
+            "message": d.message,
+            "help": d.help,
+        }),
+        location(db, d.span),
+    );
+    if d.span.is_none() {
+        if let (Some(p), Some(obj)) = (&d.path, v.as_object_mut()) {
+            obj.insert("file".to_string(), json!(p));
+        }
+    }
+    v
+}
+
+/// The whole report.
+pub fn report(
+    db: &SourceDb,
+    findings: &[Finding],
+    diagnostics: &[Diagnostic],
+    files: usize,
+    rules: usize,
+) -> Json {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    json!({
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "palisade", "version": env!("CARGO_PKG_VERSION")},
+        "summary": {
+            "files": files,
+            "rules": rules,
+            "findings": findings.len(),
+            "errors": errors,
+            "warnings": diagnostics.len() - errors,
+        },
+        "findings": findings.iter().map(|f| finding(db, f)).collect::<Vec<_>>(),
+        "diagnostics": diagnostics.iter().map(|d| diagnostic(db, d)).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,21 @@
+//! Reporters: one writer per output format. Only here are spans turned into lines and
+//! columns and source text attached to diagnostics.
+
+pub mod human;
+pub mod json;
+mod location;
+
+pub use location::Location;
+
+/// Replaces terminal control characters (escape sequences from hostile inputs) with `�`.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
