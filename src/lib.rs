@@ -14,5 +14,6 @@ pub mod natives;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod types;
 pub mod value;

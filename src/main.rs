@@ -1,3 +1,7 @@
-//! The `palisade` command.
+//! The `palisade` command: parses arguments and dispatches to `cli`.
 
-fn main() {}
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run().into()
+}

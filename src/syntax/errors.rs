@@ -59,6 +59,10 @@ fn found_at(chunk: &str, pos: usize) -> String {
 }
 
 fn describe(rules: &[Rule]) -> String {
+    // Everything that can start an operand: say "an expression" rather than list them.
+    if rules.contains(&Rule::ident) && (rules.contains(&Rule::int) || rules.contains(&Rule::string)) {
+        return "an expression".to_string();
+    }
     let mut words: Vec<&str> = rules.iter().filter_map(|r| rule_word(*r)).collect();
     words.sort_unstable();
     words.dedup();

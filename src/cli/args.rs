@@ -1,0 +1,118 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Palisade checks plant configuration against IEC 62443 security requirements.
+#[derive(Debug, Parser)]
+#[command(name = "palisade", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check configuration files against the built-in IEC 62443 pack and your policies.
+    Check(CheckArgs),
+    /// Run the `test` blocks of policy files.
+    Test(TestArgs),
+    /// Format `.pal` policy files.
+    Fmt(FmtArgs),
+    /// Show the documentation of a rule or a diagnostic code.
+    Explain(ExplainArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CommonArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// When to use colours in human output (`auto`: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// Number of worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub(crate) jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// A `.pal` file or directory of them to add to the built-in pack (repeatable).
+    #[arg(long = "policy", value_name = "PATH")]
+    pub(crate) policies: Vec<PathBuf>,
+    /// Do not load the built-in IEC 62443 pack (only `--policy` rules run).
+    #[arg(long)]
+    pub(crate) no_builtin: bool,
+    /// Only check paths matching this glob, relative to each checked directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) include: Vec<String>,
+    /// Skip paths matching this glob, relative to each checked directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    /// Check files that `.gitignore` files exclude.
+    #[arg(long)]
+    pub(crate) no_gitignore: bool,
+    /// Largest input file to read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub(crate) max_file_size: u64,
+    /// Deepest nesting of lists and maps in an input.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub(crate) max_depth: usize,
+    /// Evaluation steps allowed for one rule on one entity.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub(crate) max_steps: u64,
+    /// Print only the summary line (human format).
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// Policy files or directories whose `test` blocks to run (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// Also load the built-in IEC 62443 pack (its rules can then be named in `expect`).
+    #[arg(long)]
+    pub(crate) with_builtin: bool,
+    /// Only run tests whose name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) filter: Option<String>,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    /// Policy files or directories to format (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// Do not write; exit 1 if any file would change.
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Print the diff-free list of files that would change (with `--check`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// A rule id (e.g. `no_privileged_container`) or a diagnostic code (e.g. `palisade::unknown-name`).
+    pub(crate) what: String,
+}

@@ -1,0 +1,62 @@
+//! `palisade explain`: the documentation of a rule or a diagnostic code.
+
+use palisade::diag::Code;
+use palisade::driver::{self, PolicySources};
+use palisade::source::SourceDb;
+
+use super::args::ExplainArgs;
+use super::output::{emit, emit_err};
+use super::ExitStatus;
+
+pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
+    let what = args.what.trim();
+    let code_name = what.strip_prefix("palisade::").unwrap_or(what);
+    if let Some(code) = Code::ALL.iter().find(|c| c.as_str().strip_prefix("palisade::") == Some(code_name)) {
+        emit(&format!(
+            "{} ({})\n\n{}",
+            code.as_str(),
+            code.default_severity().as_str(),
+            code.doc().replace("\n ", "\n").trim_start()
+        ));
+        return ExitStatus::Success;
+    }
+    let mut db = SourceDb::new();
+    let loaded = driver::load_policies(
+        &mut db,
+        &PolicySources {
+            builtin_pack: true,
+            paths: Vec::new(),
+        },
+    );
+    let program = &loaded.compiled.program;
+    if let Some(rule) = program.rules().find(|r| r.id == what || r.name == what) {
+        let mut out = format!("{}: {}\n\n", rule.id, rule.title);
+        out.push_str(&format!(
+            "severity: {}\nsecurity level: SL {}\n",
+            rule.severity.as_str(),
+            rule.level
+        ));
+        if let Some(fr) = rule.fr {
+            out.push_str(&format!("foundational requirement: FR{fr}\n"));
+        }
+        if !rule.requirements.is_empty() {
+            out.push_str(&format!("requirements: IEC 62443-3-3 {}\n", rule.requirements.join(", ")));
+        }
+        out.push_str(&format!("defined in: {}\n", db.name(rule.file)));
+        if let Some(doc) = &rule.doc {
+            out.push_str(&format!("\n{doc}\n"));
+        }
+        if let Some(r) = &rule.rationale {
+            out.push_str(&format!("\nWhy: {r}\n"));
+        }
+        if let Some(r) = &rule.remediation {
+            out.push_str(&format!("\nFix: {r}\n"));
+        }
+        emit(&out);
+        return ExitStatus::Success;
+    }
+    emit_err(&format!(
+        "error[palisade::bad-argument]: no rule or diagnostic code named `{what}`\n  help: rule ids are listed by `palisade check --format json`; codes look like `palisade::unknown-name`\n"
+    ));
+    ExitStatus::Error
+}

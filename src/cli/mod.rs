@@ -1,0 +1,51 @@
+//! The command-line interface: the only code that prints.
+
+mod args;
+mod check;
+mod explain;
+mod fmt;
+mod output;
+mod test;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub(crate) use args::Cli;
+use args::Command;
+
+/// How a command ended: 0 clean, 1 findings or failures, 2 usage or load errors.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ExitStatus {
+    Success,
+    Failure,
+    Error,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(s: ExitStatus) -> ExitCode {
+        match s {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// Parses the arguments and runs the command.
+pub(crate) fn run() -> ExitStatus {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let status = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
+            let _ = e.print();
+            return status;
+        }
+    };
+    match cli.command {
+        Command::Check(a) => check::run(&a),
+        Command::Test(a) => test::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
+        Command::Explain(a) => explain::run(&a),
+    }
+}
