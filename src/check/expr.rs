@@ -393,6 +393,12 @@ impl<'a> Body<'a> {
                             );
                             (Ir::Lit(Value::MISSING), Ty::Any)
                         }
+                        // `import std.k8s` sits beside the `k8s.*` entity kinds: a name the
+                        // module does not define may still be an entity kind.
+                        None if entities::kind(&format!("{}.{}", root.name, field.name)).is_some() => {
+                            let full = format!("{}.{}", root.name, field.name);
+                            (Ir::Entity(Arc::from(full.as_str())), Ty::List)
+                        }
                         None => {
                             let names = self.g.member_names(&path);
                             let hint = did_you_mean(&field.name, names.iter().map(String::as_str));

@@ -38,9 +38,21 @@ pub(super) fn from_pest(file: FileId, base: usize, chunk: &str, err: &Error<Rule
     } else {
         format!("expected {expected}")
     };
-    Diagnostic::new(Code::SyntaxError, message)
-        .at(span, label)
-        .help(help_for(err))
+    let help = if is_keyword(&found) && expected.contains("a name") {
+        format!("`{found}` is a reserved word; choose another name")
+    } else {
+        help_for(err)
+    };
+    Diagnostic::new(Code::SyntaxError, message).at(span, label).help(help)
+}
+
+fn is_keyword(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "package", "import", "as", "const", "fn", "rule", "test", "for", "in", "where", "let",
+        "deny", "at", "if", "then", "else", "and", "or", "not", "any", "all", "none", "matches",
+        "like", "true", "false", "null",
+    ];
+    KEYWORDS.contains(&word)
 }
 
 /// The token at `pos`: a word, or one character.
@@ -83,7 +95,7 @@ fn rule_word(rule: Rule) -> Option<&'static str> {
         Rule::fn_decl | Rule::kw_fn => "`fn`",
         Rule::rule_decl | Rule::kw_rule => "`rule`",
         Rule::test_decl | Rule::kw_test => "`test`",
-        Rule::ident | Rule::rule_ref => "a name",
+        Rule::ident | Rule::rule_ref | Rule::field_name => "a name",
         Rule::module_path => "a module path",
         Rule::expr => "an expression",
         Rule::meta => "a metadata entry",

@@ -680,7 +680,7 @@ impl<'a> Lower<'a> {
                     let mut it = entry.into_inner();
                     if let (Some(k), Some(v)) = (it.next(), it.next()) {
                         let kspan = self.span(&k);
-                        let key = if k.as_rule() == Rule::ident {
+                        let key = if k.as_rule() == Rule::field_name {
                             k.as_str().to_string()
                         } else {
                             self.plain_string(k)
