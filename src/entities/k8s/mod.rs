@@ -1,0 +1,87 @@
+//! Kubernetes entities: objects, workloads, containers, namespaces and the per-kind lists.
+
+mod container;
+mod namespace;
+mod network_policy;
+mod object;
+mod scope;
+mod selector;
+mod workload;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+pub(crate) use object::{objects, Object};
+
+use crate::value::Value;
+
+/// Objects of one kind grouped by namespace, each group in input order.
+pub(crate) type ByNamespace<'a> = HashMap<&'a str, Vec<&'a Object>>;
+
+/// Every Kubernetes entity list of a run.
+pub(crate) struct K8s {
+    pub(crate) objects: Vec<Value>,
+    pub(crate) workloads: Vec<Value>,
+    pub(crate) containers: Vec<Value>,
+    pub(crate) services: Vec<Value>,
+    pub(crate) ingresses: Vec<Value>,
+    pub(crate) network_policies: Vec<Value>,
+    pub(crate) namespaces: Vec<Value>,
+    pub(crate) rbac: Vec<Value>,
+    pub(crate) service_accounts: Vec<Value>,
+    pub(crate) secrets: Vec<Value>,
+    pub(crate) config_maps: Vec<Value>,
+}
+
+/// The RBAC kinds gathered in `k8s.rbac`.
+const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+
+/// Derives the cross-document entities from all objects, which are in input order.
+pub(crate) fn derive(objects: &[Object]) -> K8s {
+    let policies = by_namespace(objects, "NetworkPolicy");
+    let services = by_namespace(objects, "Service");
+
+    let workloads: Vec<workload::Workload> = objects
+        .par_iter()
+        .filter(|o| workload::is_workload(&o.kind))
+        .map(|o| workload::entity(o, &policies, &services))
+        .collect();
+    let containers: Vec<Value> = workloads
+        .par_iter()
+        .flat_map_iter(container::entities)
+        .collect();
+
+    let of_kinds = |kinds: &[&str]| -> Vec<Value> {
+        objects
+            .iter()
+            .filter(|o| kinds.contains(&&*o.kind))
+            .map(|o| o.value.clone())
+            .collect()
+    };
+
+    K8s {
+        namespaces: namespace::entities(objects, &policies),
+        services: of_kinds(&["Service"]),
+        ingresses: of_kinds(&["Ingress"]),
+        network_policies: of_kinds(&["NetworkPolicy"]),
+        rbac: of_kinds(RBAC_KINDS),
+        service_accounts: of_kinds(&["ServiceAccount"]),
+        secrets: of_kinds(&["Secret"]),
+        config_maps: of_kinds(&["ConfigMap"]),
+        objects: objects.iter().map(|o| o.value.clone()).collect(),
+        workloads: workloads.into_iter().map(|w| w.entity).collect(),
+        containers,
+    }
+}
+
+/// The objects of `kind`, grouped by namespace (cluster-scoped objects are left out).
+fn by_namespace<'a>(objects: &'a [Object], kind: &str) -> ByNamespace<'a> {
+    let mut index: ByNamespace<'a> = HashMap::new();
+    for o in objects.iter().filter(|o| &*o.kind == kind) {
+        if let Some(ns) = o.namespace.as_deref() {
+            index.entry(ns).or_default().push(o);
+        }
+    }
+    index
+}

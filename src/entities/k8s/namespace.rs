@@ -1,0 +1,72 @@
+//! `k8s.namespaces`: every namespace declared by a Namespace object or used by an object, with
+//! its NetworkPolicies and whether they deny all ingress or egress by default.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::network_policy::{denies_all_egress, denies_all_ingress};
+use super::{ByNamespace, Object};
+use crate::entities::extend::{bool_at, list_at, Entity};
+use crate::value::Value;
+
+/// What is known about one namespace while scanning the objects.
+struct Seen {
+    /// The name, spanning where it was first written (the Namespace's `metadata.name` wins).
+    name: Value,
+    /// The Namespace object, when one is declared.
+    object: Option<Value>,
+}
+
+/// One entity per namespace, in order of first appearance (declaration or use).
+pub(crate) fn entities(objects: &[Object], policies: &ByNamespace<'_>) -> Vec<Value> {
+    let mut seen: IndexMap<Arc<str>, Seen> = IndexMap::new();
+    for o in objects {
+        if &*o.kind == "Namespace" {
+            if let Some(name) = &o.name {
+                let name_value = o.value.field("metadata").field("name");
+                let entry = seen.entry(name.clone()).or_insert_with(|| Seen {
+                    name: name_value.clone(),
+                    object: None,
+                });
+                if entry.object.is_none() {
+                    entry.name = name_value;
+                    entry.object = Some(o.value.clone());
+                }
+            }
+        }
+        if let Some(ns) = &o.namespace {
+            seen.entry(ns.clone()).or_insert_with(|| Seen {
+                name: o.namespace_value.clone(),
+                object: None,
+            });
+        }
+    }
+
+    seen.into_iter()
+        .map(|(name, s)| {
+            let span = s.object.as_ref().map_or(s.name.span, |o| o.span);
+            let in_ns: Vec<Value> = policies
+                .get(&*name)
+                .into_iter()
+                .flatten()
+                .map(|p| p.value.clone())
+                .collect();
+            let ingress = in_ns.iter().find(|p| denies_all_ingress(p));
+            let egress = in_ns.iter().find(|p| denies_all_egress(p));
+            Entity::synthetic(span)
+                .set("name", s.name)
+                .set("object", s.object.unwrap_or(Value::MISSING))
+                .set(
+                    "default_deny_ingress",
+                    bool_at(ingress.is_some(), ingress.map_or(span, |p| p.span)),
+                )
+                .set(
+                    "default_deny_egress",
+                    bool_at(egress.is_some(), egress.map_or(span, |p| p.span)),
+                )
+                .set("network_policies", list_at(in_ns, span))
+                .build()
+        })
+        .collect()
+}

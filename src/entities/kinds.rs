@@ -1,0 +1,422 @@
+//! The catalogue of entity kinds and their fields, as shown by the checker (`unknown entity`)
+//! and the editor (completion, hover). Each `doc` is Markdown: one summary sentence first.
+//!
+//! **Invariant:** every kind listed here is built by [`Entities::build`](super::Entities::build)
+//! and every kind it builds is listed here (checked by `tests/entities.rs`).
+
+/// One field of an entity.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub doc: &'static str,
+}
+
+/// One entity kind, e.g. `k8s.containers`.
+///
+/// `fields` lists every synthetic field (those Palisade adds) and the most used fields of the
+/// source manifest (their `doc` starts with "Manifest:"). Entities are open maps: every other
+/// key of the source node is available too, so this list is for help, not for rejecting fields.
+#[derive(Debug)]
+pub struct EntityKind {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub fields: &'static [Field],
+}
+
+/// Every entity kind, in the order the documentation lists them.
+pub fn kinds() -> &'static [EntityKind] {
+    KINDS
+}
+
+/// The entity kind called `name`.
+pub fn kind(name: &str) -> Option<&'static EntityKind> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+const fn field(name: &'static str, doc: &'static str) -> Field {
+    Field { name, doc }
+}
+
+// Synthetic fields shared by every Kubernetes object kind.
+const NAME: Field = field("name", "The object's `metadata.name`.");
+const NAMESPACE: Field = field(
+    "namespace",
+    "The object's namespace: `metadata.namespace`; `\"default\"` when unset on a namespaced \
+     kind (its span is then `metadata`); null for cluster-scoped kinds (Namespace, Node, \
+     ClusterRole, ClusterRoleBinding, PersistentVolume, StorageClass, \
+     CustomResourceDefinition, webhook configurations…).",
+);
+const FILE: Field = field("file", "The path of the file the entity was read from.");
+const LABELS: Field = field(
+    "labels",
+    "The object's `metadata.labels`, or an empty map when it has none.",
+);
+const API_VERSION: Field = field(
+    "apiVersion",
+    "Manifest: the API group and version, e.g. `apps/v1`.",
+);
+const KIND: Field = field("kind", "Manifest: the object's kind, e.g. `Deployment`.");
+const METADATA: Field = field(
+    "metadata",
+    "Manifest: `name`, `namespace`, `labels`, `annotations`…",
+);
+const SPEC: Field = field("spec", "Manifest: the object's desired state.");
+
+const OBJECT_FIELDS: &[Field] = &[NAME, NAMESPACE, FILE, LABELS, API_VERSION, KIND, METADATA];
+
+const WORKLOAD_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field(
+        "pod_spec",
+        "The pod spec: `spec` of a Pod, `spec.template.spec` of a Deployment, StatefulSet, \
+         DaemonSet, ReplicaSet, ReplicationController or Job, \
+         `spec.jobTemplate.spec.template.spec` of a CronJob.",
+    ),
+    field(
+        "pod_labels",
+        "The labels of the pods it runs (the template's `metadata.labels`; a Pod's own labels), \
+         or an empty map.",
+    ),
+    field(
+        "network_policies",
+        "The NetworkPolicies (as `k8s.network_policies` entities) in the same namespace whose \
+         `spec.podSelector` selects `pod_labels` (`matchLabels` and `matchExpressions` with \
+         `In`, `NotIn`, `Exists`, `DoesNotExist`; an empty selector selects every pod). Empty \
+         when no policy applies: the pods then accept all traffic.",
+    ),
+    field(
+        "services",
+        "The Services (as `k8s.services` entities) in the same namespace whose `spec.selector` \
+         is non-empty and matches `pod_labels`.",
+    ),
+    API_VERSION,
+    KIND,
+    METADATA,
+    SPEC,
+];
+
+const CONTAINER_FIELDS: &[Field] = &[
+    field(
+        "workload",
+        "The workload that runs the container (a `k8s.workloads` entity: `kind`, `name`, \
+         `namespace`, `file`, `pod_spec`, `network_policies`…).",
+    ),
+    field(
+        "pod_spec",
+        "The pod spec the container is in: `hostNetwork`, `hostPID`, `securityContext`, \
+         `serviceAccountName`, `volumes`…",
+    ),
+    field(
+        "container_type",
+        "`\"container\"` (from `containers`), `\"init\"` (from `initContainers`) or \
+         `\"ephemeral\"` (from `ephemeralContainers`).",
+    ),
+    FILE,
+    field("name", "Manifest: the container's name."),
+    field(
+        "image",
+        "Manifest: the image reference, e.g. `registry/app:1.2@sha256:…`.",
+    ),
+    field(
+        "env",
+        "Manifest: a list of `{name, value}` or `{name, valueFrom}`.",
+    ),
+    field(
+        "ports",
+        "Manifest: a list of `{containerPort, protocol, hostPort…}`.",
+    ),
+    field(
+        "resources",
+        "Manifest: `requests` and `limits` (`cpu`, `memory`).",
+    ),
+    field(
+        "securityContext",
+        "Manifest: `privileged`, `allowPrivilegeEscalation`, `runAsNonRoot`, `runAsUser`, \
+         `readOnlyRootFilesystem`, `capabilities {add, drop}`…",
+    ),
+    field(
+        "volumeMounts",
+        "Manifest: a list of `{name, mountPath, readOnly}`.",
+    ),
+];
+
+const SERVICE_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field(
+        "spec",
+        "Manifest: `type`, `selector`, `ports`, `externalIPs`, `loadBalancerSourceRanges`…",
+    ),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const INGRESS_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field(
+        "spec",
+        "Manifest: `ingressClassName`, `tls`, `rules`, `defaultBackend`.",
+    ),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const NETWORK_POLICY_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field(
+        "spec",
+        "Manifest: `podSelector`, `policyTypes`, `ingress` and `egress` rules.",
+    ),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const NAMESPACE_FIELDS: &[Field] = &[
+    field("name", "The namespace's name."),
+    field(
+        "object",
+        "The Namespace object (a `k8s.objects` entity), or missing when the namespace is only \
+         used, never declared.",
+    ),
+    field(
+        "network_policies",
+        "Every NetworkPolicy in the namespace (as `k8s.network_policies` entities).",
+    ),
+    field(
+        "default_deny_ingress",
+        "Whether a NetworkPolicy in the namespace has an empty `podSelector`, `policyTypes` \
+         unset or including `Ingress`, and no `ingress` rules: all ingress is denied unless \
+         another policy allows it. When true, its span is that policy.",
+    ),
+    field(
+        "default_deny_egress",
+        "Whether a NetworkPolicy in the namespace has an empty `podSelector`, `policyTypes` \
+         including `Egress`, and no `egress` rules. When true, its span is that policy.",
+    ),
+];
+
+const RBAC_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field(
+        "rules",
+        "Manifest (Role, ClusterRole): a list of `{apiGroups, resources, verbs, resourceNames}`.",
+    ),
+    field(
+        "roleRef",
+        "Manifest (RoleBinding, ClusterRoleBinding): `{apiGroup, kind, name}` of the role \
+         granted.",
+    ),
+    field(
+        "subjects",
+        "Manifest (RoleBinding, ClusterRoleBinding): a list of `{kind, name, namespace}`.",
+    ),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const SERVICE_ACCOUNT_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field(
+        "automountServiceAccountToken",
+        "Manifest: whether pods get the account's API token mounted.",
+    ),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const SECRET_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field("type", "Manifest: e.g. `Opaque`, `kubernetes.io/tls`."),
+    field("data", "Manifest: base64-encoded values by key."),
+    field("stringData", "Manifest: plain-text values by key."),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const CONFIG_MAP_FIELDS: &[Field] = &[
+    NAME,
+    NAMESPACE,
+    FILE,
+    LABELS,
+    field("data", "Manifest: plain-text values by key."),
+    API_VERSION,
+    KIND,
+    METADATA,
+];
+
+const COMPOSE_NAME: Field = field("name", "The entry's key under its top-level section.");
+const COMPOSE_PROJECT: Field = field(
+    "project",
+    "The Compose file's top-level `name`, or missing when it has none.",
+);
+
+const COMPOSE_SERVICE_FIELDS: &[Field] = &[
+    COMPOSE_NAME,
+    FILE,
+    COMPOSE_PROJECT,
+    field("image", "Manifest: the image reference."),
+    field(
+        "privileged",
+        "Manifest: whether the container runs privileged.",
+    ),
+    field("user", "Manifest: the user the container runs as."),
+    field("network_mode", "Manifest: e.g. `host`."),
+    field(
+        "ports",
+        "Manifest: published ports, as strings (`\"0.0.0.0:502:502\"`) or maps \
+         (`{target, published, host_ip}`).",
+    ),
+    field(
+        "environment",
+        "Manifest: a map or a list of `KEY=value` strings.",
+    ),
+    field("cap_add", "Manifest: capabilities added."),
+    field("volumes", "Manifest: mounts, as strings or maps."),
+    field(
+        "read_only",
+        "Manifest: whether the root filesystem is read-only.",
+    ),
+];
+
+const COMPOSE_NETWORK_FIELDS: &[Field] = &[
+    COMPOSE_NAME,
+    FILE,
+    COMPOSE_PROJECT,
+    field("driver", "Manifest: the network driver."),
+    field(
+        "internal",
+        "Manifest: whether the network has no external access.",
+    ),
+    field(
+        "external",
+        "Manifest: whether the network is created outside the file.",
+    ),
+];
+
+const COMPOSE_VOLUME_FIELDS: &[Field] = &[
+    COMPOSE_NAME,
+    FILE,
+    COMPOSE_PROJECT,
+    field("driver", "Manifest: the volume driver."),
+    field(
+        "external",
+        "Manifest: whether the volume is created outside the file.",
+    ),
+];
+
+const KINDS: &[EntityKind] = &[
+    EntityKind {
+        name: "docs",
+        doc: "Every document of every input file, whatever its content. \
+              A YAML file with several `---` documents gives one entity each.",
+        fields: &[
+            field("path", "The path of the file."),
+            field("format", "`\"yaml\"`, `\"json\"` or `\"toml\"`."),
+            field("index", "The 0-based position of the document in its file."),
+            field("value", "The document's root value."),
+        ],
+    },
+    EntityKind {
+        name: "k8s.objects",
+        doc: "Every Kubernetes object: a document (or an item of a `kind: List`) that is a map \
+              with a string `apiVersion` and `kind`.",
+        fields: OBJECT_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.workloads",
+        doc: "Every object that runs pods: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, \
+              ReplicationController, Job and CronJob.",
+        fields: WORKLOAD_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.containers",
+        doc: "Every container of every workload: `containers`, `initContainers` and \
+              `ephemeralContainers`, each with its workload.",
+        fields: CONTAINER_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.services",
+        doc: "Every Service object.",
+        fields: SERVICE_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.ingresses",
+        doc: "Every Ingress object.",
+        fields: INGRESS_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.network_policies",
+        doc: "Every NetworkPolicy object.",
+        fields: NETWORK_POLICY_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.namespaces",
+        doc: "Every namespace that a Namespace object declares or any object is in (objects \
+              without `metadata.namespace` are in `default`), with its NetworkPolicies and \
+              default-deny status. The entity spans the Namespace object when there is one, \
+              otherwise the place the namespace was first used.",
+        fields: NAMESPACE_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.rbac",
+        doc: "Every Role, ClusterRole, RoleBinding and ClusterRoleBinding.",
+        fields: RBAC_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.service_accounts",
+        doc: "Every ServiceAccount object.",
+        fields: SERVICE_ACCOUNT_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.secrets",
+        doc: "Every Secret object.",
+        fields: SECRET_FIELDS,
+    },
+    EntityKind {
+        name: "k8s.config_maps",
+        doc: "Every ConfigMap object.",
+        fields: CONFIG_MAP_FIELDS,
+    },
+    EntityKind {
+        name: "compose.services",
+        doc: "Every service of every Docker Compose file (a map with a `services` map of maps \
+              and no `apiVersion`/`kind`).",
+        fields: COMPOSE_SERVICE_FIELDS,
+    },
+    EntityKind {
+        name: "compose.networks",
+        doc: "Every entry of a Compose file's top-level `networks`.",
+        fields: COMPOSE_NETWORK_FIELDS,
+    },
+    EntityKind {
+        name: "compose.volumes",
+        doc: "Every entry of a Compose file's top-level `volumes`.",
+        fields: COMPOSE_VOLUME_FIELDS,
+    },
+];
