@@ -1,0 +1,160 @@
+//! End-to-end tests of the `palisade` binary: exit codes, output formats, determinism.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn palisade(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run palisade")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn check_example_plant_reports_findings_with_locations() {
+    let o = palisade(&["check", "examples/plant"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    // rustc/miette style: `path:line:col` in the snippet header, rule id, requirement.
+    assert!(out.contains("examples/plant/k8s/"), "{out}");
+    let re = regex::Regex::new(r"examples/plant/[^\s\]]+:\d+:\d+").expect("regex");
+    assert!(re.find_iter(&out).count() >= 10, "{out}");
+    assert!(out.contains("privileged_container"), "{out}");
+    assert!(out.contains("IEC 62443-3-3 SR 2.1"), "{out}");
+    assert!(out.lines().last().is_some_and(|l| l.starts_with("checked ")), "{out}");
+}
+
+#[test]
+fn json_output_is_identical_across_thread_counts() {
+    let one = palisade(&["check", "examples/plant", "--format", "json", "--jobs", "1"]);
+    let two = palisade(&["check", "examples/plant", "--format", "json", "--jobs", "2"]);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(one.stdout, two.stdout);
+    let v = json(&one);
+    assert_eq!(v["version"], 1);
+    let findings = v["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for f in findings {
+        for key in ["rule", "severity", "requirements", "message", "file", "line", "column", "end_line", "end_column"] {
+            assert!(!f[key].is_null(), "finding without `{key}`: {f}");
+        }
+        assert!(f["line"].as_u64().is_some_and(|l| l >= 1));
+        assert!(f["column"].as_u64().is_some_and(|c| c >= 1));
+    }
+}
+
+#[test]
+fn json_points_at_the_offending_value() {
+    let o = palisade(&["check", "tests/fixtures/cli/inputs/pod.yaml", "--format", "json"]);
+    let v = json(&o);
+    let f = v["findings"]
+        .as_array()
+        .and_then(|fs| fs.iter().find(|f| f["rule"] == "privileged_container"))
+        .cloned()
+        .expect("privileged_container finding");
+    // `privileged: true` is on line 10; `true` starts at column 21.
+    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(10), Some(21)), "{f}");
+    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(10), Some(25)), "{f}");
+    assert_eq!(f["requirements"][0], "SR 2.1");
+}
+
+#[test]
+fn user_policy_is_added_to_the_builtin_pack() {
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs/pod.yaml",
+        "--policy",
+        "tests/fixtures/cli/user_policy",
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    let rules: Vec<&str> = v["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"workload_without_zone_prefix"), "{rules:?}");
+    assert!(rules.contains(&"privileged_container"), "{rules:?}");
+}
+
+#[test]
+fn syntax_error_in_policy_dir_exits_2_naming_the_file() {
+    let o = palisade(&["check", "tests/fixtures/cli/inputs", "--policy", "tests/fixtures/cli/bad_policy"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("palisade::syntax-error"), "{out}");
+    assert!(out.contains("tests/fixtures/cli/bad_policy/broken.pal:6:3"), "{out}");
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let o = palisade(&["check", "does/not/exist", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v = json(&o);
+    assert_eq!(v["diagnostics"][0]["code"], "palisade::bad-path");
+}
+
+#[test]
+fn bad_flag_exits_2() {
+    let o = palisade(&["check", "--format", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn test_command_summarises_and_fails_on_failures() {
+    let ok = palisade(&["test", "tests/fixtures/cli/user_policy"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).lines().any(|l| l == "2 passed, 0 failed"), "{}", stdout(&ok));
+
+    let bad = palisade(&["test", "tests/fixtures/cli/failing_tests"]);
+    let out = stdout(&bad);
+    assert_eq!(bad.status.code(), Some(1), "{out}");
+    assert!(out.lines().any(|l| l == "1 passed, 1 failed"), "{out}");
+    assert!(out.contains("expected `any_pod` at line 9, but it fired at pod.yaml:4:9"), "{out}");
+}
+
+#[test]
+fn builtin_pack_tests_pass_from_the_command_line() {
+    let o = palisade(&["test", "policies"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{out}");
+}
+
+#[test]
+fn explain_a_rule_and_a_code() {
+    let o = palisade(&["explain", "privileged_container"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("SR 2.1"));
+    let o = palisade(&["explain", "palisade::unknown-name"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("unknown-name"));
+    let o = palisade(&["explain", "no-such-thing"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn shared_corpus_loads_without_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let k8s = root.join("k8s");
+    let compose = root.join("compose");
+    let o = palisade(&["check", &k8s.to_string_lossy(), &compose.to_string_lossy(), "--format", "json"]);
+    let v = json(&o);
+    let errors: Vec<_> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(matches!(o.status.code(), Some(0 | 1)));
+    assert!(v["summary"]["files"].as_u64().is_some_and(|n| n > 700));
+}

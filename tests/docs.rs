@@ -1,0 +1,53 @@
+//! Every ```pal block of `docs/language.md` compiles without diagnostics and its tests pass.
+
+use palisade::check;
+use palisade::eval::Limits;
+use palisade::source::{SourceDb, SourceFile};
+use palisade::syntax;
+use palisade::testing::run_tests;
+
+fn pal_blocks(markdown: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        match &mut current {
+            None if line.trim() == "```pal" => current = Some((i + 1, String::new())),
+            Some((_, text)) if line.trim() == "```" => {
+                blocks.push((current.take().map_or(0, |c| c.0), text.clone()));
+                current = None;
+            }
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn language_examples_run() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md")).expect("docs");
+    let blocks = pal_blocks(&doc);
+    assert!(blocks.len() >= 8, "expected the examples, found {}", blocks.len());
+    for (line, text) in blocks {
+        let mut db = SourceDb::new();
+        let mut modules = Vec::new();
+        for (path, t) in palisade::builtin::files("stdlib/", "pal") {
+            let id = db.add(SourceFile::new(format!("<builtin>/{path}"), t));
+            modules.push(syntax::parse(id, db.text(id)).module);
+        }
+        let id = db.add(SourceFile::new(format!("docs/language.md:{line}"), text.as_str()));
+        let parsed = syntax::parse(id, db.text(id));
+        assert!(parsed.diagnostics.is_empty(), "block at line {line}: {:#?}", parsed.diagnostics);
+        modules.push(parsed.module);
+        let compiled = check::compile(&modules);
+        assert!(compiled.diagnostics.is_empty(), "block at line {line}: {:#?}", compiled.diagnostics);
+        assert!(!compiled.program.tests.is_empty(), "block at line {line} has no test");
+        let results = run_tests(&mut db, &compiled.program, None, &Limits::default());
+        for r in results {
+            assert!(r.passed(), "block at line {line}, test {}: {:#?}", r.name, r.failures);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The evaluator's semantics: missing vs null, operators, quantifiers, comprehensions,
+//! functions, locations of findings, and the evaluation bounds.
+
+mod common;
+
+use palisade::report::Location;
+
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: a
+      image: nginx:1.25
+      securityContext:
+        privileged: true
+        runAsUser: 0
+      env:
+        - {name: MODE, value: null}
+    - name: b
+      image: nginx
+      ports: [{containerPort: 502}, {containerPort: 8080}]
+";
+
+/// Findings as `rule@line:col: message`, in output order.
+fn findings(policy: &str, files: &[(&str, &str)]) -> Vec<String> {
+    let (db, findings, diags) = common::run(policy, files);
+    assert!(diags.is_empty(), "unexpected diagnostics:\n{}", common::render(&db, &diags));
+    findings
+        .iter()
+        .map(|f| {
+            let at = f.span.map(|s| {
+                let l = Location::of(&db, s);
+                format!("{}:{}", l.line, l.column)
+            });
+            format!("{}@{}: {}", f.rule.id, at.unwrap_or_default(), f.message)
+        })
+        .collect()
+}
+
+fn messages(policy: &str) -> Vec<String> {
+    findings(policy, &[("pod.yaml", POD)])
+        .into_iter()
+        .map(|f| f.split_once(": ").map(|(_, m)| m.to_string()).unwrap_or(f))
+        .collect()
+}
+
+#[test]
+fn missing_is_not_null() {
+    let out = messages(
+        r#"rule r {
+          for c in k8s.containers
+          let env = c.env[0]
+          deny: "{c.name} {env.value == null} {c.nope == null} {c.nope == c.other} {present(env.value)} {present(c.nope)} {is_null(env.value)}"
+        }"#,
+    );
+    assert_eq!(out, vec!["a true false true true false true", "b false false true false false false"]);
+}
+
+#[test]
+fn not_false_holds_for_missing() {
+    let out = messages(
+        r#"rule r {
+          for c in k8s.containers
+          where c.securityContext.allowPrivilegeEscalation != false
+          where not c.securityContext.readOnlyRootFilesystem
+          deny: c.name
+        }"#,
+    );
+    assert_eq!(out, vec!["a", "b"]);
+}
+
+#[test]
+fn coalesce_and_ordering_with_missing() {
+    let out = messages(
+        r#"rule r {
+          for c in k8s.containers
+          deny: "{c.securityContext.runAsUser ?? -1} {c.nope < 3} {c.nope >= 3} {c.env[0].value ?? "dflt"}"
+        }"#,
+    );
+    assert_eq!(out, vec!["0 false false dflt", "-1 false false dflt"]);
+}
+
+#[test]
+fn quantifiers_count_and_comprehensions() {
+    let out = messages(
+        r#"rule r {
+          for c in k8s.containers
+          let ports = [p.containerPort for p in c.ports ?? [] if p.containerPort < 1024]
+          let m = {to_string(p.containerPort): p.containerPort * 2 for p in c.ports ?? []}
+          deny: "{c.name} {ports} {any p in c.ports: p.containerPort == 502} {all p in c.ports: p.containerPort > 100} {none p in c.ports: p.containerPort == 1} {count p in c.ports: p.containerPort > 500} {m}"
+        }"#,
+    );
+    assert_eq!(
+        out,
+        vec![
+            "a [] false true true 0 {}",
+            r#"b [502] true true true 2 {"502":1004,"8080":16160}"#
+        ]
+    );
+}
+
+#[test]
+fn operators() {
+    let out = messages(
+        r#"rule r {
+          for c in k8s.containers
+          where c.name == "a"
+          deny: "{1 + 2 * 3} {7 / 2} {7 % 3} {-(2 - 5)} {"ab" + "cd"} {[1] + [2]} {"x" in ["x"]} {"ng" in c.image} {"name" in c} {3 not in [1]} {c.image matches r"^nginx:\d+"} {c.image like "nginx*"} {if 1 < 2 then "y" else "n"} {1 == 1.0}"
+        }"#,
+    );
+    assert_eq!(out, vec![r#"7 3.5 1 3 abcd [1,2] true true true true true true y true"#]);
+}
+
+#[test]
+fn functions_constants_and_recursion() {
+    let out = messages(
+        r#"const LIMIT = 3
+        fn fact(n) = if n <= 1 then 1 else n * fact(n - 1)
+        fn tag(image) {
+          let parts = split(image, ":")
+          if len(parts) > 1 then parts[-1] else "latest"
+        }
+        import std.strings.{split}
+        rule r {
+          for c in k8s.containers
+          deny: "{tag(c.image)} {fact(LIMIT + 2)}"
+        }"#,
+    );
+    assert_eq!(out, vec!["1.25 120", "latest 120"]);
+}
+
+#[test]
+fn findings_point_at_the_value_or_its_nearest_parent() {
+    let out = findings(
+        r#"rule priv {
+          for c in k8s.containers
+          where c.securityContext.privileged == true
+          deny at c.securityContext.privileged: "priv"
+        }
+        rule limits {
+          for c in k8s.containers
+          deny at c.resources.limits.cpu: "no cpu"
+        }
+        rule whole {
+          for c in k8s.containers
+          where c.name == "b"
+          deny: "container"
+        }"#,
+        &[("pod.yaml", POD)],
+    );
+    assert_eq!(
+        out,
+        vec![
+            // Missing `resources` on `a`: the container map itself (line 7, after `- `).
+            "limits@7:7: no cpu",
+            "priv@10:21: priv",
+            // `b`: sorted by position.
+            "limits@14:7: no cpu",
+            "whole@14:7: container",
+        ]
+    );
+}
+
+#[test]
+fn runtime_errors_are_diagnostics_and_other_rules_still_run() {
+    let (db, findings, diags) = common::run(
+        r#"rule bad {
+          for c in k8s.containers
+          deny: "{c.name + 1}"
+        }
+        rule good {
+          for c in k8s.containers
+          deny: c.name
+        }"#,
+        &[("pod.yaml", POD)],
+    );
+    assert_eq!(findings.len(), 2);
+    assert!(findings.iter().all(|f| f.rule.id == "good"));
+    assert_eq!(diags.len(), 1, "{}", common::render(&db, &diags));
+    let d = &diags[0];
+    assert_eq!(d.code.as_str(), "palisade::eval-error");
+    assert!(d.message.contains("rule `bad` failed"), "{}", d.message);
+    assert_eq!(db.slice(d.span.expect("span")), "c.name + 1");
+}
+
+#[test]
+fn unbounded_recursion_and_step_budget_are_limits() {
+    let (_db, findings, diags) = common::run(
+        r#"fn forever(n) = forever(n + 1)
+        fn spin(n) = len([x for x in range(0, 1000) for y in range(0, 1000)])
+        rule deep {
+          for c in k8s.containers
+          deny: "{forever(0)}"
+        }
+        rule busy {
+          for c in k8s.containers
+          deny: "{spin(0)}"
+        }
+        rule fine {
+          for c in k8s.containers
+          deny: c.name
+        }"#,
+        &[("pod.yaml", POD)],
+    );
+    assert_eq!(findings.len(), 2);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, vec!["palisade::limit-exceeded", "palisade::limit-exceeded"]);
+    assert!(diags.iter().any(|d| d.message.contains("nested deeper than 64")));
+    assert!(diags.iter().any(|d| d.message.contains("steps")));
+    // One diagnostic per rule and place, counting the entities.
+    assert!(diags.iter().all(|d| d.related.first().is_some_and(|r| r.text.contains("1 more"))));
+}
+
+#[test]
+fn iteration_over_maps_yields_keys_with_their_spans() {
+    let out = findings(
+        r#"rule keys {
+          for o in k8s.objects
+          for k in o.spec.containers[0].securityContext
+          deny at k: k
+        }"#,
+        &[("pod.yaml", POD)],
+    );
+    assert_eq!(out, vec!["keys@10:9: privileged", "keys@11:9: runAsUser"]);
+}
+
+#[test]
+fn output_is_sorted_by_file_then_position() {
+    let out = findings(
+        r#"rule r {
+          for d in docs
+          deny: d.path
+        }"#,
+        &[("b.yaml", "x: 1\n"), ("a.json", "{\"y\": 2}"), ("c.toml", "z = 3\n")],
+    );
+    // Files get ids in the order they were added; findings sort by (file, position).
+    assert_eq!(out, vec!["r@1:1: b.yaml", "r@1:1: a.json", "r@1:1: c.toml"]);
+}
