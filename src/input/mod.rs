@@ -1,10 +1,24 @@
 //! Loading input files (YAML, JSON, TOML) into spanned [`Value`] trees.
 //!
 //! Loading never fails as a whole: a file yields the documents it could read plus diagnostics.
+//! Every loaded value carries the [`Span`] of its text, every map key the span of the key.
+//!
+//! One file per concern: [`detect`](detect()) picks the format, `yaml/`, `json.rs` and `toml.rs`
+//! load one format each, and `report.rs` builds the diagnostics they share.
 
-use crate::diag::Diagnostic;
+mod detect;
+mod json;
+mod report;
+mod toml;
+mod yaml;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::value::Value;
+
+pub use detect::detect;
 
 /// The data format of an input file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -65,17 +79,24 @@ impl Default for Limits {
     }
 }
 
-/// Interim: replaced by the loaders.
-pub fn load(_file: FileId, _text: &str, _format: Format, _limits: &Limits) -> Loaded {
-    Loaded::default()
-}
-
-/// Interim: replaced by content detection.
-pub fn detect(path: &std::path::Path, _text: &str) -> Option<Format> {
-    match path.extension()?.to_str()? {
-        "yaml" | "yml" => Some(Format::Yaml),
-        "json" => Some(Format::Json),
-        "toml" => Some(Format::Toml),
-        _ => None,
-    }
+/// Loads `text` (the contents of `file`) as `format`.
+///
+/// Never panics and never fails as a whole: syntax errors, duplicate keys and tripped limits
+/// become diagnostics, and the documents read before a syntax error are kept. Should a parser
+/// library panic all the same, the panic becomes an internal-error diagnostic.
+pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded {
+    let result = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Yaml => yaml::load(file, text, limits),
+        Format::Json => json::load(file, text, limits),
+        Format::Toml => toml::load(file, text, limits),
+    }));
+    result.unwrap_or_else(|_| Loaded {
+        documents: Vec::new(),
+        diagnostics: vec![Diagnostic::new(
+            Code::InternalError,
+            format!("the {} parser crashed on this file", format.as_str()),
+        )
+        .span(Some(Span::new(file, 0, 0)))
+        .help("this is a bug in Palisade; please report it with the file that caused it")],
+    })
 }

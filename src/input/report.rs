@@ -1,0 +1,91 @@
+//! Diagnostics shared by the loaders: duplicate keys, tripped limits and syntax errors.
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// A key written twice in one map; the later value wins.
+pub(super) fn duplicate_key(key: &str, second: Span, first: Option<Span>) -> Diagnostic {
+    let diag = Diagnostic::new(Code::DuplicateKey, format!("duplicate key `{key}`"))
+        .at(second, "this value replaces the earlier one")
+        .help("remove one of the two entries; only the last one is used");
+    match first {
+        Some(first) => diag.related(first, "first written here"),
+        None => diag,
+    }
+}
+
+/// A map or list nested deeper than `Limits::max_depth`.
+pub(super) fn too_deep(at: Span, max_depth: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::InputLimit,
+        format!("nesting is deeper than the limit of {max_depth} levels"),
+    )
+    .at(at, "this value goes past the limit")
+    .help("flatten the structure, or raise the depth limit if the file is trusted")
+}
+
+/// A syntax error at a byte range, with the parser's own description of it.
+pub(super) fn syntax(
+    format: &str,
+    span: Span,
+    what: &str,
+    label: &str,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(Code::InputSyntax, format!("invalid {format}: {what}"))
+        .at(span, label)
+        .help(help)
+}
+
+/// A span at `offset` covering the character found there, or nothing at a line end or the
+/// end of the text, so that a marker never straddles a line break.
+pub(super) fn point(file: FileId, text: &str, offset: usize) -> Span {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let width = text
+        .get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .filter(|c| *c != '\n' && *c != '\r')
+        .map_or(0, char::len_utf8);
+    Span::new(file, offset, offset + width)
+}
+
+/// The span of a token a parser reported at `start..end`: the token itself when it is short
+/// and on one line, else a [`point`] at its start.
+pub(super) fn token(file: FileId, text: &str, start: usize, end: usize) -> Span {
+    let start = floor_char_boundary(text, start);
+    let end = floor_char_boundary(text, end.max(start));
+    match text.get(start..end) {
+        Some(token) if !token.is_empty() && token.len() <= 80 && !token.contains('\n') => {
+            Span::new(file, start, end)
+        }
+        _ => point(file, text, start),
+    }
+}
+
+/// The largest char boundary at or before `offset`.
+pub(super) fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Turns the first letter of a parser message to lowercase and drops a trailing period, so
+/// library messages read like ours.
+pub(super) fn tidy_message(message: &str) -> String {
+    let message = message.trim().trim_end_matches('.');
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => {
+            let rest = chars.as_str();
+            // Keep acronyms such as `TOML` as they are.
+            if rest.chars().next().is_some_and(char::is_uppercase) {
+                message.to_string()
+            } else {
+                first.to_lowercase().chain(rest.chars()).collect()
+            }
+        }
+        None => String::new(),
+    }
+}
