@@ -23,16 +23,17 @@
 mod args;
 mod collections;
 mod core;
-pub(crate) mod glob;
 mod net;
 mod ports;
-pub(crate) mod regex;
 mod set;
 mod strings;
 mod time;
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
+
+pub(crate) mod glob;
+pub(crate) mod regex;
 
 use crate::types::Ty;
 use crate::value::Value;
