@@ -6,9 +6,28 @@
 //!
 //! Conventions every native follows:
 //! - a `missing` argument makes the result `missing` (so safe navigation carries through calls),
-//!   unless the native exists to inspect missing values (`present`, `default`);
+//!   unless the native exists to inspect missing values (`present`, `is_null`, `default`,
+//!   `type_of`, `len`, and `get`'s container, which falls back like `default`);
 //! - an argument of the wrong type is a [`NativeError`] naming the argument; the evaluator adds
-//!   the call's span.
+//!   the call's span;
+//! - malformed *data* of the right type (an address that does not parse, a date that does not
+//!   exist) is not an error: predicates answer `false` and other functions give missing, as each
+//!   family's module doc spells out;
+//! - results carry no span, except a sub-value of an argument returned unchanged (`get`, `sort`,
+//!   `min`, `values`, `pick`…), which keeps its own so findings point into the input.
+//!
+//! Families, one file each: `core.rs` (`std.core`, the prelude), `strings.rs`, `regex.rs`,
+//! `glob.rs`, `collections.rs`, `net.rs`, `ports.rs`, `time.rs` (`std.<file>`); `args.rs` and
+//! `set.rs` hold the shared argument and list-as-set helpers.
+
+mod args;
+mod collections;
+mod core;
+mod net;
+mod ports;
+mod set;
+mod strings;
+mod time;
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -94,7 +113,16 @@ static REGISTRY: LazyLock<BTreeMap<(&'static str, &'static str), &'static Native
         map
     });
 
-const FAMILIES: &[&[Native]] = &[];
+const FAMILIES: &[&[Native]] = &[
+    self::core::NATIVES,
+    strings::NATIVES,
+    self::regex::NATIVES,
+    glob::NATIVES,
+    collections::NATIVES,
+    net::NATIVES,
+    ports::NATIVES,
+    time::NATIVES,
+];
 
 /// The native `module.name`, if there is one.
 pub fn lookup(module: &str, name: &str) -> Option<&'static Native> {

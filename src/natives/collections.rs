@@ -1,0 +1,288 @@
+//! `std.collections`: lists as sets, map surgery, counting, indexing and zipping.
+//!
+//! Set operations compare items like `==` (so `1` and `1.0` are equal), return each item once
+//! and keep the order of their first argument. Items and map values keep their source locations.
+
+use crate::types::Ty;
+use crate::value::{Map, Value};
+
+use super::args::{arity, count, first_missing, list, map, string, string_list};
+use super::set::ValueSet;
+use super::{Native, NativeError, Param};
+
+const MODULE: &str = "std.collections";
+
+const fn pair(a: &'static str, ta: Ty, b: &'static str, tb: Ty) -> [Param; 2] {
+    [Param { name: a, ty: ta }, Param { name: b, ty: tb }]
+}
+
+const LIST_ITEMS: &[Param] = &pair("list", Ty::List, "items", Ty::List);
+const A_B: &[Param] = &pair("a", Ty::List, "b", Ty::List);
+const MAP_KEYS: &[Param] = &pair("m", Ty::Map, "keys", Ty::List);
+
+pub(crate) static NATIVES: &[Native] = &[
+    Native {
+        module: MODULE,
+        name: "contains_all",
+        params: LIST_ITEMS,
+        returns: Ty::Bool,
+        doc: "Whether every one of `items` is in `list`.\n\n\
+              True when `items` is empty. A missing argument gives missing; non-lists are an \
+              error.\n\n\
+              Example: `contains_all([\"ALL\", \"NET_RAW\"], [\"ALL\"])` → `true`",
+        func: contains_all,
+    },
+    Native {
+        module: MODULE,
+        name: "contains_any",
+        params: LIST_ITEMS,
+        returns: Ty::Bool,
+        doc: "Whether at least one of `items` is in `list`.\n\n\
+              False when `items` is empty. A missing argument gives missing; non-lists are an \
+              error.\n\n\
+              Example: `contains_any([\"SYS_ADMIN\"], [\"SYS_ADMIN\", \"NET_ADMIN\"])` → `true`",
+        func: contains_any,
+    },
+    Native {
+        module: MODULE,
+        name: "intersection",
+        params: A_B,
+        returns: Ty::List,
+        doc: "The items of `a` that are also in `b`, each once, in the order of `a`.\n\n\
+              A missing argument gives missing; non-lists are an error.\n\n\
+              Example: `intersection([1, 2, 3, 2], [2, 3, 4])` → `[2, 3]`",
+        func: intersection,
+    },
+    Native {
+        module: MODULE,
+        name: "difference",
+        params: A_B,
+        returns: Ty::List,
+        doc: "The items of `a` that are not in `b`, each once, in the order of `a`.\n\n\
+              A missing argument gives missing; non-lists are an error.\n\n\
+              Example: `difference([\"ALL\", \"NET_RAW\"], [\"NET_RAW\"])` → `[\"ALL\"]`",
+        func: difference,
+    },
+    Native {
+        module: MODULE,
+        name: "union",
+        params: A_B,
+        returns: Ty::List,
+        doc: "The items of `a` then those of `b` not already seen, each once.\n\n\
+              A missing argument gives missing; non-lists are an error.\n\n\
+              Example: `union([1, 2], [2, 3])` → `[1, 2, 3]`",
+        func: union,
+    },
+    Native {
+        module: MODULE,
+        name: "merge",
+        params: &pair("m1", Ty::Map, "m2", Ty::Map),
+        returns: Ty::Map,
+        doc: "The entries of `m1` and `m2`; where both have a key, `m2`'s value wins.\n\n\
+              Keys keep `m1`'s order, then `m2`'s new keys follow. Shallow: nested maps are \
+              replaced, not merged. A missing argument gives missing.\n\n\
+              Example: `merge({\"a\": 1, \"b\": 2}, {\"b\": 3})` → `{\"a\": 1, \"b\": 3}`",
+        func: merge,
+    },
+    Native {
+        module: MODULE,
+        name: "pick",
+        params: MAP_KEYS,
+        returns: Ty::Map,
+        doc: "The entries of `m` whose keys are listed in `keys`, in the order of `keys`.\n\n\
+              Keys absent from `m` are skipped. `keys` must be a list of strings; a missing \
+              argument gives missing.\n\n\
+              Example: `pick({\"a\": 1, \"b\": 2}, [\"b\", \"z\"])` → `{\"b\": 2}`",
+        func: pick,
+    },
+    Native {
+        module: MODULE,
+        name: "omit",
+        params: MAP_KEYS,
+        returns: Ty::Map,
+        doc: "The entries of `m` whose keys are not listed in `keys`, in the order of `m`.\n\n\
+              `keys` must be a list of strings; a missing argument gives missing.\n\n\
+              Example: `omit({\"a\": 1, \"b\": 2}, [\"a\"])` → `{\"b\": 2}`",
+        func: omit,
+    },
+    Native {
+        module: MODULE,
+        name: "count_of",
+        params: &pair("list", Ty::List, "value", Ty::Any),
+        returns: Ty::Int,
+        doc: "How many items of `list` equal `value`.\n\n\
+              Items compare like `==`. A missing argument gives missing; a non-list is an \
+              error.\n\n\
+              Example: `count_of([\"tcp\", \"udp\", \"tcp\"], \"tcp\")` → `2`",
+        func: count_of,
+    },
+    Native {
+        module: MODULE,
+        name: "index_by",
+        params: &pair("list", Ty::List, "field", Ty::String),
+        returns: Ty::Map,
+        doc: "A map from each item's `field` (a string) to the item, the first item winning.\n\n\
+              Items that are not maps, lack the field or have a non-string value there are \
+              skipped. A missing argument gives missing.\n\n\
+              Example: `index_by([{\"name\": \"a\", \"v\": 1}], \"name\")` → `{\"a\": {\"name\": \"a\", \"v\": 1}}`",
+        func: index_by,
+    },
+    Native {
+        module: MODULE,
+        name: "zip",
+        params: A_B,
+        returns: Ty::List,
+        doc: "Pairs `[a[i], b[i]]` of items at the same position.\n\n\
+              Stops at the end of the shorter list. A missing argument gives missing; non-lists \
+              are an error.\n\n\
+              Example: `zip([\"a\", \"b\"], [1, 2, 3])` → `[[\"a\", 1], [\"b\", 2]]`",
+        func: zip,
+    },
+];
+
+/// Applies `f` to the two list arguments, or passes a missing argument through.
+fn with_lists(
+    args: &[Value],
+    f: impl FnOnce(&[Value], &[Value]) -> Value,
+) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [a, b] = arity(args)?;
+    Ok(f(list(0, a)?, list(1, b)?))
+}
+
+fn contains_all(args: &[Value]) -> Result<Value, NativeError> {
+    with_lists(args, |l, items| {
+        let set = ValueSet::from_values(l);
+        Value::bool(items.iter().all(|i| set.contains(i)))
+    })
+}
+
+fn contains_any(args: &[Value]) -> Result<Value, NativeError> {
+    with_lists(args, |l, items| {
+        let set = ValueSet::from_values(l);
+        Value::bool(items.iter().any(|i| set.contains(i)))
+    })
+}
+
+fn intersection(args: &[Value]) -> Result<Value, NativeError> {
+    with_lists(args, |a, b| {
+        let other = ValueSet::from_values(b);
+        let mut seen = ValueSet::new();
+        Value::list(
+            a.iter()
+                .filter(|v| other.contains(v) && seen.insert(v))
+                .cloned()
+                .collect(),
+        )
+    })
+}
+
+fn difference(args: &[Value]) -> Result<Value, NativeError> {
+    with_lists(args, |a, b| {
+        let other = ValueSet::from_values(b);
+        let mut seen = ValueSet::new();
+        Value::list(
+            a.iter()
+                .filter(|v| !other.contains(v) && seen.insert(v))
+                .cloned()
+                .collect(),
+        )
+    })
+}
+
+fn union(args: &[Value]) -> Result<Value, NativeError> {
+    with_lists(args, |a, b| {
+        let mut seen = ValueSet::new();
+        Value::list(
+            a.iter()
+                .chain(b.iter())
+                .filter(|v| seen.insert(v))
+                .cloned()
+                .collect(),
+        )
+    })
+}
+
+fn merge(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [a, b] = arity(args)?;
+    let (a, b) = (map(0, a)?, map(1, b)?);
+    let mut out = a.clone();
+    for (k, e) in b.entries() {
+        out.insert(k.clone(), e.key_span, e.value.clone());
+    }
+    Ok(Value::map(out))
+}
+
+fn pick(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [m, keys] = arity(args)?;
+    let (m, keys) = (map(0, m)?, string_list(1, keys)?);
+    let mut out = Map::with_capacity(keys.len());
+    for k in keys {
+        if let Some(e) = m.get_entry(k) {
+            out.insert(k, e.key_span, e.value.clone());
+        }
+    }
+    Ok(Value::map(out))
+}
+
+fn omit(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [m, keys] = arity(args)?;
+    let (m, keys) = (map(0, m)?, string_list(1, keys)?);
+    let mut out = Map::new();
+    for (k, e) in m.entries() {
+        if !keys.contains(&&**k) {
+            out.insert(k.clone(), e.key_span, e.value.clone());
+        }
+    }
+    Ok(Value::map(out))
+}
+
+fn count_of(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [l, v] = arity(args)?;
+    Ok(count(list(0, l)?.iter().filter(|i| i.equals(v)).count()))
+}
+
+fn index_by(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [l, field] = arity(args)?;
+    let (l, field) = (list(0, l)?, string(1, field)?);
+    let mut out = Map::new();
+    for item in l {
+        let Some(entry) = item.as_map().and_then(|m| m.get_entry(field)) else {
+            continue;
+        };
+        if let Some(key) = entry.value.as_str() {
+            if !out.contains_key(key) {
+                out.insert(key, entry.value.span, item.clone());
+            }
+        }
+    }
+    Ok(Value::map(out))
+}
+
+fn zip(args: &[Value]) -> Result<Value, NativeError> {
+    with_lists(args, |a, b| {
+        Value::list(
+            a.iter()
+                .zip(b.iter())
+                .map(|(x, y)| Value::list(vec![x.clone(), y.clone()]))
+                .collect(),
+        )
+    })
+}
