@@ -10,17 +10,16 @@ fn pal_blocks(markdown: &str) -> Vec<(usize, String)> {
     let mut blocks = Vec::new();
     let mut current: Option<(usize, String)> = None;
     for (i, line) in markdown.lines().enumerate() {
-        match &mut current {
-            None if line.trim() == "```pal" => current = Some((i + 1, String::new())),
-            Some((_, text)) if line.trim() == "```" => {
-                blocks.push((current.take().map_or(0, |c| c.0), text.clone()));
-                current = None;
+        let fence = line.trim();
+        if current.is_none() {
+            if fence == "```pal" {
+                current = Some((i + 2, String::new()));
             }
-            Some((_, text)) => {
-                text.push_str(line);
-                text.push('\n');
-            }
-            None => {}
+        } else if fence == "```" {
+            blocks.extend(current.take());
+        } else if let Some((_, text)) = current.as_mut() {
+            text.push_str(line);
+            text.push('\n');
         }
     }
     blocks

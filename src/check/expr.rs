@@ -110,7 +110,7 @@ impl<'a> Body<'a> {
         if !ty.fits(Ty::Bool) && ty != Ty::Null {
             self.type_err(
                 e.span,
-                format!("condition is a {ty}, not a bool"),
+                format!("condition is {}, not a bool", an(ty)),
                 "write a comparison, e.g. `x == true` or `len(x) > 0`",
             );
         }
@@ -133,7 +133,7 @@ impl<'a> Body<'a> {
                 if !(ity.fits(Ty::Int) || ity.fits(Ty::String)) {
                     self.type_err(
                         index.span,
-                        format!("index is a {ity}"),
+                        format!("index is {}", an(ity)),
                         "index lists with an int and maps with a string",
                     );
                 }
@@ -242,7 +242,7 @@ impl<'a> Body<'a> {
         if !(ty.fits(Ty::List) || ty.fits(Ty::Map) || ty == Ty::Null) {
             self.type_err(
                 span,
-                format!("cannot iterate over a {ty}"),
+                format!("cannot iterate over {}", an(ty)),
                 "iterate over a list (or a map, which yields its keys)",
             );
         }
@@ -638,7 +638,7 @@ impl<'a> Body<'a> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!("comparing a {at} with a {bt} is always {}", op == BinOp::Ne),
+                            format!("comparing {} with {} is always {}", an(at), an(bt), op == BinOp::Ne),
                         )
                         .at(span, "mismatched types")
                         .help("values of different types are never equal")
@@ -652,7 +652,7 @@ impl<'a> Body<'a> {
                 if !ok(at) || !ok(bt) || (known && !(at.fits(bt))) {
                     self.type_err(
                         span,
-                        format!("cannot order a {at} and a {bt}"),
+                        format!("cannot order {} and {}", an(at), an(bt)),
                         "`<`, `<=`, `>`, `>=` compare two numbers or two strings",
                     );
                 }
@@ -685,14 +685,14 @@ impl<'a> Body<'a> {
                 (Ty::List, Ty::List) => Ty::List,
                 (x, y) if x.is_numeric() && y.is_numeric() => Ty::Number,
                 (x, y) if known && x != y => {
-                    self.type_err(span, format!("cannot add a {x} and a {y}"), "`+` adds numbers and joins two strings or two lists; use interpolation `\"{a}{b}\"` to build strings");
+                    self.type_err(span, format!("cannot add {} and {}", an(x), an(y)), "`+` adds numbers and joins two strings or two lists; use interpolation `\"{a}{b}\"` to build strings");
                     Ty::Any
                 }
                 (Ty::Any, y) | (y, Ty::Any) => {
                     if matches!(y, Ty::Bool | Ty::Map | Ty::Null) {
                         self.type_err(
                             span,
-                            format!("cannot add a {y}"),
+                            format!("cannot add {}", an(y)),
                             "`+` adds numbers and joins two strings or two lists",
                         );
                     }
@@ -753,7 +753,7 @@ impl<'a> Body<'a> {
         if !ty.fits(Ty::String) {
             self.type_err(
                 r.span,
-                format!("a pattern must be a string, found {ty}"),
+                format!("a pattern must be a string, found {}", an(ty)),
                 "",
             );
         }
@@ -812,5 +812,13 @@ fn unknown_fn_help(name: &str) -> String {
     match homes.first() {
         Some(m) => format!("`{name}` is in `{m}`: add `import {m}.{{{name}}}`"),
         None => "define it with `fn` or import it from a module".to_string(),
+    }
+}
+
+/// A type with its article: `an int`, `a string`.
+fn an(ty: Ty) -> String {
+    match ty.as_str().chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {ty}"),
+        _ => format!("a {ty}"),
     }
 }

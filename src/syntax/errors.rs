@@ -13,6 +13,17 @@ pub(super) fn from_pest(file: FileId, base: usize, chunk: &str, err: &Error<Rule
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
+    // An unterminated string is reported at its opening quote, not at the end of the file.
+    let unterminated = matches!(&err.variant, ErrorVariant::ParsingError { positives, .. }
+        if positives.contains(&Rule::str_text) || positives.contains(&Rule::rstring_body) || positives.contains(&Rule::tstring_body));
+    if unterminated {
+        if let Some(q) = chunk.get(..pos).and_then(|c| c.rfind('"')) {
+            let start = base + q;
+            return Diagnostic::new(Code::SyntaxError, "unterminated string")
+                .at(Span::new(file, start, start + 1), "this string is never closed")
+                .help("close the string with `\"`; write `\\{` for a literal brace");
+        }
+    }
     let found = found_at(chunk, pos);
     let start = base + pos;
     let span = Span::new(

@@ -95,9 +95,12 @@ enum Tok {
 }
 
 impl<'a> Lower<'a> {
+    /// The pair's span without the whitespace pest leaves at the end of rules that finish
+    /// with an optional or repeated part.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let end = s.start() + pair.as_str().trim_end().len();
+        Span::new(self.file, s.start(), end.max(s.start()))
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>, label: &str, help: &str) {
