@@ -108,7 +108,7 @@ fn rule_word(rule: Rule) -> Option<&'static str> {
         Rule::test_decl | Rule::kw_test => "`test`",
         Rule::ident | Rule::rule_ref | Rule::field_name => "a name",
         Rule::module_path => "a module path",
-        Rule::expr => "an expression",
+        Rule::expr | Rule::operand => "an expression",
         Rule::meta => "a metadata entry",
         Rule::for_clause | Rule::kw_for => "`for`",
         Rule::let_clause | Rule::kw_let => "`let`",

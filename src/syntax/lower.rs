@@ -579,7 +579,14 @@ impl<'a> Lower<'a> {
             return self.placeholder(span);
         }
         let mut toks: Vec<Tok> = Vec::new();
-        for p in pair.into_inner() {
+        let flat = pair.into_inner().flat_map(|p| {
+            if p.as_rule() == Rule::operand {
+                p.into_inner().collect::<Vec<_>>()
+            } else {
+                vec![p]
+            }
+        });
+        for p in flat {
             let pspan = self.span(&p);
             match p.as_rule() {
                 Rule::op_not => toks.push(Tok::Not(pspan)),
