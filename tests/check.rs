@@ -3,6 +3,13 @@
 //!
 //! Files named `ok_*.pal` must compile without any diagnostic.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
+
 mod common;
 
 use palisade::source::SourceDb;
@@ -13,7 +20,10 @@ fn check_fixtures() {
         let text = std::fs::read_to_string(path).expect("fixture");
         let mut db = SourceDb::new();
         let (_, diags) = common::compile(&mut db, &text);
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.starts_with("ok_") {
             assert!(diags.is_empty(), "{name}:\n{}", common::render(&db, &diags));
         } else {

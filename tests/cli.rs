@@ -1,5 +1,12 @@
 //! End-to-end tests of the `palisade` binary: exit codes, output formats, determinism.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -32,7 +39,12 @@ fn check_example_plant_reports_findings_with_locations() {
     assert!(re.find_iter(&out).count() >= 10, "{out}");
     assert!(out.contains("privileged_container"), "{out}");
     assert!(out.contains("IEC 62443-3-3 SR 2.1"), "{out}");
-    assert!(out.lines().last().is_some_and(|l| l.starts_with("checked ")), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("checked ")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -46,7 +58,17 @@ fn json_output_is_identical_across_thread_counts() {
     let findings = v["findings"].as_array().expect("findings");
     assert!(!findings.is_empty());
     for f in findings {
-        for key in ["rule", "severity", "requirements", "message", "file", "line", "column", "end_line", "end_column"] {
+        for key in [
+            "rule",
+            "severity",
+            "requirements",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+        ] {
             assert!(!f[key].is_null(), "finding without `{key}`: {f}");
         }
         assert!(f["line"].as_u64().is_some_and(|l| l >= 1));
@@ -56,7 +78,12 @@ fn json_output_is_identical_across_thread_counts() {
 
 #[test]
 fn json_points_at_the_offending_value() {
-    let o = palisade(&["check", "tests/fixtures/cli/inputs/pod.yaml", "--format", "json"]);
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs/pod.yaml",
+        "--format",
+        "json",
+    ]);
     let v = json(&o);
     let f = v["findings"]
         .as_array()
@@ -64,8 +91,16 @@ fn json_points_at_the_offending_value() {
         .cloned()
         .expect("privileged_container finding");
     // `privileged: true` is on line 10; `true` starts at column 21.
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(10), Some(21)), "{f}");
-    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(10), Some(25)), "{f}");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(10), Some(21)),
+        "{f}"
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(10), Some(25)),
+        "{f}"
+    );
     assert_eq!(f["requirements"][0], "SR 2.1");
 }
 
@@ -80,18 +115,31 @@ fn user_policy_is_added_to_the_builtin_pack() {
         "json",
     ]);
     let v = json(&o);
-    let rules: Vec<&str> = v["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
     assert!(rules.contains(&"workload_without_zone_prefix"), "{rules:?}");
     assert!(rules.contains(&"privileged_container"), "{rules:?}");
 }
 
 #[test]
 fn syntax_error_in_policy_dir_exits_2_naming_the_file() {
-    let o = palisade(&["check", "tests/fixtures/cli/inputs", "--policy", "tests/fixtures/cli/bad_policy"]);
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs",
+        "--policy",
+        "tests/fixtures/cli/bad_policy",
+    ]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.contains("palisade::syntax-error"), "{out}");
-    assert!(out.contains("tests/fixtures/cli/bad_policy/broken.pal:6:3"), "{out}");
+    assert!(
+        out.contains("tests/fixtures/cli/bad_policy/broken.pal:6:3"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -112,13 +160,20 @@ fn bad_flag_exits_2() {
 fn test_command_summarises_and_fails_on_failures() {
     let ok = palisade(&["test", "tests/fixtures/cli/user_policy"]);
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
-    assert!(stdout(&ok).lines().any(|l| l == "2 passed, 0 failed"), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).lines().any(|l| l == "2 passed, 0 failed"),
+        "{}",
+        stdout(&ok)
+    );
 
     let bad = palisade(&["test", "tests/fixtures/cli/failing_tests"]);
     let out = stdout(&bad);
     assert_eq!(bad.status.code(), Some(1), "{out}");
     assert!(out.lines().any(|l| l == "1 passed, 1 failed"), "{out}");
-    assert!(out.contains("expected `any_pod` at line 9, but it fired at pod.yaml:4:9"), "{out}");
+    assert!(
+        out.contains("expected `any_pod` at line 9, but it fired at pod.yaml:4:9"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -126,7 +181,12 @@ fn builtin_pack_tests_pass_from_the_command_line() {
     let o = palisade(&["test", "policies"]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .is_some_and(|l| l.ends_with(" passed, 0 failed")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -146,7 +206,13 @@ fn shared_corpus_loads_without_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let k8s = root.join("k8s");
     let compose = root.join("compose");
-    let o = palisade(&["check", &k8s.to_string_lossy(), &compose.to_string_lossy(), "--format", "json"]);
+    let o = palisade(&[
+        "check",
+        &k8s.to_string_lossy(),
+        &compose.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
     let v = json(&o);
     let errors: Vec<_> = v["diagnostics"]
         .as_array()

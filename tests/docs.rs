@@ -1,5 +1,12 @@
 //! Every ```pal block of `docs/language.md` compiles without diagnostics and its tests pass.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
+
 use palisade::check;
 use palisade::eval::Limits;
 use palisade::source::{SourceDb, SourceFile};
@@ -27,9 +34,14 @@ fn pal_blocks(markdown: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn language_examples_run() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md")).expect("docs");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/language.md"))
+        .expect("docs");
     let blocks = pal_blocks(&doc);
-    assert!(blocks.len() >= 7, "expected the examples, found {}", blocks.len());
+    assert!(
+        blocks.len() >= 7,
+        "expected the examples, found {}",
+        blocks.len()
+    );
     for (line, text) in blocks {
         let mut db = SourceDb::new();
         let mut modules = Vec::new();
@@ -37,16 +49,35 @@ fn language_examples_run() {
             let id = db.add(SourceFile::new(format!("<builtin>/{path}"), t));
             modules.push(syntax::parse(id, db.text(id)).module);
         }
-        let id = db.add(SourceFile::new(format!("docs/language.md:{line}"), text.as_str()));
+        let id = db.add(SourceFile::new(
+            format!("docs/language.md:{line}"),
+            text.as_str(),
+        ));
         let parsed = syntax::parse(id, db.text(id));
-        assert!(parsed.diagnostics.is_empty(), "block at line {line}: {:#?}", parsed.diagnostics);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "block at line {line}: {:#?}",
+            parsed.diagnostics
+        );
         modules.push(parsed.module);
         let compiled = check::compile(&modules);
-        assert!(compiled.diagnostics.is_empty(), "block at line {line}: {:#?}", compiled.diagnostics);
-        assert!(!compiled.program.tests.is_empty(), "block at line {line} has no test");
+        assert!(
+            compiled.diagnostics.is_empty(),
+            "block at line {line}: {:#?}",
+            compiled.diagnostics
+        );
+        assert!(
+            !compiled.program.tests.is_empty(),
+            "block at line {line} has no test"
+        );
         let results = run_tests(&mut db, &compiled.program, None, &Limits::default());
         for r in results {
-            assert!(r.passed(), "block at line {line}, test {}: {:#?}", r.name, r.failures);
+            assert!(
+                r.passed(),
+                "block at line {line}, test {}: {:#?}",
+                r.name,
+                r.failures
+            );
         }
     }
 }

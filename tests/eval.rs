@@ -1,6 +1,13 @@
 //! The evaluator's semantics: missing vs null, operators, quantifiers, comprehensions,
 //! functions, locations of findings, and the evaluation bounds.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
+
 mod common;
 
 use palisade::report::Location;
@@ -26,7 +33,11 @@ spec:
 /// Findings as `rule@line:col: message`, in output order.
 fn findings(policy: &str, files: &[(&str, &str)]) -> Vec<String> {
     let (db, findings, diags) = common::run(policy, files);
-    assert!(diags.is_empty(), "unexpected diagnostics:\n{}", common::render(&db, &diags));
+    assert!(
+        diags.is_empty(),
+        "unexpected diagnostics:\n{}",
+        common::render(&db, &diags)
+    );
     findings
         .iter()
         .map(|f| {
@@ -55,7 +66,13 @@ fn missing_is_not_null() {
           deny: "{c.name} {env.value == null} {c.nope == null} {c.nope == c.other} {present(env.value)} {present(c.nope)} {is_null(env.value)}"
         }"#,
     );
-    assert_eq!(out, vec!["a true false true true false true", "b false false true false false false"]);
+    assert_eq!(
+        out,
+        vec![
+            "a true false true true false true",
+            "b false false true false false false"
+        ]
+    );
 }
 
 #[test]
@@ -110,7 +127,10 @@ fn operators() {
           deny: "{1 + 2 * 3} {7 / 2} {7 % 3} {-(2 - 5)} {"ab" + "cd"} {[1] + [2]} {"x" in ["x"]} {"ng" in c.image} {"name" in c} {3 not in [1]} {c.image matches r"^nginx:\d+"} {c.image like "nginx*"} {if 1 < 2 then "y" else "n"} {1 == 1.0}"
         }"#,
     );
-    assert_eq!(out, vec![r#"7 3.5 1 3 abcd [1,2] true true true true true true y true"#]);
+    assert_eq!(
+        out,
+        vec![r#"7 3.5 1 3 abcd [1,2] true true true true true true y true"#]
+    );
 }
 
 #[test]
@@ -206,11 +226,18 @@ fn unbounded_recursion_and_step_budget_are_limits() {
     );
     assert_eq!(findings.len(), 2);
     let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes, vec!["palisade::limit-exceeded", "palisade::limit-exceeded"]);
-    assert!(diags.iter().any(|d| d.message.contains("nested deeper than 64")));
+    assert_eq!(
+        codes,
+        vec!["palisade::limit-exceeded", "palisade::limit-exceeded"]
+    );
+    assert!(diags
+        .iter()
+        .any(|d| d.message.contains("nested deeper than 64")));
     assert!(diags.iter().any(|d| d.message.contains("steps")));
     // One diagnostic per rule and place, counting the entities.
-    assert!(diags.iter().all(|d| d.related.first().is_some_and(|r| r.text.contains("1 more"))));
+    assert!(diags
+        .iter()
+        .all(|d| d.related.first().is_some_and(|r| r.text.contains("1 more"))));
 }
 
 #[test]
@@ -233,7 +260,11 @@ fn output_is_sorted_by_file_then_position() {
           for d in docs
           deny: d.path
         }"#,
-        &[("b.yaml", "x: 1\n"), ("a.json", "{\"y\": 2}"), ("c.toml", "z = 3\n")],
+        &[
+            ("b.yaml", "x: 1\n"),
+            ("a.json", "{\"y\": 2}"),
+            ("c.toml", "z = 3\n"),
+        ],
     );
     // Files get ids in the order they were added; findings sort by (file, position).
     assert_eq!(out, vec!["r@1:1: b.yaml", "r@1:1: a.json", "r@1:1: c.toml"]);

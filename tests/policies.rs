@@ -2,6 +2,13 @@
 //! as `palisade test`, and every rule has at least one test that makes it fire and one
 //! where it stays silent.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
+
 use std::collections::BTreeSet;
 
 use palisade::driver::{load_policies, PolicySources};
@@ -13,9 +20,18 @@ use palisade::testing::run_tests;
 #[test]
 fn builtin_pack_tests_pass() {
     let mut db = SourceDb::new();
-    let loaded = load_policies(&mut db, &PolicySources { builtin_pack: true, paths: Vec::new() });
+    let loaded = load_policies(
+        &mut db,
+        &PolicySources {
+            builtin_pack: true,
+            paths: Vec::new(),
+        },
+    );
     let diags = &loaded.compiled.diagnostics;
-    assert!(diags.is_empty(), "the built-in pack has diagnostics: {diags:#?}");
+    assert!(
+        diags.is_empty(),
+        "the built-in pack has diagnostics: {diags:#?}"
+    );
     let program = &loaded.compiled.program;
     assert!(!program.tests.is_empty(), "the pack has no tests");
     let results = run_tests(&mut db, program, None, &Limits::default());
@@ -40,20 +56,46 @@ fn builtin_pack_tests_pass() {
         }
     }
     for rule in program.rules() {
-        assert!(fires.contains(&rule.id), "rule `{}` has no test where it fires", rule.id);
-        assert!(silent.contains(&rule.id), "rule `{}` has no test where it stays silent", rule.id);
+        assert!(
+            fires.contains(&rule.id),
+            "rule `{}` has no test where it fires",
+            rule.id
+        );
+        assert!(
+            silent.contains(&rule.id),
+            "rule `{}` has no test where it stays silent",
+            rule.id
+        );
     }
 }
 
 #[test]
 fn every_builtin_rule_is_documented() {
     let mut db = SourceDb::new();
-    let loaded = load_policies(&mut db, &PolicySources { builtin_pack: true, paths: Vec::new() });
+    let loaded = load_policies(
+        &mut db,
+        &PolicySources {
+            builtin_pack: true,
+            paths: Vec::new(),
+        },
+    );
     for rule in loaded.compiled.program.rules() {
-        assert!(!rule.requirements.is_empty(), "`{}` cites no requirement", rule.id);
-        assert!(rule.fr.is_some(), "`{}` has no foundational requirement", rule.id);
+        assert!(
+            !rule.requirements.is_empty(),
+            "`{}` cites no requirement",
+            rule.id
+        );
+        assert!(
+            rule.fr.is_some(),
+            "`{}` has no foundational requirement",
+            rule.id
+        );
         assert!(rule.doc.is_some(), "`{}` has no doc comment", rule.id);
         assert!(rule.rationale.is_some(), "`{}` has no rationale", rule.id);
-        assert!(rule.remediation.is_some(), "`{}` has no remediation", rule.id);
+        assert!(
+            rule.remediation.is_some(),
+            "`{}` has no remediation",
+            rule.id
+        );
     }
 }

@@ -395,7 +395,9 @@ impl<'a> Body<'a> {
                         }
                         // `import std.k8s` sits beside the `k8s.*` entity kinds: a name the
                         // module does not define may still be an entity kind.
-                        None if entities::kind(&format!("{}.{}", root.name, field.name)).is_some() => {
+                        None if entities::kind(&format!("{}.{}", root.name, field.name))
+                            .is_some() =>
+                        {
                             let full = format!("{}.{}", root.name, field.name);
                             (Ir::Entity(Arc::from(full.as_str())), Ty::List)
                         }
@@ -638,7 +640,12 @@ impl<'a> Body<'a> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::TypeMismatch,
-                            format!("comparing {} with {} is always {}", an(at), an(bt), op == BinOp::Ne),
+                            format!(
+                                "comparing {} with {} is always {}",
+                                an(at),
+                                an(bt),
+                                op == BinOp::Ne
+                            ),
                         )
                         .at(span, "mismatched types")
                         .help("values of different types are never equal")

@@ -76,12 +76,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                 );
                 continue;
             }
-            let sig = GlobalSig {
-                package: package.clone(),
-                name: name.name.clone(),
-                arity,
-                span,
-            };
+            let sig = GlobalSig { arity, span };
             if is_fn {
                 pkg.fns.insert(name.name.clone(), id_of(g.fns.len()));
                 g.fns.push(sig);
@@ -147,7 +142,6 @@ pub fn compile(modules: &[Module]) -> Compiled {
                     if let Some(slot) = fns.get_mut(id as usize) {
                         *slot = Some(FnDef {
                             name: f.name.name.to_string(),
-                            arity: u32::try_from(f.params.len()).unwrap_or(u32::MAX),
                             frame_size: b.frame_size(),
                             lets,
                             body,
@@ -244,7 +238,6 @@ pub fn compile(modules: &[Module]) -> Compiled {
         .map(|f| {
             f.unwrap_or(FnDef {
                 name: String::new(),
-                arity: 0,
                 frame_size: 0,
                 lets: Vec::new(),
                 body: crate::eval::ir::Ir::Lit(crate::value::Value::MISSING),

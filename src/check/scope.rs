@@ -10,8 +10,6 @@ use crate::source::Span;
 /// A function or constant defined in a `.pal` file.
 #[derive(Debug)]
 pub(crate) struct GlobalSig {
-    pub(crate) package: String,
-    pub(crate) name: Arc<str>,
     /// Number of parameters (functions only).
     pub(crate) arity: usize,
     pub(crate) span: Span,

@@ -17,7 +17,11 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         usage_error(&e);
         return ExitStatus::Error;
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let opts = CheckOptions {
         paths,
         policies: PolicySources {
@@ -44,7 +48,10 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     match args.common.format {
         Format::Json => {
             let report = json::report(&run.db, &run.findings, &run.diagnostics, run.files, rules);
-            emit(&format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()));
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            ));
         }
         Format::Human => {
             let renderer = human::Renderer::new(&run.db, use_color(args.common.color), width());
@@ -60,8 +67,18 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
                 }
             }
             let errors = run.diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = run.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-            out.push_str(&human::summary(&run.findings, run.files, rules, errors, warnings));
+            let warnings = run
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
+            out.push_str(&human::summary(
+                &run.findings,
+                run.files,
+                rules,
+                errors,
+                warnings,
+            ));
             out.push('\n');
             emit(&out);
         }
@@ -77,6 +94,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
 
 fn usage_error(message: &str) {
     let db = SourceDb::new();
-    let d = Diagnostic::new(Code::BadArgument, message.to_string()).help("see `palisade check --help`");
+    let d =
+        Diagnostic::new(Code::BadArgument, message.to_string()).help("see `palisade check --help`");
     emit_err(&human::Renderer::new(&db, false, width()).diagnostic(&d));
 }

@@ -11,7 +11,10 @@ use super::ExitStatus;
 pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
     let what = args.what.trim();
     let code_name = what.strip_prefix("palisade::").unwrap_or(what);
-    if let Some(code) = Code::ALL.iter().find(|c| c.as_str().strip_prefix("palisade::") == Some(code_name)) {
+    if let Some(code) = Code::ALL
+        .iter()
+        .find(|c| c.as_str().strip_prefix("palisade::") == Some(code_name))
+    {
         emit(&format!(
             "{} ({})\n\n{}",
             code.as_str(),
@@ -40,7 +43,10 @@ pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
             out.push_str(&format!("foundational requirement: FR{fr}\n"));
         }
         if !rule.requirements.is_empty() {
-            out.push_str(&format!("requirements: IEC 62443-3-3 {}\n", rule.requirements.join(", ")));
+            out.push_str(&format!(
+                "requirements: IEC 62443-3-3 {}\n",
+                rule.requirements.join(", ")
+            ));
         }
         out.push_str(&format!("defined in: {}\n", db.name(rule.file)));
         if let Some(doc) = &rule.doc {

@@ -37,7 +37,11 @@ pub(crate) fn run() -> ExitStatus {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let status = if e.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
+            let status = if e.use_stderr() {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Success
+            };
             let _ = e.print();
             return status;
         }

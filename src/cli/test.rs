@@ -18,7 +18,11 @@ pub(crate) fn run(args: &TestArgs) -> ExitStatus {
         emit(&format!("error: {e}\n"));
         return ExitStatus::Error;
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let mut db = SourceDb::new();
     let loaded = driver::load_policies(
         &mut db,
@@ -31,7 +35,10 @@ pub(crate) fn run(args: &TestArgs) -> ExitStatus {
     driver::sort_diagnostics(&db, &mut diags);
     if !diags.is_empty() {
         let r = Renderer::new(&db, use_color(args.common.color), width());
-        let text: String = diags.iter().map(|d| format!("{}\n", r.diagnostic(d))).collect();
+        let text: String = diags
+            .iter()
+            .map(|d| format!("{}\n", r.diagnostic(d)))
+            .collect();
         emit(&text);
     }
     if diags.iter().any(|d| d.is_error()) {
@@ -39,7 +46,12 @@ pub(crate) fn run(args: &TestArgs) -> ExitStatus {
         return ExitStatus::Error;
     }
     let program = loaded.compiled.program;
-    let results = run_tests(&mut db, &program, args.filter.as_deref(), &eval::Limits::default());
+    let results = run_tests(
+        &mut db,
+        &program,
+        args.filter.as_deref(),
+        &eval::Limits::default(),
+    );
     let passed = results.iter().filter(|r| r.passed()).count();
     let failed = results.len() - passed;
     match args.common.format {
@@ -49,7 +61,10 @@ pub(crate) fn run(args: &TestArgs) -> ExitStatus {
                 .map(|r| json!({"name": r.name, "file": r.location.file, "line": r.location.line, "passed": r.passed(), "failures": r.failures}))
                 .collect();
             let out = json!({"version": 1, "passed": passed, "failed": failed, "tests": tests});
-            emit(&format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default()));
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&out).unwrap_or_default()
+            ));
         }
         Format::Human => {
             let mut out = String::new();

@@ -24,6 +24,9 @@ pub(crate) enum Fault {
 
 pub(crate) type Res = Result<Value, Fault>;
 
+/// The callback of a comprehension: adds one item, returns the collection's new size.
+type Emit<'e, 'a> = dyn FnMut(&mut Interp<'a>, &mut [Value]) -> Result<usize, Fault> + 'e;
+
 fn error(message: impl Into<String>, span: Span) -> Fault {
     Fault::Error {
         message: message.into(),
@@ -57,8 +60,6 @@ impl<'a> Interp<'a> {
             depth: 0,
         }
     }
-
-    /// Starts a fresh step budget.
 
     fn step(&mut self, span: Span) -> Result<(), Fault> {
         self.steps += 1;
@@ -328,7 +329,7 @@ impl<'a> Interp<'a> {
         clauses: &[IrComp],
         frame: &mut [Value],
         span: Span,
-        emit: &mut dyn FnMut(&mut Self, &mut [Value]) -> Result<usize, Fault>,
+        emit: &mut Emit<'_, 'a>,
     ) -> Result<(), Fault> {
         let Some((first, rest)) = clauses.split_first() else {
             let size = emit(self, frame)?;

@@ -76,7 +76,6 @@ pub(crate) struct RuleDef {
 #[derive(Debug)]
 pub(crate) struct FnDef {
     pub(crate) name: String,
-    pub(crate) arity: u32,
     pub(crate) frame_size: u32,
     pub(crate) lets: Vec<(u32, Ir)>,
     pub(crate) body: Ir,

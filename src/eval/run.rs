@@ -140,13 +140,16 @@ fn eval_consts(
     values
 }
 
+/// The index of a rule's first `for` clause and the items it iterates.
+type FirstFor = (usize, Arc<Vec<Value>>);
+
 /// Runs the clauses before the first `for`. `Ok(Some)` gives the first `for`'s items,
 /// `Ok(None)` means the rule has no `for`, `Err(None)` that a `where` did not hold.
 fn prefix(
     interp: &mut Interp<'_>,
     rule: &RuleDef,
     frame: &mut [Value],
-) -> Result<Option<(usize, Arc<Vec<Value>>)>, Option<Fault>> {
+) -> Result<Option<FirstFor>, Option<Fault>> {
     for (idx, clause) in rule.clauses.iter().enumerate() {
         match clause {
             IrClause::For(_, iter, span) => {
@@ -295,7 +298,8 @@ fn split(fault: &Fault) -> (Code, &str, Span) {
 
 /// One diagnostic per (rule, place, message), counting the entities it happened on.
 fn report_failures(failures: Vec<Failure>) -> Vec<Diagnostic> {
-    let mut grouped: BTreeMap<(String, Span, String), (Code, Vec<Option<Span>>)> = BTreeMap::new();
+    type Groups = BTreeMap<(String, Span, String), (Code, Vec<Option<Span>>)>;
+    let mut grouped = Groups::new();
     for f in failures {
         let (code, message, span) = split(&f.fault);
         grouped

@@ -20,7 +20,10 @@ pub(super) fn from_pest(file: FileId, base: usize, chunk: &str, err: &Error<Rule
         if let Some(q) = chunk.get(..pos).and_then(|c| c.rfind('"')) {
             let start = base + q;
             return Diagnostic::new(Code::SyntaxError, "unterminated string")
-                .at(Span::new(file, start, start + 1), "this string is never closed")
+                .at(
+                    Span::new(file, start, start + 1),
+                    "this string is never closed",
+                )
                 .help("close the string with `\"`; write `\\{` for a literal brace");
         }
     }
@@ -54,7 +57,9 @@ pub(super) fn from_pest(file: FileId, base: usize, chunk: &str, err: &Error<Rule
     } else {
         help_for(err)
     };
-    Diagnostic::new(Code::SyntaxError, message).at(span, label).help(help)
+    Diagnostic::new(Code::SyntaxError, message)
+        .at(span, label)
+        .help(help)
 }
 
 fn is_keyword(word: &str) -> bool {
@@ -83,7 +88,8 @@ fn found_at(chunk: &str, pos: usize) -> String {
 
 fn describe(rules: &[Rule]) -> String {
     // Everything that can start an operand: say "an expression" rather than list them.
-    if rules.contains(&Rule::ident) && (rules.contains(&Rule::int) || rules.contains(&Rule::string)) {
+    if rules.contains(&Rule::ident) && (rules.contains(&Rule::int) || rules.contains(&Rule::string))
+    {
         return "an expression".to_string();
     }
     let mut words: Vec<&str> = rules.iter().filter_map(|r| rule_word(*r)).collect();

@@ -39,7 +39,12 @@ struct Prepared {
 }
 
 /// Runs the tests of `program` whose name contains `filter`. Inputs are added to `db`.
-pub fn run_tests(db: &mut SourceDb, program: &Program, filter: Option<&str>, limits: &eval::Limits) -> Vec<TestResult> {
+pub fn run_tests(
+    db: &mut SourceDb,
+    program: &Program,
+    filter: Option<&str>,
+    limits: &eval::Limits,
+) -> Vec<TestResult> {
     let tests: Vec<&TestCase> = program
         .tests
         .iter()
@@ -55,8 +60,20 @@ pub fn run_tests(db: &mut SourceDb, program: &Program, filter: Option<&str>, lim
             let mut failures = p.failures.clone();
             if failures.is_empty() {
                 let outcome = evaluate_inputs(db_ref, program, &p.inputs, limits);
-                failures.extend(outcome.diagnostics.iter().filter(|d| d.is_error()).map(|d| describe(db_ref, d)));
-                failures.extend(check_expectations(db_ref, t, &p.inputs, &outcome.findings, program));
+                failures.extend(
+                    outcome
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| describe(db_ref, d)),
+                );
+                failures.extend(check_expectations(
+                    db_ref,
+                    t,
+                    &p.inputs,
+                    &outcome.findings,
+                    program,
+                ));
             }
             TestResult {
                 name: t.decl.name.name.to_string(),
@@ -97,12 +114,20 @@ fn prepare(db: &mut SourceDb, t: &TestCase) -> Prepared {
             }
         };
         let Some(format) = input::detect(Path::new(&name), &text) else {
-            out.failures.push(format!("cannot tell the format of input `{name}`; give it a .yaml, .json or .toml name"));
+            out.failures.push(format!(
+                "cannot tell the format of input `{name}`; give it a .yaml, .json or .toml name"
+            ));
             continue;
         };
         let id = db.add(SourceFile::new(name, text));
         let loaded = input::load(id, db.text(id), format, &input::Limits::default());
-        out.failures.extend(loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| describe(db, d)));
+        out.failures.extend(
+            loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| describe(db, d)),
+        );
         out.inputs.push(LoadedInput {
             file: id,
             format,
@@ -121,9 +146,13 @@ fn read_fixture(policy: &str, path: &str) -> Result<String, String> {
             .map(str::to_string)
             .ok_or_else(|| format!("no embedded fixture `{full}`"));
     }
-    let base = Path::new(policy).parent().map(Path::to_path_buf).unwrap_or_default();
+    let base = Path::new(policy)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let full: PathBuf = base.join(path);
-    std::fs::read_to_string(&full).map_err(|e| format!("cannot read fixture `{}`: {e}", full.display()))
+    std::fs::read_to_string(&full)
+        .map_err(|e| format!("cannot read fixture `{}`: {e}", full.display()))
 }
 
 /// Resolves `.` and `..` segments of a `/`-separated path.
@@ -141,20 +170,37 @@ fn normalize(path: &str) -> String {
     parts.join("/")
 }
 
-fn check_expectations(db: &SourceDb, t: &TestCase, inputs: &[LoadedInput], findings: &[Finding], program: &Program) -> Vec<String> {
+fn check_expectations(
+    db: &SourceDb,
+    t: &TestCase,
+    inputs: &[LoadedInput],
+    findings: &[Finding],
+    program: &Program,
+) -> Vec<String> {
     let mut failures = Vec::new();
-    let known = |r: &str| program.rules().any(|m| m.id == r || m.name == r || format!("{}.{}", m.package, m.name) == r);
+    let known = |r: &str| {
+        program
+            .rules()
+            .any(|m| m.id == r || m.name == r || format!("{}.{}", m.package, m.name) == r)
+    };
     let of_rule = |r: &str| -> Vec<&Finding> {
         findings
             .iter()
-            .filter(|f| f.rule.id == r || f.rule.name == r || format!("{}.{}", f.rule.package, f.rule.name) == r)
+            .filter(|f| {
+                f.rule.id == r
+                    || f.rule.name == r
+                    || format!("{}.{}", f.rule.package, f.rule.name) == r
+            })
             .collect()
     };
     let show = |fs: &[&Finding]| -> String {
         if fs.is_empty() {
             return "it did not fire".to_string();
         }
-        let locs: Vec<String> = fs.iter().map(|f| f.span.map_or("(no location)".to_string(), |s| short(db, s))).collect();
+        let locs: Vec<String> = fs
+            .iter()
+            .map(|f| f.span.map_or("(no location)".to_string(), |s| short(db, s)))
+            .collect();
         format!("it fired at {}", locs.join(", "))
     };
     for e in &t.decl.expects {
@@ -163,7 +209,13 @@ fn check_expectations(db: &SourceDb, t: &TestCase, inputs: &[LoadedInput], findi
                 if !findings.is_empty() {
                     let rules: Vec<String> = findings
                         .iter()
-                        .map(|f| format!("{} at {}", f.rule.id, f.span.map_or("?".into(), |s| short(db, s))))
+                        .map(|f| {
+                            format!(
+                                "{} at {}",
+                                f.rule.id,
+                                f.span.map_or("?".into(), |s| short(db, s))
+                            )
+                        })
                         .collect();
                     failures.push(format!("expected no findings, got: {}", rules.join(", ")));
                 }
@@ -179,7 +231,9 @@ fn check_expectations(db: &SourceDb, t: &TestCase, inputs: &[LoadedInput], findi
                     failures.push(format!("expected `{r}` not to fire, but {}", show(&fs)));
                 }
             }
-            Expect::Fires { rule, count, at, .. } => {
+            Expect::Fires {
+                rule, count, at, ..
+            } => {
                 let r = rule.text();
                 if !known(&r) {
                     failures.push(format!("`expect {r}`: no rule `{r}` is loaded"));
@@ -188,9 +242,15 @@ fn check_expectations(db: &SourceDb, t: &TestCase, inputs: &[LoadedInput], findi
                 let fs = of_rule(&r);
                 match count {
                     Some(n) if fs.len() != *n as usize => {
-                        failures.push(format!("expected `{r}` to fire {n} time(s), but {} ({} times)", show(&fs), fs.len()));
+                        failures.push(format!(
+                            "expected `{r}` to fire {n} time(s), but {} ({} times)",
+                            show(&fs),
+                            fs.len()
+                        ));
                     }
-                    None if fs.is_empty() => failures.push(format!("expected `{r}` to fire, but it did not")),
+                    None if fs.is_empty() => {
+                        failures.push(format!("expected `{r}` to fire, but it did not"))
+                    }
                     _ => {}
                 }
                 for a in at {

@@ -1,6 +1,12 @@
 //! Helpers shared by the integration tests.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
 
 use palisade::check;
 use palisade::diag::Diagnostic;
@@ -12,7 +18,7 @@ use palisade::source::{SourceDb, SourceFile};
 use palisade::syntax;
 
 /// Parses and compiles `policy` together with the embedded stdlib.
-pub fn compile(db: &mut SourceDb, policy: &str) -> (Program, Vec<Diagnostic>) {
+pub(crate) fn compile(db: &mut SourceDb, policy: &str) -> (Program, Vec<Diagnostic>) {
     let mut modules = Vec::new();
     let mut diags = Vec::new();
     for (path, text) in palisade::builtin::files("stdlib/", "pal") {
@@ -29,7 +35,7 @@ pub fn compile(db: &mut SourceDb, policy: &str) -> (Program, Vec<Diagnostic>) {
 }
 
 /// Loads inline inputs `(name, text)`.
-pub fn inputs(db: &mut SourceDb, files: &[(&str, &str)]) -> Vec<LoadedInput> {
+pub(crate) fn inputs(db: &mut SourceDb, files: &[(&str, &str)]) -> Vec<LoadedInput> {
     files
         .iter()
         .map(|(name, text)| {
@@ -41,13 +47,20 @@ pub fn inputs(db: &mut SourceDb, files: &[(&str, &str)]) -> Vec<LoadedInput> {
                 "input errors: {:?}",
                 loaded.diagnostics
             );
-            LoadedInput { file: id, format, documents: loaded.documents }
+            LoadedInput {
+                file: id,
+                format,
+                documents: loaded.documents,
+            }
         })
         .collect()
 }
 
 /// Compiles `policy` (which must be free of errors) and runs it on `files`.
-pub fn run(policy: &str, files: &[(&str, &str)]) -> (SourceDb, Vec<Finding>, Vec<Diagnostic>) {
+pub(crate) fn run(
+    policy: &str,
+    files: &[(&str, &str)],
+) -> (SourceDb, Vec<Finding>, Vec<Diagnostic>) {
     let mut db = SourceDb::new();
     let (program, diags) = compile(&mut db, policy);
     let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
@@ -58,7 +71,11 @@ pub fn run(policy: &str, files: &[(&str, &str)]) -> (SourceDb, Vec<Finding>, Vec
 }
 
 /// Renders diagnostics without colour at width 80.
-pub fn render(db: &SourceDb, diags: &[Diagnostic]) -> String {
+pub(crate) fn render(db: &SourceDb, diags: &[Diagnostic]) -> String {
     let r = Renderer::new(db, false, 80);
-    diags.iter().map(|d| r.diagnostic(d)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| r.diagnostic(d))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
