@@ -224,3 +224,133 @@ fn shared_corpus_loads_without_errors() {
     assert!(matches!(o.status.code(), Some(0 | 1)));
     assert!(v["summary"]["files"].as_u64().is_some_and(|n| n > 700));
 }
+
+#[test]
+fn import_cycles_are_reported() {
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs",
+        "--no-builtin",
+        "--policy",
+        "tests/fixtures/cli/cycle",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("palisade::import-cycle"), "{out}");
+    assert!(
+        out.contains("import cycle: cycle.a → cycle.b → cycle.a"),
+        "{out}"
+    );
+}
+
+#[test]
+fn user_modules_import_each_other() {
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs",
+        "--no-builtin",
+        "--policy",
+        "tests/fixtures/cli/modules",
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    assert_eq!(o.status.code(), Some(1), "{v}");
+    assert_eq!(v["diagnostics"].as_array().map(Vec::len), Some(0), "{v}");
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "unzoned_workload");
+    assert_eq!(
+        f["message"],
+        "Pod `scada` runs in namespace `default`, which is in no zone (zones: [\"ot-supervisory\",\"scada\"])"
+    );
+}
+
+#[test]
+fn human_output_snapshot() {
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs/pod.yaml",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn discovery_honours_gitignore_hidden_dirs_and_globs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let pod = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/inputs/pod.yaml"),
+    )
+    .expect("pod");
+    for rel in [
+        "kept/a.yaml",
+        "ignored/b.yaml",
+        ".hidden/c.yaml",
+        "vendor/d.yml",
+        "notes.md",
+    ] {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, &pod).expect("write");
+    }
+    std::fs::write(root.join(".gitignore"), "ignored/\n").expect("gitignore");
+    let files = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["check", root.to_str().expect("utf-8"), "--format", "json"];
+        args.extend_from_slice(extra);
+        let v = json(&palisade(&args));
+        let mut fs: Vec<String> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["file"].as_str())
+            .map(|f| {
+                f.rsplit_once(&format!("{}/", root.display()))
+                    .map_or(f.to_string(), |(_, r)| r.to_string())
+            })
+            .collect();
+        fs.dedup();
+        fs
+    };
+    assert_eq!(files(&[]), vec!["kept/a.yaml", "vendor/d.yml"]);
+    assert_eq!(files(&["--exclude", "vendor/**"]), vec!["kept/a.yaml"]);
+    assert_eq!(
+        files(&["--no-gitignore"]),
+        vec!["ignored/b.yaml", "kept/a.yaml", "vendor/d.yml"]
+    );
+    assert_eq!(files(&["--include", "vendor/*"]), vec!["vendor/d.yml"]);
+}
+
+#[test]
+fn malformed_input_is_a_diagnostic_and_other_files_are_still_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pod = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/inputs/pod.yaml"),
+    )
+    .expect("pod");
+    std::fs::write(dir.path().join("good.yaml"), pod).expect("write");
+    std::fs::write(dir.path().join("bad.yaml"), "a: [1, 2\nb: c\n").expect("write");
+    std::fs::write(dir.path().join("binary.json"), [0xff, 0xfe, 0x00, 0x01]).expect("write");
+    let o = palisade(&[
+        "check",
+        dir.path().to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let v = json(&o);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diags")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, vec!["palisade::input-syntax", "palisade::not-utf8"]);
+    assert!(v["diagnostics"][0]["line"].as_u64().is_some());
+    assert!(
+        v["findings"].as_array().is_some_and(|f| !f.is_empty()),
+        "good.yaml must still be checked"
+    );
+}
