@@ -32,16 +32,6 @@ pub(super) struct Node {
     pub(super) merge: bool,
 }
 
-impl Node {
-    fn span(&self) -> Span {
-        self.value.span.unwrap_or(Span {
-            file: FileId(0),
-            start: 0,
-            end: 0,
-        })
-    }
-}
-
 /// A limit was tripped: the document is abandoned.
 #[derive(Debug)]
 pub(super) struct Stop;
@@ -252,7 +242,9 @@ impl<'a> Tree<'a> {
             self.root = Some(node);
             return;
         };
-        frame.end = frame.end.max(node.span().end as usize);
+        if let Some(span) = node.value.span {
+            frame.end = frame.end.max(span.end as usize);
+        }
         frame.count = frame.count.saturating_add(node.count);
         frame.height = frame.height.max(node.height + 1);
         match &mut frame.items {
