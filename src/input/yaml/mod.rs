@@ -135,10 +135,11 @@ impl Loader<'_> {
         let info = error.info();
         if info.contains("invalid indentation in quoted scalar") {
             repairs.quoted(self.file, self.text, at)
-        } else if (info == "invalid indentation" || info.contains("invalid indentation in flow"))
-            && self.tree.in_flow()
-        {
-            repairs.flow(self.file, self.text, at)
+        } else if info == "invalid indentation" || info.contains("invalid indentation in flow") {
+            match self.tree.open_flow() {
+                Some((open, depth)) => repairs.flow(self.file, self.text, at, open, depth),
+                None => false,
+            }
         } else {
             false
         }

@@ -96,9 +96,12 @@ impl<'a> Tree<'a> {
         self.stack.len()
     }
 
-    /// Whether the innermost open list or map is in flow style (`[...]`, `{...}`).
-    pub(super) fn in_flow(&self) -> bool {
-        self.stack.last().is_some_and(|f| f.flow)
+    /// When the innermost open lists and maps are in flow style (`[...]`, `{...}`): where the
+    /// outermost of them starts, and how many there are.
+    pub(super) fn open_flow(&self) -> Option<(usize, usize)> {
+        let depth = self.stack.iter().rev().take_while(|f| f.flow).count();
+        let outermost = self.stack.len().checked_sub(depth)?;
+        self.stack.get(outermost).map(|f| (f.start, depth))
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
