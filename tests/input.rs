@@ -22,6 +22,8 @@ mod corpus;
 mod hostile;
 #[path = "input/json.rs"]
 mod json;
+#[path = "input/repair.rs"]
+mod repair;
 #[path = "input/toml.rs"]
 mod toml;
 #[path = "input/yaml.rs"]

@@ -5,6 +5,9 @@
 //! (single quotes, bare keys, hex numbers, `Infinity`) is rejected, so that a file which loads
 //! here means the same to every other JSON reader. Integers that do not fit in 64 bits become
 //! floats. A key written twice gives a warning and the last value wins.
+//!
+//! Nesting is bounded by `Limits::max_depth` and, whatever that limit says, by the parser's own
+//! bound (it recurses): 256 nested objects or 512 nested arrays.
 
 use std::sync::Arc;
 
@@ -151,13 +154,13 @@ fn syntax_error(file: FileId, text: &str, error: &ParseError) -> Diagnostic {
     match error.kind() {
         ParseErrorKind::NestingDepthExceeded => Diagnostic::new(
             Code::InputLimit,
-            "json nesting is deeper than the parser's limit of 512 levels",
+            "json nesting is deeper than the json reader allows",
         )
         .at(
             report::point(file, text, range.start),
             "this value goes past the limit",
         )
-        .help("flatten the structure"),
+        .help("flatten the structure; the json reader stops at 256 nested objects or 512 nested arrays"),
         ParseErrorKind::UnterminatedObject | ParseErrorKind::UnterminatedArray => {
             let close = if matches!(error.kind(), ParseErrorKind::UnterminatedObject) {
                 '}'

@@ -41,7 +41,8 @@ impl Format {
 /// One document of a file (YAML files may hold several).
 #[derive(Clone, Debug)]
 pub struct Document {
-    /// 0-based position of the document in its file.
+    /// 0-based position of the document in its file, counting only documents with content
+    /// (an empty YAML document, such as one after a trailing `---`, is skipped).
     pub index: usize,
     pub value: Value,
     /// The whole document.
@@ -60,7 +61,9 @@ pub struct Loaded {
 pub struct Limits {
     /// Largest file read, in bytes.
     pub max_file_size: u64,
-    /// Deepest nesting of lists and maps.
+    /// Deepest nesting of lists and maps (a root list or map is depth 1). Values are walked
+    /// and dropped recursively, so keep this in the hundreds. The parsers also stop on their
+    /// own: YAML at 255 nested `[`/`{`, JSON at 256 objects or 512 arrays, TOML at 80.
     pub max_depth: usize,
     /// Most nodes that YAML alias expansion may produce in one file.
     pub max_alias_nodes: usize,

@@ -71,12 +71,12 @@ pub(super) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
-/// Turns the first letter of a parser message to lowercase and drops a trailing period, so
-/// library messages read like ours.
+/// Makes a parser message read like ours: first letter lowercase (unless an acronym), no
+/// trailing period, and single characters quoted as `'x'` shown in backticks.
 pub(super) fn tidy_message(message: &str) -> String {
     let message = message.trim().trim_end_matches('.');
     let mut chars = message.chars();
-    match chars.next() {
+    let lowered: String = match chars.next() {
         Some(first) => {
             let rest = chars.as_str();
             // Keep acronyms such as `TOML` as they are.
@@ -87,5 +87,28 @@ pub(super) fn tidy_message(message: &str) -> String {
             }
         }
         None => String::new(),
+    };
+    backtick_quoted_chars(&lowered)
+}
+
+/// `'x'` → `` `x` `` for every single quoted character.
+fn backtick_quoted_chars(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match (c, chars.get(i + 1), chars.get(i + 2)) {
+            ('\'', Some(&quoted), Some('\'')) if quoted != '\'' => {
+                out.push('`');
+                out.push(quoted);
+                out.push('`');
+                i += 3;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
     }
+    out
 }

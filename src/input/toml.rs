@@ -8,6 +8,8 @@
 //! (for `[a.b]` or `a.b = 1`, the segment); a `[table]` covers its header through its last
 //! entry; a table made by dotted keys or implied by a deeper header, and an array of tables,
 //! cover their entries from first to last.
+//!
+//! Nesting is bounded by `Limits::max_depth` and by the parser's own bound of 80 levels.
 
 use std::sync::Arc;
 
@@ -183,13 +185,15 @@ fn syntax_error(file: FileId, text: &str, error: &toml_edit::TomlError) -> Diagn
             what = format!("duplicate key `{key}`");
         }
     }
-    if what.contains("max recursion depth") {
+    if what.contains("recursion") {
         return Diagnostic::new(
             Code::InputLimit,
-            "toml nesting is deeper than the parser's limit",
+            "toml nesting is deeper than the toml reader allows",
         )
         .at(at, "this value goes past the limit")
-        .help("flatten the structure");
+        .help(
+            "flatten the structure; the toml reader stops at 80 nested arrays, tables or key parts",
+        );
     }
     report::syntax(
         "toml",

@@ -450,3 +450,19 @@ fn yaml_too_many_documents() {
         4
     );
 }
+
+#[test]
+fn yaml_byte_order_mark_and_complex_keys() {
+    let case = load_text(
+        "\u{feff}a: 1\n? |\n  block key\n: v\n? [x, y]\n: z\n",
+        Format::Yaml,
+    );
+    case.assert_clean();
+    assert_eq!(case.text_at(0, "a"), "1");
+    assert_eq!(case.lc(case.at(0, "a").span.unwrap()), "1:5-1:6");
+    let map = case.doc(0).as_map().unwrap();
+    let keys: Vec<&str> = map.keys().map(|k| k.as_ref()).collect();
+    assert_eq!(keys, ["a", "block key\n", "[\"x\",\"y\"]"]);
+    let block = map.get_entry("block key\n").unwrap();
+    assert_eq!(case.slice(block.key_span.unwrap()), "|\n  block key");
+}

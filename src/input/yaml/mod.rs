@@ -13,6 +13,7 @@
 //!
 //! The first syntax error ends the file: the documents before it are kept, the one it is in
 //! is dropped. A tripped limit drops the document it is in and reading goes on with the next.
+//! Besides `Limits::max_depth`, the parser itself stops at 255 nested flow collections.
 
 mod offsets;
 mod repair;
@@ -134,10 +135,11 @@ impl Loader<'_> {
         let info = error.info();
         if info.contains("invalid indentation in quoted scalar") {
             repairs.quoted(self.file, self.text, at)
-        } else if (info == "invalid indentation" || info.contains("invalid indentation in flow"))
-            && self.tree.in_flow()
-        {
-            repairs.flow(self.file, self.text, at)
+        } else if info == "invalid indentation" || info.contains("invalid indentation in flow") {
+            match self.tree.open_flow() {
+                Some((open, depth)) => repairs.flow(self.file, self.text, at, open, depth),
+                None => false,
+            }
         } else {
             false
         }
@@ -322,10 +324,10 @@ impl Loader<'_> {
         } else if info.contains("recursion limit") {
             Diagnostic::new(
                 Code::InputLimit,
-                "yaml nesting is deeper than the parser's limit",
+                "yaml nesting is deeper than the yaml reader allows",
             )
             .at(at, "this value goes past the limit")
-            .help("flatten the structure")
+            .help("flatten the structure; the yaml reader stops at 255 nested `[` or `{`")
         } else {
             report::syntax("yaml", at, &info, "here", help_for(&info))
         };
@@ -351,10 +353,13 @@ fn help_for(info: &str) -> &'static str {
         "quote the value if it contains `: `, or fix the indentation of this line"
     } else if info.contains("quoted scalar") {
         "close the quoted string with its matching quote"
-    } else if info.contains("did not find expected key") || info.contains("indentation") {
-        "check the indentation: entries of one map or list must line up"
-    } else if info.contains("flow") || info.contains("indicator") {
+    } else if info.contains("flow") || info.contains("`:` indicator") || info.contains("`,`") {
         "check that every `[` and `{` is closed, that items are separated by commas, and quote values that contain `:`"
+    } else if info.contains("block")
+        || info.contains("indentation")
+        || info.contains("expected key")
+    {
+        "check the indentation: entries of one map or list must line up"
     } else {
         "fix the yaml syntax at this position (check indentation, quotes and brackets)"
     }

@@ -18,7 +18,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::{FileId, Span};
 
 /// Most repairs tried on one file before its syntax error is reported as it is.
-pub(super) const MAX_REPAIRS: usize = 64;
+pub(super) const MAX_REPAIRS: usize = 16;
 
 /// Spaces to insert at the start of lines (by the line's byte offset in the original text).
 #[derive(Default)]
@@ -117,32 +117,43 @@ impl Repairs {
         changed
     }
 
-    /// Pads the line holding byte `at` (inside a flow collection, rejected for its
-    /// indentation) further than the line before it. Whether anything changed.
-    pub(super) fn flow(&mut self, file: FileId, text: &str, at: usize) -> bool {
-        let start = line_start(text, at);
-        let column = self.column(text, at);
-        let previous = previous_line(text, start).map_or(0, |p| self.indentation(text, p));
-        let target = previous.max(column + 1);
-        if !self.pad_to(text, start, target) {
-            return false;
+    /// Pads the lines of an open flow collection, from the one holding byte `at` (rejected
+    /// for its indentation) to the one that closes the collection, past the indentation of the
+    /// line where the outermost open `[` or `{` (at byte `open`, `depth` levels deep) starts.
+    /// Whether anything changed.
+    pub(super) fn flow(
+        &mut self,
+        file: FileId,
+        text: &str,
+        at: usize,
+        open: usize,
+        depth: usize,
+    ) -> bool {
+        let first = line_start(text, at);
+        let opening_line = line_start(text, open);
+        let target = (self.indentation(text, opening_line) + 1).max(self.column(text, at) + 1);
+        let last = line_start(text, flow_end(text, at, depth));
+        let mut changed = false;
+        let mut line = Some(first);
+        while let Some(start) = line.filter(|l| *l <= last) {
+            changed |= self.pad_to(text, start, target);
+            line = next_line(text, start);
         }
-        if !self
-            .warnings
-            .iter()
-            .any(|w| w.span.is_some_and(|s| s.start as usize == at))
-        {
+        if changed {
             self.warnings.push(
                 Diagnostic::new(
                     Code::InputSyntax,
-                    "line inside `[...]` or `{...}` is indented too little",
+                    "lines inside `[...]` or `{...}` are indented too little",
                 )
                 .severity(Severity::Warning)
-                .at(crate::input::report::point(file, text, at), "indented at or left of its key")
+                .at(
+                    crate::input::report::point(file, text, at),
+                    "indented at or left of the line that opens the brackets",
+                )
                 .help("indent the lines of a multi-line `[...]` or `{...}` further than its key; strict YAML readers reject this file"),
             );
         }
-        true
+        changed
     }
 
     /// Pads the line starting at `start` so that its content starts at column `target` or
@@ -171,6 +182,41 @@ impl Repairs {
     }
 }
 
+/// The offset of the bracket that closes `depth` open flow collections, scanning from `from`
+/// (quotes and comments skipped); the text length if they never close.
+fn flow_end(text: &str, from: usize, depth: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut depth = depth;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i;
+                }
+            }
+            b'"' | b'\'' => {
+                let body = text.get(i + 1..).unwrap_or("");
+                match closing_quote(body, b == b'\'') {
+                    Some(close) => i += close + 1,
+                    None => return text.len(),
+                }
+            }
+            b'#' if i == 0 || bytes.get(i - 1).is_some_and(|p| p.is_ascii_whitespace()) => {
+                i += text
+                    .get(i..)
+                    .and_then(|rest| rest.find('\n'))
+                    .unwrap_or(text.len() - i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    text.len()
+}
+
 /// The offset of the closing quote in `body` (the text after the opening quote).
 fn closing_quote(body: &str, single: bool) -> Option<usize> {
     let bytes = body.as_bytes();
@@ -197,18 +243,6 @@ fn next_line(text: &str, at: usize) -> Option<usize> {
     let nl = text.get(at..)?.find('\n')?;
     let start = at + nl + 1;
     (start < text.len()).then_some(start)
-}
-
-/// The start of the nearest line before the line at `start` that is not blank.
-fn previous_line(text: &str, start: usize) -> Option<usize> {
-    let mut end = start.checked_sub(1)?;
-    loop {
-        let begin = line_start(text, end);
-        if !is_blank_line(text, begin) {
-            return Some(begin);
-        }
-        end = begin.checked_sub(1)?;
-    }
 }
 
 fn is_blank_line(text: &str, start: usize) -> bool {

@@ -32,16 +32,6 @@ pub(super) struct Node {
     pub(super) merge: bool,
 }
 
-impl Node {
-    fn span(&self) -> Span {
-        self.value.span.unwrap_or(Span {
-            file: FileId(0),
-            start: 0,
-            end: 0,
-        })
-    }
-}
-
 /// A limit was tripped: the document is abandoned.
 #[derive(Debug)]
 pub(super) struct Stop;
@@ -106,9 +96,12 @@ impl<'a> Tree<'a> {
         self.stack.len()
     }
 
-    /// Whether the innermost open list or map is in flow style (`[...]`, `{...}`).
-    pub(super) fn in_flow(&self) -> bool {
-        self.stack.last().is_some_and(|f| f.flow)
+    /// When the innermost open lists and maps are in flow style (`[...]`, `{...}`): where the
+    /// outermost of them starts, and how many there are.
+    pub(super) fn open_flow(&self) -> Option<(usize, usize)> {
+        let depth = self.stack.iter().rev().take_while(|f| f.flow).count();
+        let outermost = self.stack.len().checked_sub(depth)?;
+        self.stack.get(outermost).map(|f| (f.start, depth))
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
@@ -252,7 +245,9 @@ impl<'a> Tree<'a> {
             self.root = Some(node);
             return;
         };
-        frame.end = frame.end.max(node.span().end as usize);
+        if let Some(span) = node.value.span {
+            frame.end = frame.end.max(span.end as usize);
+        }
         frame.count = frame.count.saturating_add(node.count);
         frame.height = frame.height.max(node.height + 1);
         match &mut frame.items {
