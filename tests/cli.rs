@@ -354,3 +354,52 @@ fn malformed_input_is_a_diagnostic_and_other_files_are_still_checked() {
         "good.yaml must still be checked"
     );
 }
+
+#[test]
+fn shipped_policies_are_formatted() {
+    let o = palisade(&[
+        "fmt",
+        "--check",
+        "policies",
+        "stdlib",
+        "examples",
+        "tests/fixtures/cli",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "bad_policy has a syntax error: fmt leaves it and reports it"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("would reformat"), "{err}");
+    let o = palisade(&["fmt", "--check", "policies", "stdlib"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn fmt_check_then_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("p.pal");
+    std::fs::write(
+        &file,
+        "package p\nrule r {   for d in docs\n deny:   d.path }\n",
+    )
+    .expect("write");
+    let path = file.to_str().expect("utf-8");
+    let o = palisade(&["fmt", "--check", path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("would reformat"));
+    let o = palisade(&["fmt", path]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "package p\n\nrule r {\n  for d in docs\n  deny: d.path\n}\n"
+    );
+    let o = palisade(&["fmt", "--check", path]);
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -106,7 +106,7 @@ pub(crate) struct FmtArgs {
     /// Do not write; exit 1 if any file would change.
     #[arg(long)]
     pub(crate) check: bool,
-    /// Print the diff-free list of files that would change (with `--check`).
+    /// When to use colours in diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
 }
