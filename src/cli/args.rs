@@ -20,7 +20,7 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Format `.pal` policy files.
     Fmt(FmtArgs),
-    /// Show the documentation of a rule or a diagnostic code.
+    /// Show the documentation of a rule, a diagnostic code or a builtin function.
     Explain(ExplainArgs),
 }
 
@@ -113,6 +113,7 @@ pub(crate) struct FmtArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
-    /// A rule id (e.g. `no_privileged_container`) or a diagnostic code (e.g. `palisade::unknown-name`).
+    /// A rule id (`privileged_container`), a diagnostic code (`palisade::unknown-name`) or a
+    /// builtin function (`has_prefix`, `std.net.cidr_contains`).
     pub(crate) what: String,
 }

@@ -23,6 +23,25 @@ pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
         ));
         return ExitStatus::Success;
     }
+    let natives: Vec<_> = palisade::natives::all()
+        .filter(|n| n.name == what || format!("{}.{}", n.module, n.name) == what)
+        .collect();
+    if !natives.is_empty() {
+        let text: Vec<String> = natives
+            .iter()
+            .map(|n| {
+                format!(
+                    "{}.{}\n\n    {}\n\n{}\n",
+                    n.module,
+                    n.name,
+                    n.signature(),
+                    n.doc.trim()
+                )
+            })
+            .collect();
+        emit(&text.join("\n"));
+        return ExitStatus::Success;
+    }
     let mut db = SourceDb::new();
     let loaded = driver::load_policies(
         &mut db,
@@ -62,7 +81,7 @@ pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
         return ExitStatus::Success;
     }
     emit_err(&format!(
-        "error[palisade::bad-argument]: no rule or diagnostic code named `{what}`\n  help: rule ids are listed by `palisade check --format json`; codes look like `palisade::unknown-name`\n"
+        "error[palisade::bad-argument]: no rule or diagnostic code named `{what}`\n  help: give a rule id (`privileged_container`), a diagnostic code (`palisade::unknown-name`) or a builtin function (`has_prefix`); docs/stdlib.md lists the functions\n"
     ));
     ExitStatus::Error
 }
