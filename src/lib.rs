@@ -9,6 +9,7 @@ pub mod diag;
 pub mod driver;
 pub mod entities;
 pub mod eval;
+pub mod firewall;
 pub mod fmt;
 pub mod input;
 pub mod natives;

@@ -94,6 +94,14 @@ codes! {
     /// A YAML alias refers to an anchor that was never defined.
     UnknownAnchor = "unknown-anchor", Error;
 
+    /// A firewall construct the adapter does not model; the rule it is in is treated
+    /// conservatively and reports say so.
+    FirewallUnsupported = "firewall-unsupported", Warning;
+    /// A firewall line that cannot be read at all (it is skipped).
+    FirewallSyntax = "firewall-syntax", Error;
+    /// A reference to an object group, alias, named set or chain that is not defined.
+    UnknownObject = "unknown-object", Warning;
+
     // ---- command line
     /// A path given on the command line does not exist or cannot be used.
     BadPath = "bad-path", Error;
