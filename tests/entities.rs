@@ -82,6 +82,7 @@ impl Files {
                     path,
                     format: *format,
                     doc,
+                    firewall: None,
                 });
             }
         }

@@ -18,6 +18,9 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (so loaded even without a known extension).
     pub explicit: bool,
+    /// Found in a walk without a data extension: kept only if its content is recognised
+    /// (firewall configurations often have no extension).
+    pub sniff: bool,
 }
 
 /// Filters for the walk.
@@ -31,8 +34,18 @@ pub struct Filters {
     pub no_gitignore: bool,
 }
 
-/// Extensions checked when found in a directory walk.
+/// Extensions always checked when found in a directory walk.
 pub const INPUT_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml"];
+
+/// Extensions never read in a directory walk: documentation, code, images, archives. Other
+/// files are read and kept if their content is a recognised format.
+pub const NOT_INPUTS: &[&str] = &[
+    "md", "markdown", "rst", "adoc", "html", "htm", "css", "pal", "rs", "py", "go", "js", "ts",
+    "java", "c", "h", "cc", "cpp", "rb", "sh", "bash", "ps1", "bat", "lock", "png", "jpg",
+    "jpeg", "gif", "svg", "ico", "pdf", "zip", "gz", "tgz", "bz2", "xz", "zst", "tar", "jar",
+    "class", "exe", "dll", "so", "dylib", "a", "o", "wasm", "bin", "woff", "woff2", "ttf",
+    "otf", "mp3", "mp4", "csv", "tsv", "parquet", "sqlite", "db", "snap", "pyc",
+];
 
 fn globset(patterns: &[String], flag: &str, diags: &mut Vec<Diagnostic>) -> Option<GlobSet> {
     if patterns.is_empty() {
@@ -70,6 +83,7 @@ pub fn discover(
             out.push(Candidate {
                 path: root.clone(),
                 explicit: true,
+                sniff: false,
             });
             continue;
         }
@@ -127,7 +141,11 @@ pub fn discover(
                 .extension()
                 .and_then(|x| x.to_str())
                 .is_some_and(|x| INPUT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
-            if !known {
+            let skip = path
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| NOT_INPUTS.contains(&x.to_ascii_lowercase().as_str()));
+            if !known && skip {
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(path);
@@ -137,6 +155,7 @@ pub fn discover(
             out.push(Candidate {
                 path: path.to_path_buf(),
                 explicit: false,
+                sniff: !known,
             });
         }
     }

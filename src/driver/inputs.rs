@@ -1,6 +1,10 @@
 //! Reading and loading input files in parallel.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
+
+use crate::firewall::Config;
 
 use crate::diag::{Code, Diagnostic};
 use crate::input::{self, Document, Format, Limits};
@@ -15,6 +19,8 @@ pub struct LoadedInput {
     pub file: FileId,
     pub format: Format,
     pub documents: Vec<Document>,
+    /// The normalized model of a firewall configuration.
+    pub firewall: Option<Arc<Config>>,
 }
 
 enum Read {
@@ -37,6 +43,11 @@ pub fn load_inputs(
             Read::Text(text) => {
                 let name = display_path(&c.path);
                 let format = input::detect(&c.path, &text);
+                if format.is_none() && c.sniff {
+                    // Found in a directory walk with no telling extension, and no format
+                    // claims it: not an input (a README, a script…).
+                    continue;
+                }
                 let id = db.add(SourceFile::new(name.clone(), text));
                 match format {
                     Some(f) => pending.push((id, f)),
@@ -46,7 +57,7 @@ pub fn load_inputs(
                             format!("cannot tell the format of `{name}`"),
                         )
                         .path(name)
-                        .help("give the file a .yaml, .json or .toml extension"),
+                        .help("give the file a .yaml, .json or .toml extension; firewall configurations are recognised by their content"),
                     ),
                 }
             }
@@ -62,6 +73,7 @@ pub fn load_inputs(
                     file: *id,
                     format: *format,
                     documents: l.documents,
+                    firewall: l.firewall,
                 },
                 l.diagnostics,
             )

@@ -91,6 +91,7 @@ pub fn evaluate_inputs(
                 path: db.name(i.file),
                 format: i.format,
                 doc: d,
+                firewall: i.firewall.as_deref(),
             })
         })
         .collect();

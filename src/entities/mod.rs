@@ -43,6 +43,8 @@ pub struct InputDoc<'a> {
     pub path: &'a str,
     pub format: Format,
     pub doc: &'a Document,
+    /// The normalized model, when the document is a firewall configuration.
+    pub firewall: Option<&'a crate::firewall::Config>,
 }
 
 /// Every entity kind of a run, each a list in input order.

@@ -24,6 +24,9 @@ pub fn detect(path: &Path, text: &str) -> Option<Format> {
         return Some(format);
     }
     let body = text.trim_start_matches('\u{feff}');
+    if let Some(vendor) = crate::firewall::sniff(body) {
+        return Some(Format::Firewall(vendor));
+    }
     let first = first_line(body)?;
     if first.starts_with(['{', '[']) && is_json(body) {
         return Some(Format::Json);

@@ -14,18 +14,23 @@ mod yaml;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use std::sync::Arc;
+
 use crate::diag::{Code, Diagnostic};
+use crate::firewall::{self, Config, Vendor};
 use crate::source::{FileId, Span};
 use crate::value::Value;
 
 pub use detect::detect;
 
-/// The data format of an input file.
+/// The format of an input file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     Yaml,
     Json,
     Toml,
+    /// A firewall configuration in a vendor's syntax.
+    Firewall(Vendor),
 }
 
 impl Format {
@@ -34,6 +39,7 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Json => "json",
             Format::Toml => "toml",
+            Format::Firewall(v) => v.as_str(),
         }
     }
 }
@@ -54,6 +60,8 @@ pub struct Document {
 pub struct Loaded {
     pub documents: Vec<Document>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The normalized model, for a firewall configuration.
+    pub firewall: Option<Arc<Config>>,
 }
 
 /// Bounds that protect the loader from hostile files.
@@ -92,6 +100,7 @@ pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded
         Format::Yaml => yaml::load(file, text, limits),
         Format::Json => json::load(file, text, limits),
         Format::Toml => toml::load(file, text, limits),
+        Format::Firewall(vendor) => load_firewall(file, text, vendor),
     }));
     result.unwrap_or_else(|_| Loaded {
         documents: Vec::new(),
@@ -101,5 +110,21 @@ pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded
         )
         .span(Some(Span::new(file, 0, 0)))
         .help("this is a bug in Palisade; please report it with the file that caused it")],
+        firewall: None,
     })
+}
+
+/// A firewall configuration: one document holding the normalized model and its analysis.
+fn load_firewall(file: FileId, text: &str, vendor: Vendor) -> Loaded {
+    let parsed = firewall::parse(vendor, file, text);
+    let span = Span::new(file, 0, text.len());
+    Loaded {
+        documents: vec![Document {
+            index: 0,
+            value: firewall::value::to_value(&parsed.config, span),
+            span,
+        }],
+        diagnostics: parsed.diagnostics,
+        firewall: Some(Arc::new(parsed.config)),
+    }
 }

@@ -24,7 +24,7 @@ mod args;
 mod collections;
 mod core;
 mod net;
-mod ports;
+pub(crate) mod ports;
 mod set;
 mod strings;
 mod time;

@@ -29,6 +29,11 @@ use super::{Native, NativeError, Param};
 
 const MODULE: &str = "std.ports";
 
+/// The service table: `(first, last, name, cleartext)`, for the firewall analyses.
+pub(crate) fn service_table() -> &'static [(u16, u16, &'static str, bool)] {
+    SERVICES
+}
+
 /// `(first, last, name, cleartext)`, sorted by port, never overlapping.
 const SERVICES: &[(u16, u16, &str, bool)] = &[
     (20, 20, "ftp-data", true),

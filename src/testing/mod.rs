@@ -132,6 +132,7 @@ fn prepare(db: &mut SourceDb, t: &TestCase) -> Prepared {
             file: id,
             format,
             documents: loaded.documents,
+            firewall: loaded.firewall,
         });
     }
     out

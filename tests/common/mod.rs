@@ -51,6 +51,7 @@ pub(crate) fn inputs(db: &mut SourceDb, files: &[(&str, &str)]) -> Vec<LoadedInp
                 file: id,
                 format,
                 documents: loaded.documents,
+                firewall: loaded.firewall,
             }
         })
         .collect()
