@@ -41,10 +41,10 @@ pub const INPUT_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml"];
 /// files are read and kept if their content is a recognised format.
 pub const NOT_INPUTS: &[&str] = &[
     "md", "markdown", "rst", "adoc", "html", "htm", "css", "pal", "rs", "py", "go", "js", "ts",
-    "java", "c", "h", "cc", "cpp", "rb", "sh", "bash", "ps1", "bat", "lock", "png", "jpg",
-    "jpeg", "gif", "svg", "ico", "pdf", "zip", "gz", "tgz", "bz2", "xz", "zst", "tar", "jar",
-    "class", "exe", "dll", "so", "dylib", "a", "o", "wasm", "bin", "woff", "woff2", "ttf",
-    "otf", "mp3", "mp4", "csv", "tsv", "parquet", "sqlite", "db", "snap", "pyc",
+    "java", "c", "h", "cc", "cpp", "rb", "sh", "bash", "ps1", "bat", "lock", "png", "jpg", "jpeg",
+    "gif", "svg", "ico", "pdf", "zip", "gz", "tgz", "bz2", "xz", "zst", "tar", "jar", "class",
+    "exe", "dll", "so", "dylib", "a", "o", "wasm", "bin", "woff", "woff2", "ttf", "otf", "mp3",
+    "mp4", "csv", "tsv", "parquet", "sqlite", "db", "snap", "pyc",
 ];
 
 fn globset(patterns: &[String], flag: &str, diags: &mut Vec<Diagnostic>) -> Option<GlobSet> {

@@ -330,6 +330,144 @@ const COMPOSE_VOLUME_FIELDS: &[Field] = &[
     ),
 ];
 
+const FW_CONFIG_FIELDS: &[Field] = &[
+    field("name", "The firewall's host name, or its file."),
+    field(
+        "vendor",
+        "`iptables`, `nftables`, `cisco-ios`, `cisco-asa`, `junos` or `pfsense`.",
+    ),
+    field(
+        "hostname",
+        "The host name the configuration states, or null.",
+    ),
+    field(
+        "interfaces",
+        "Interfaces: `{name, zone, security_level, addresses}`.",
+    ),
+    field("rulesets", "The rulesets (see `fw.rulesets`)."),
+    FILE,
+];
+
+const FW_RULESET_FIELDS: &[Field] = &[
+    field(
+        "name",
+        "`filter/INPUT`, `inet filter input`, `ACL 101`, `from-zone a to-zone b`…",
+    ),
+    field(
+        "attach",
+        "Where it applies: hook, `interface direction`, zone pair; empty if nowhere.",
+    ),
+    field(
+        "default_action",
+        "What happens to unmatched packets: `accept`, `drop`, `reject`, `return`.",
+    ),
+    field(
+        "default_explicit",
+        "Whether the default is written (a chain policy) rather than implicit.",
+    ),
+    field("rules", "The rules in evaluation order (see `fw.rules`)."),
+    field("firewall", "The firewall's name."),
+    field("vendor", "The configuration syntax."),
+    FILE,
+];
+
+const FW_RULE_FIELDS: &[Field] = &[
+    field("index", "Position in the ruleset, from 0."),
+    field("action", "`accept`, `drop`, `reject`, `jump`, `goto`, `return`, `continue` (log only) or a vendor action."),
+    field("target", "The ruleset a `jump`/`goto` continues in."),
+    field("src", "Source addresses as CIDR blocks or ranges (`any` for all)."),
+    field("dst", "Destination addresses as CIDR blocks or ranges (`any` for all)."),
+    field("protocols", "Protocols (`tcp`, `udp`, `icmp`, numbers; `any`)."),
+    field("src_ports", "Source ports (`80`, `1000-2000`; `any`)."),
+    field("dst_ports", "Destination ports (`80`, `1000-2000`; `any`)."),
+    field("in_iface", "Input interface or zone, or null."),
+    field("out_iface", "Output interface or zone, or null."),
+    field("states", "Connection states required (`established`, `related`, `new`…)."),
+    field("log", "Whether matches are logged."),
+    field("comment", "Comment, remark or description, or null."),
+    field("name", "The vendor's name for the rule (JunOS term, pfSense tracker), or null."),
+    field("disabled", "Whether the rule is disabled (inactive)."),
+    field("exact", "False when the rule uses constructs Palisade does not model (then analyses are conservative)."),
+    field("unsupported", "The constructs not modelled."),
+    field("shadowed", "No packet can reach the rule: earlier rules take all of it."),
+    field("redundant", "Shadowed only by rules with the same action: removing it changes nothing."),
+    field("covered_by", "The earlier rules that take (part of) its packets: `{index, action}`, located at them."),
+    field("any_any", "An accept from any source to any destination on any port."),
+    field("widest_prefix", "The shortest IPv4 prefix length among its source and destination (null for any)."),
+    field("dst_port_count", "How many destination ports it matches."),
+    field("cleartext", "Cleartext services (telnet, ftp, http, modbus…) its reachable part accepts."),
+    field("ruleset", "The ruleset it belongs to."),
+    field("firewall", "The firewall's name."),
+    field("vendor", "The configuration syntax."),
+    FILE,
+];
+
+const ZONE_FIELDS: &[Field] = &[
+    field("name", "Model: the zone's name."),
+    field("purdue", "Model: Purdue level (0–5; 3.5 for a DMZ)."),
+    field(
+        "sl_target",
+        "Target security level per FR1..FR7 (a seven-element list).",
+    ),
+    field(
+        "networks",
+        "Model: the zone's networks (CIDRs; `any` for the outside world).",
+    ),
+    field("assets", "Model: the assets in the zone."),
+    field("dmz", "Model: whether the zone is a demilitarized zone."),
+    FILE,
+];
+
+const CONDUIT_FIELDS: &[Field] = &[
+    field("name", "Model: the conduit's name."),
+    field("from", "Source zone (or the first zone of `between`)."),
+    field("to", "Destination zone (or the second zone of `between`)."),
+    field("bidirectional", "Whether traffic may start on both sides."),
+    field(
+        "services",
+        "Model: allowed services: `tcp/502`, `{protocol: udp, ports: [47808]}`.",
+    ),
+    field("sl_target", "Target security level per FR1..FR7."),
+    field(
+        "encrypted",
+        "Model: whether traffic on the conduit is encrypted.",
+    ),
+    FILE,
+];
+
+const ASSET_FIELDS: &[Field] = &[
+    field("name", "Model: the asset's name."),
+    field("address", "Model: its IP address."),
+    field("role", "Model: what it does (PLC, HMI, historian…)."),
+    field("zone", "The zone it is declared in."),
+    FILE,
+];
+
+const ZONE_FLOW_FIELDS: &[Field] = &[
+    field("firewall", "The firewall that permits the flow."),
+    field("ruleset", "The ruleset."),
+    field(
+        "rule",
+        "The permitting rule (or the accepting default policy); findings point here.",
+    ),
+    field(
+        "default",
+        "Whether the flow comes from a default `accept` policy.",
+    ),
+    field("from", "Source zone name."),
+    field("to", "Destination zone name."),
+    field("from_zone", "Source zone entity."),
+    field("to_zone", "Destination zone entity."),
+    field("protocols", "Protocols of the flow."),
+    field("ports", "Destination ports of the flow."),
+    field(
+        "declared",
+        "Whether a conduit between the zones allows all of it.",
+    ),
+    field("conduit", "The declaring conduit's name, or null."),
+    FILE,
+];
+
 const KINDS: &[EntityKind] = &[
     EntityKind {
         name: "docs",
@@ -418,5 +556,40 @@ const KINDS: &[EntityKind] = &[
         name: "compose.volumes",
         doc: "Every entry of a Compose file's top-level `volumes`.",
         fields: COMPOSE_VOLUME_FIELDS,
+    },
+    EntityKind {
+        name: "fw.configs",
+        doc: "Every firewall configuration (iptables-save, nft list ruleset, Cisco IOS/ASA, JunOS, pfSense/OPNsense).",
+        fields: FW_CONFIG_FIELDS,
+    },
+    EntityKind {
+        name: "fw.rulesets",
+        doc: "Every ruleset of every firewall: chains, ACLs, filters, zone-pair policies, interface rule lists.",
+        fields: FW_RULESET_FIELDS,
+    },
+    EntityKind {
+        name: "fw.rules",
+        doc: "Every firewall rule, normalized to address, protocol and port sets, with the analysis facts (shadowed, cleartext…).",
+        fields: FW_RULE_FIELDS,
+    },
+    EntityKind {
+        name: "zones",
+        doc: "Every zone of the zones & conduits model (`kind: ZoneModel`).",
+        fields: ZONE_FIELDS,
+    },
+    EntityKind {
+        name: "conduits",
+        doc: "Every conduit of the zones & conduits model.",
+        fields: CONDUIT_FIELDS,
+    },
+    EntityKind {
+        name: "assets",
+        doc: "Every asset declared in a zone.",
+        fields: ASSET_FIELDS,
+    },
+    EntityKind {
+        name: "zone_flows",
+        doc: "Every flow between two zones that a firewall permits (first-match evaluated), with the conduit that declares it, if any.",
+        fields: ZONE_FLOW_FIELDS,
     },
 ];

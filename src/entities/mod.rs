@@ -21,8 +21,10 @@
 mod compose;
 mod docs;
 mod extend;
+mod firewall;
 mod k8s;
 mod kinds;
+mod zones;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -56,6 +58,7 @@ pub struct Entities {
 /// What one document contributes before the cross-document pass.
 struct PerDoc {
     doc: Value,
+    firewall: firewall::Firewall,
     objects: Vec<k8s::Object>,
     compose: Option<compose::Compose>,
 }
@@ -70,6 +73,7 @@ impl Entities {
                 let root = &d.doc.value;
                 PerDoc {
                     doc: docs::entity(d),
+                    firewall: firewall::derive(d),
                     objects: k8s::objects(root, d.path),
                     compose: compose::derive(root, d.path),
                 }
@@ -81,7 +85,11 @@ impl Entities {
         let mut compose_services = Vec::new();
         let mut compose_networks = Vec::new();
         let mut compose_volumes = Vec::new();
+        let (mut fw_configs, mut fw_rulesets, mut fw_rules) = (Vec::new(), Vec::new(), Vec::new());
         for p in per_doc {
+            fw_configs.extend(p.firewall.configs);
+            fw_rulesets.extend(p.firewall.rulesets);
+            fw_rules.extend(p.firewall.rules);
             doc_list.push(p.doc);
             objects.extend(p.objects);
             if let Some(c) = p.compose {
@@ -92,6 +100,7 @@ impl Entities {
         }
 
         let k8s = k8s::derive(&objects);
+        let zones = zones::derive(docs);
 
         let mut by_kind = HashMap::with_capacity(kinds().len());
         let mut put = |name: &'static str, list: Vec<Value>| {
@@ -112,6 +121,13 @@ impl Entities {
         put("compose.services", compose_services);
         put("compose.networks", compose_networks);
         put("compose.volumes", compose_volumes);
+        put("fw.configs", fw_configs);
+        put("fw.rulesets", fw_rulesets);
+        put("fw.rules", fw_rules);
+        put("zones", zones.zones);
+        put("conduits", zones.conduits);
+        put("assets", zones.assets);
+        put("zone_flows", zones.flows);
         Entities { by_kind }
     }
 

@@ -68,27 +68,42 @@ impl PacketBox {
         let mut keep = self.clone();
         // Peel dimension by dimension: the part outside `o` in this dimension, with the
         // dimensions already peeled restricted to `o`.
-        let part = PacketBox { src: keep.src.difference(&o.src), ..keep.clone() };
+        let part = PacketBox {
+            src: keep.src.difference(&o.src),
+            ..keep.clone()
+        };
         if !part.is_empty() {
             out.push(part);
         }
         keep.src = keep.src.intersect(&o.src);
-        let part = PacketBox { dst: keep.dst.difference(&o.dst), ..keep.clone() };
+        let part = PacketBox {
+            dst: keep.dst.difference(&o.dst),
+            ..keep.clone()
+        };
         if !part.is_empty() {
             out.push(part);
         }
         keep.dst = keep.dst.intersect(&o.dst);
-        let part = PacketBox { protocols: keep.protocols.difference(&o.protocols), ..keep.clone() };
+        let part = PacketBox {
+            protocols: keep.protocols.difference(&o.protocols),
+            ..keep.clone()
+        };
         if !part.is_empty() {
             out.push(part);
         }
         keep.protocols = keep.protocols.intersect(&o.protocols);
-        let part = PacketBox { src_ports: keep.src_ports.difference(&o.src_ports), ..keep.clone() };
+        let part = PacketBox {
+            src_ports: keep.src_ports.difference(&o.src_ports),
+            ..keep.clone()
+        };
         if !part.is_empty() {
             out.push(part);
         }
         keep.src_ports = keep.src_ports.intersect(&o.src_ports);
-        let part = PacketBox { dst_ports: keep.dst_ports.difference(&o.dst_ports), ..keep.clone() };
+        let part = PacketBox {
+            dst_ports: keep.dst_ports.difference(&o.dst_ports),
+            ..keep.clone()
+        };
         if !part.is_empty() {
             out.push(part);
         }
@@ -102,12 +117,22 @@ fn context_covers(earlier: &Rule, later: &Rule) -> bool {
     let iface = |a: &Option<String>, b: &Option<String>| a.is_none() || a == b;
     let states = earlier.states.is_empty()
         || (!later.states.is_empty() && later.states.iter().all(|s| earlier.states.contains(s)));
-    iface(&earlier.in_iface, &later.in_iface) && iface(&earlier.out_iface, &later.out_iface) && states
+    iface(&earlier.in_iface, &later.in_iface)
+        && iface(&earlier.out_iface, &later.out_iface)
+        && states
 }
 
 /// Whether the bounding ranges of two sets meet (no allocation).
-fn bounds_meet<T: super::sets::Bound>(a: &super::sets::RangeSet<T>, b: &super::sets::RangeSet<T>) -> bool {
-    match (a.ranges().first(), a.ranges().last(), b.ranges().first(), b.ranges().last()) {
+fn bounds_meet<T: super::sets::Bound>(
+    a: &super::sets::RangeSet<T>,
+    b: &super::sets::RangeSet<T>,
+) -> bool {
+    match (
+        a.ranges().first(),
+        a.ranges().last(),
+        b.ranges().first(),
+        b.ranges().last(),
+    ) {
         (Some(a0), Some(a1), Some(b0), Some(b1)) => a0.0 <= b1.1 && b0.0 <= a1.1,
         _ => false,
     }
@@ -170,7 +195,9 @@ pub fn analyse(ruleset: &Ruleset) -> Vec<RuleFacts> {
             if frags.is_empty() {
                 break;
             }
-            let Some(earlier) = rules.get(i) else { continue };
+            let Some(earlier) = rules.get(i) else {
+                continue;
+            };
             if !may_intersect(earlier, rule) || !context_covers(earlier, rule) {
                 continue;
             }
@@ -201,7 +228,11 @@ pub fn analyse(ruleset: &Ruleset) -> Vec<RuleFacts> {
                 .iter()
                 .all(|i| rules.get(*i).is_some_and(|r| r.action == rule.action));
         }
-        f.effective = if f.approximate { vec![PacketBox::of(rule)] } else { frags };
+        f.effective = if f.approximate {
+            vec![PacketBox::of(rule)]
+        } else {
+            frags
+        };
         // Only exact terminal rules decide packets for the rules after them.
         if rule.action.is_terminal() && rule.is_exact() && rule.states.is_empty() {
             match octet_range(&rule.dst) {
@@ -242,7 +273,11 @@ pub fn shadowed_naive(ruleset: &Ruleset) -> Vec<bool> {
             }
             let mut frags = vec![PacketBox::of(rule)];
             for earlier in rules.iter().take(j) {
-                if !(earlier.action.is_terminal() && earlier.is_exact() && earlier.states.is_empty() && !earlier.disabled) {
+                if !(earlier.action.is_terminal()
+                    && earlier.is_exact()
+                    && earlier.states.is_empty()
+                    && !earlier.disabled)
+                {
                     continue;
                 }
                 if !context_covers(earlier, rule) {
@@ -288,7 +323,11 @@ pub fn widest_prefix(a: &AddrSet) -> Option<u8> {
     if a.is_any() || a.v4.is_full() || a.is_empty() {
         return None;
     }
-    let n = a.v4.ranges().iter().map(|(x, y)| u64::from(y - x) + 1).max()?;
+    let n =
+        a.v4.ranges()
+            .iter()
+            .map(|(x, y)| u64::from(y - x) + 1)
+            .max()?;
     let bits = 64 - (n.max(1) - 1).leading_zeros().min(64);
     Some(u8::try_from(32u32.saturating_sub(bits)).unwrap_or(0))
 }

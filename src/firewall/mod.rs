@@ -7,8 +7,8 @@
 pub mod analysis;
 pub mod dump;
 pub mod model;
-pub mod value;
 pub mod sets;
+pub mod value;
 
 pub use model::{Action, Config, Interface, Rule, Ruleset, Vendor};
 pub use sets::{AddrSet, PortSet, ProtoSet, RangeSet};

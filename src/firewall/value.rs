@@ -27,7 +27,10 @@ fn put(m: &mut Map, k: &str, v: Value) {
 }
 
 fn addrs(a: &AddrSet, span: Span) -> Value {
-    list(a.to_strings().into_iter().map(|x| s(x, span)).collect(), span)
+    list(
+        a.to_strings().into_iter().map(|x| s(x, span)).collect(),
+        span,
+    )
 }
 
 fn ports(p: &PortSet, span: Span) -> Value {
@@ -37,7 +40,13 @@ fn ports(p: &PortSet, span: Span) -> Value {
     list(
         p.ranges()
             .iter()
-            .map(|(a, b)| if a == b { s(a.to_string(), span) } else { s(format!("{a}-{b}"), span) })
+            .map(|(a, b)| {
+                if a == b {
+                    s(a.to_string(), span)
+                } else {
+                    s(format!("{a}-{b}"), span)
+                }
+            })
             .collect(),
         span,
     )
@@ -78,7 +87,8 @@ pub(crate) fn cleartext_services(effective: &[PacketBox]) -> Vec<&'static str> {
             continue;
         }
         for (lo, hi, name, clear) in crate::natives::ports::service_table() {
-            if *clear && b.dst_ports.intersects(&PortSet::single(*lo, *hi)) && !names.contains(name) {
+            if *clear && b.dst_ports.intersects(&PortSet::single(*lo, *hi)) && !names.contains(name)
+            {
                 names.push(*name);
             }
         }
@@ -93,7 +103,11 @@ pub(crate) fn cleartext_services(effective: &[PacketBox]) -> Vec<&'static str> {
 fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule]) -> Value {
     let sp = r.span;
     let mut m = Map::new();
-    put(&mut m, "index", Value::with_span(Kind::Int(i64::try_from(index).unwrap_or(0)), sp));
+    put(
+        &mut m,
+        "index",
+        Value::with_span(Kind::Int(i64::try_from(index).unwrap_or(0)), sp),
+    );
     put(&mut m, "action", s(r.action.as_str(), sp));
     if let Action::Jump(t) | Action::Goto(t) = &r.action {
         put(&mut m, "target", s(t.as_str(), sp));
@@ -103,43 +117,116 @@ fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule]) -> Value {
     put(&mut m, "protocols", protos(&r.protocols, sp));
     put(&mut m, "src_ports", ports(&r.src_ports, sp));
     put(&mut m, "dst_ports", ports(&r.dst_ports, sp));
-    put(&mut m, "in_iface", r.in_iface.as_deref().map_or(Value::NULL, |x| s(x, sp)));
-    put(&mut m, "out_iface", r.out_iface.as_deref().map_or(Value::NULL, |x| s(x, sp)));
-    put(&mut m, "states", list(r.states.iter().map(|x| s(x.as_str(), sp)).collect(), sp));
+    put(
+        &mut m,
+        "in_iface",
+        r.in_iface.as_deref().map_or(Value::NULL, |x| s(x, sp)),
+    );
+    put(
+        &mut m,
+        "out_iface",
+        r.out_iface.as_deref().map_or(Value::NULL, |x| s(x, sp)),
+    );
+    put(
+        &mut m,
+        "states",
+        list(r.states.iter().map(|x| s(x.as_str(), sp)).collect(), sp),
+    );
     put(&mut m, "log", Value::with_span(Kind::Bool(r.log), sp));
-    put(&mut m, "comment", r.comment.as_deref().map_or(Value::NULL, |x| s(x, sp)));
-    put(&mut m, "name", r.name.as_deref().map_or(Value::NULL, |x| s(x, sp)));
-    put(&mut m, "disabled", Value::with_span(Kind::Bool(r.disabled), sp));
-    put(&mut m, "exact", Value::with_span(Kind::Bool(r.is_exact()), sp));
+    put(
+        &mut m,
+        "comment",
+        r.comment.as_deref().map_or(Value::NULL, |x| s(x, sp)),
+    );
+    put(
+        &mut m,
+        "name",
+        r.name.as_deref().map_or(Value::NULL, |x| s(x, sp)),
+    );
+    put(
+        &mut m,
+        "disabled",
+        Value::with_span(Kind::Bool(r.disabled), sp),
+    );
+    put(
+        &mut m,
+        "exact",
+        Value::with_span(Kind::Bool(r.is_exact()), sp),
+    );
     put(
         &mut m,
         "unsupported",
-        list(r.unsupported.iter().map(|(w, at)| s(w.as_str(), *at)).collect(), sp),
+        list(
+            r.unsupported
+                .iter()
+                .map(|(w, at)| s(w.as_str(), *at))
+                .collect(),
+            sp,
+        ),
     );
-    put(&mut m, "shadowed", Value::with_span(Kind::Bool(f.shadowed), sp));
-    put(&mut m, "redundant", Value::with_span(Kind::Bool(f.redundant), sp));
+    put(
+        &mut m,
+        "shadowed",
+        Value::with_span(Kind::Bool(f.shadowed), sp),
+    );
+    put(
+        &mut m,
+        "redundant",
+        Value::with_span(Kind::Bool(f.redundant), sp),
+    );
     let covering: Vec<Value> = f
         .covered_by
         .iter()
         .filter_map(|i| all.get(*i).map(|c| (i, c)))
         .map(|(i, c)| {
             let mut cm = Map::new();
-            put(&mut cm, "index", Value::with_span(Kind::Int(i64::try_from(*i).unwrap_or(0)), c.span));
+            put(
+                &mut cm,
+                "index",
+                Value::with_span(Kind::Int(i64::try_from(*i).unwrap_or(0)), c.span),
+            );
             put(&mut cm, "action", s(c.action.as_str(), c.span));
             map(cm, c.span)
         })
         .collect();
     put(&mut m, "covered_by", list(covering, sp));
-    put(&mut m, "any_any", Value::with_span(Kind::Bool(analysis::is_any_any(r)), sp));
+    put(
+        &mut m,
+        "any_any",
+        Value::with_span(Kind::Bool(analysis::is_any_any(r)), sp),
+    );
     let widest = analysis::widest_prefix(&r.src)
         .into_iter()
         .chain(analysis::widest_prefix(&r.dst))
         .min();
-    put(&mut m, "widest_prefix", widest.map_or(Value::NULL, |p| Value::with_span(Kind::Int(i64::from(p)), sp)));
-    let port_count: u32 = r.dst_ports.ranges().iter().map(|(a, b)| u32::from(b - a) + 1).sum();
-    put(&mut m, "dst_port_count", Value::with_span(Kind::Int(i64::from(port_count)), sp));
-    let clear = if r.action.permits() && !f.shadowed { cleartext_services(&f.effective) } else { Vec::new() };
-    put(&mut m, "cleartext", list(clear.into_iter().map(|n| s(n, sp)).collect(), sp));
+    put(
+        &mut m,
+        "widest_prefix",
+        widest.map_or(Value::NULL, |p| {
+            Value::with_span(Kind::Int(i64::from(p)), sp)
+        }),
+    );
+    let port_count: u32 = r
+        .dst_ports
+        .ranges()
+        .iter()
+        .map(|(a, b)| u32::from(b - a) + 1)
+        .sum();
+    put(
+        &mut m,
+        "dst_port_count",
+        Value::with_span(Kind::Int(i64::from(port_count)), sp),
+    );
+    let clear = if r.action.permits() && !f.shadowed {
+        cleartext_services(&f.effective)
+    } else {
+        Vec::new()
+    };
+    put(
+        &mut m,
+        "cleartext",
+        list(clear.into_iter().map(|n| s(n, sp)).collect(), sp),
+    );
     map(m, sp)
 }
 
@@ -148,10 +235,18 @@ fn ruleset_value(rs: &Ruleset) -> Value {
     let facts = analysis::analyse(rs);
     let mut m = Map::new();
     put(&mut m, "name", s(rs.name.as_str(), sp));
-    put(&mut m, "attach", list(rs.attach.iter().map(|a| s(a.as_str(), sp)).collect(), sp));
+    put(
+        &mut m,
+        "attach",
+        list(rs.attach.iter().map(|a| s(a.as_str(), sp)).collect(), sp),
+    );
     let dsp = rs.default_span.unwrap_or(sp);
     put(&mut m, "default_action", s(rs.default_action.as_str(), dsp));
-    put(&mut m, "default_explicit", Value::with_span(Kind::Bool(rs.default_span.is_some()), dsp));
+    put(
+        &mut m,
+        "default_explicit",
+        Value::with_span(Kind::Bool(rs.default_span.is_some()), dsp),
+    );
     let rules: Vec<Value> = rs
         .rules
         .iter()
@@ -168,24 +263,41 @@ pub fn to_value(config: &Config, span: Span) -> Value {
     let mut m = Map::new();
     put(&mut m, "kind", s("Firewall", span));
     put(&mut m, "vendor", s(config.vendor.as_str(), span));
-    put(&mut m, "hostname", config.hostname.as_deref().map_or(Value::NULL, |h| s(h, span)));
+    put(
+        &mut m,
+        "hostname",
+        config
+            .hostname
+            .as_deref()
+            .map_or(Value::NULL, |h| s(h, span)),
+    );
     let ifaces: Vec<Value> = config
         .interfaces
         .iter()
         .map(|i| {
             let mut im = Map::new();
             put(&mut im, "name", s(i.name.as_str(), i.span));
-            put(&mut im, "zone", i.zone.as_deref().map_or(Value::NULL, |z| s(z, i.span)));
+            put(
+                &mut im,
+                "zone",
+                i.zone.as_deref().map_or(Value::NULL, |z| s(z, i.span)),
+            );
             put(
                 &mut im,
                 "security_level",
-                i.security_level.map_or(Value::NULL, |l| Value::with_span(Kind::Int(i64::from(l)), i.span)),
+                i.security_level.map_or(Value::NULL, |l| {
+                    Value::with_span(Kind::Int(i64::from(l)), i.span)
+                }),
             );
             put(&mut im, "addresses", addrs(&i.addresses, i.span));
             map(im, i.span)
         })
         .collect();
     put(&mut m, "interfaces", list(ifaces, span));
-    put(&mut m, "rulesets", list(config.rulesets.iter().map(ruleset_value).collect(), span));
+    put(
+        &mut m,
+        "rulesets",
+        list(config.rulesets.iter().map(ruleset_value).collect(), span),
+    );
     map(m, span)
 }
