@@ -373,6 +373,7 @@ const FW_RULESET_FIELDS: &[Field] = &[
 
 const FW_RULE_FIELDS: &[Field] = &[
     field("index", "Position in the ruleset, from 0."),
+    field("line", "The line the rule starts on."),
     field("action", "`accept`, `drop`, `reject`, `jump`, `goto`, `return`, `continue` (log only) or a vendor action."),
     field("target", "The ruleset a `jump`/`goto` continues in."),
     field("src", "Source addresses as CIDR blocks or ranges (`any` for all)."),
@@ -391,7 +392,7 @@ const FW_RULE_FIELDS: &[Field] = &[
     field("unsupported", "The constructs not modelled."),
     field("shadowed", "No packet can reach the rule: earlier rules take all of it."),
     field("redundant", "Shadowed only by rules with the same action: removing it changes nothing."),
-    field("covered_by", "The earlier rules that take (part of) its packets: `{index, action}`, located at them."),
+    field("covered_by", "The earlier rules that take (part of) its packets: `{index, line, action}`, located at them."),
     field("any_any", "An accept from any source to any destination on any port."),
     field("widest_prefix", "The shortest IPv4 prefix length among its source and destination (null for any)."),
     field("dst_port_count", "How many destination ports it matches."),

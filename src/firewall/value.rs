@@ -100,9 +100,29 @@ pub(crate) fn cleartext_services(effective: &[PacketBox]) -> Vec<&'static str> {
     names
 }
 
-fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule]) -> Value {
+/// 1-based line numbers of byte offsets, for messages that name other rules.
+pub(crate) struct Lines(Vec<u32>);
+
+impl Lines {
+    pub(crate) fn new(text: &str) -> Lines {
+        let mut starts = vec![0u32];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        Lines(starts)
+    }
+
+    fn line(&self, offset: u32) -> i64 {
+        let i = match self.0.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        };
+        i64::try_from(i).unwrap_or(0)
+    }
+}
+
+fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule], lines: &Lines) -> Value {
     let sp = r.span;
     let mut m = Map::new();
+    put(&mut m, "line", Value::with_span(Kind::Int(lines.line(sp.start)), sp));
     put(
         &mut m,
         "index",
@@ -186,6 +206,7 @@ fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule]) -> Value {
                 Value::with_span(Kind::Int(i64::try_from(*i).unwrap_or(0)), c.span),
             );
             put(&mut cm, "action", s(c.action.as_str(), c.span));
+            put(&mut cm, "line", Value::with_span(Kind::Int(lines.line(c.span.start)), c.span));
             map(cm, c.span)
         })
         .collect();
@@ -230,7 +251,7 @@ fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule]) -> Value {
     map(m, sp)
 }
 
-fn ruleset_value(rs: &Ruleset) -> Value {
+fn ruleset_value(rs: &Ruleset, lines: &Lines) -> Value {
     let sp = rs.span;
     let facts = analysis::analyse(rs);
     let mut m = Map::new();
@@ -252,14 +273,15 @@ fn ruleset_value(rs: &Ruleset) -> Value {
         .iter()
         .zip(facts.iter())
         .enumerate()
-        .map(|(i, (r, f))| rule_value(i, r, f, &rs.rules))
+        .map(|(i, (r, f))| rule_value(i, r, f, &rs.rules, lines))
         .collect();
     put(&mut m, "rules", list(rules, sp));
     map(m, sp)
 }
 
 /// The document for one firewall configuration file.
-pub fn to_value(config: &Config, span: Span) -> Value {
+pub fn to_value(config: &Config, text: &str, span: Span) -> Value {
+    let lines = Lines::new(text);
     let mut m = Map::new();
     put(&mut m, "kind", s("Firewall", span));
     put(&mut m, "vendor", s(config.vendor.as_str(), span));
@@ -297,7 +319,7 @@ pub fn to_value(config: &Config, span: Span) -> Value {
     put(
         &mut m,
         "rulesets",
-        list(config.rulesets.iter().map(ruleset_value).collect(), span),
+        list(config.rulesets.iter().map(|rs| ruleset_value(rs, &lines)).collect(), span),
     );
     map(m, span)
 }

@@ -121,7 +121,7 @@ fn load_firewall(file: FileId, text: &str, vendor: Vendor) -> Loaded {
     Loaded {
         documents: vec![Document {
             index: 0,
-            value: firewall::value::to_value(&parsed.config, span),
+            value: firewall::value::to_value(&parsed.config, text, span),
             span,
         }],
         diagnostics: parsed.diagnostics,
