@@ -106,7 +106,12 @@ pub(crate) struct Lines(Vec<u32>);
 impl Lines {
     pub(crate) fn new(text: &str) -> Lines {
         let mut starts = vec![0u32];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         Lines(starts)
     }
 
@@ -122,7 +127,11 @@ impl Lines {
 fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule], lines: &Lines) -> Value {
     let sp = r.span;
     let mut m = Map::new();
-    put(&mut m, "line", Value::with_span(Kind::Int(lines.line(sp.start)), sp));
+    put(
+        &mut m,
+        "line",
+        Value::with_span(Kind::Int(lines.line(sp.start)), sp),
+    );
     put(
         &mut m,
         "index",
@@ -206,7 +215,11 @@ fn rule_value(index: usize, r: &Rule, f: &RuleFacts, all: &[Rule], lines: &Lines
                 Value::with_span(Kind::Int(i64::try_from(*i).unwrap_or(0)), c.span),
             );
             put(&mut cm, "action", s(c.action.as_str(), c.span));
-            put(&mut cm, "line", Value::with_span(Kind::Int(lines.line(c.span.start)), c.span));
+            put(
+                &mut cm,
+                "line",
+                Value::with_span(Kind::Int(lines.line(c.span.start)), c.span),
+            );
             map(cm, c.span)
         })
         .collect();
@@ -319,7 +332,14 @@ pub fn to_value(config: &Config, text: &str, span: Span) -> Value {
     put(
         &mut m,
         "rulesets",
-        list(config.rulesets.iter().map(|rs| ruleset_value(rs, &lines)).collect(), span),
+        list(
+            config
+                .rulesets
+                .iter()
+                .map(|rs| ruleset_value(rs, &lines))
+                .collect(),
+            span,
+        ),
     );
     map(m, span)
 }
