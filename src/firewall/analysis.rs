@@ -8,10 +8,10 @@
 //! one dimension at a time, so `A \ B` is at most five boxes).
 //!
 //! Candidates for the subtraction are found through an index on the destination IPv4
-//! range (256 buckets by first octet, plus a list of rules too wide for one bucket), so a
-//! rule is compared only with earlier rules that can intersect it. Worst case (every rule
-//! wide) that is O(n²) box tests; typical rulesets are close to O(n · w) with w the number
-//! of wide rules. Fragment lists are capped ([`MAX_FRAGMENTS`]); past the cap a rule is
+//! range (by /16, by /8, or in a list of wide rules), so a rule is compared only with
+//! earlier rules that can intersect it. Worst case (every rule wide) that is O(n²) box
+//! tests; typical rulesets are close to O(n · (w + k)) with w the wide rules and k the rules
+//! sharing a bucket. Fragment lists are capped ([`MAX_FRAGMENTS`]); past the cap a rule is
 //! reported as reachable (never a false "shadowed").
 
 use super::model::{Action, Rule, Ruleset};
@@ -161,37 +161,99 @@ pub struct RuleFacts {
     pub approximate: bool,
 }
 
+/// Earlier rules indexed by their destination IPv4 range: by /16 when the range lies in one
+/// /16, by /8 when it lies in one /8, else in a list of wide rules.
+struct DstIndex {
+    by16: std::collections::HashMap<u32, Vec<usize>>,
+    by8: Vec<Vec<usize>>,
+    wide: Vec<usize>,
+}
+
+impl DstIndex {
+    fn new() -> DstIndex {
+        DstIndex {
+            by16: std::collections::HashMap::new(),
+            by8: vec![Vec::new(); 256],
+            wide: Vec::new(),
+        }
+    }
+
+    fn insert(&mut self, i: usize, dst: &AddrSet) {
+        match v4_bounds(dst) {
+            Some((lo, hi)) if lo >> 16 == hi >> 16 => {
+                self.by16.entry(lo >> 16).or_default().push(i)
+            }
+            Some((lo, hi)) if lo >> 24 == hi >> 24 => {
+                if let Some(b) = self.by8.get_mut((lo >> 24) as usize) {
+                    b.push(i);
+                }
+            }
+            _ => self.wide.push(i),
+        }
+    }
+
+    /// Earlier rules whose destination may meet `dst`, sorted by index.
+    fn candidates(&self, dst: &AddrSet, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend_from_slice(&self.wide);
+        match v4_bounds(dst) {
+            Some((lo, hi)) => {
+                for b in self
+                    .by8
+                    .get((lo >> 24) as usize..=(hi >> 24) as usize)
+                    .unwrap_or(&[])
+                {
+                    out.extend_from_slice(b);
+                }
+                if (hi >> 16) - (lo >> 16) <= 4096 {
+                    for k in (lo >> 16)..=(hi >> 16) {
+                        if let Some(b) = self.by16.get(&k) {
+                            out.extend_from_slice(b);
+                        }
+                    }
+                } else {
+                    for b in self.by16.values() {
+                        out.extend_from_slice(b);
+                    }
+                }
+            }
+            None => {
+                for b in &self.by8 {
+                    out.extend_from_slice(b);
+                }
+                for b in self.by16.values() {
+                    out.extend_from_slice(b);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+/// The lowest and highest IPv4 address of a set without IPv6 part.
+fn v4_bounds(a: &AddrSet) -> Option<(u32, u32)> {
+    if !a.v6.is_empty() {
+        return None;
+    }
+    Some((a.v4.ranges().first()?.0, a.v4.ranges().last()?.1))
+}
+
 /// Per-rule facts for a ruleset, in rule order.
 pub fn analyse(ruleset: &Ruleset) -> Vec<RuleFacts> {
     let rules = &ruleset.rules;
     let mut facts: Vec<RuleFacts> = Vec::with_capacity(rules.len());
-    // Index of earlier terminal, exact, enabled rules by first octet of the IPv4 destination.
-    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); 256];
-    let mut wide: Vec<usize> = Vec::new();
+    let mut index = DstIndex::new();
+    let mut candidates: Vec<usize> = Vec::new();
     for (j, rule) in rules.iter().enumerate() {
         let mut f = RuleFacts::default();
         if rule.disabled {
-            f.effective = Vec::new();
             facts.push(f);
             continue;
         }
         let mut frags = vec![PacketBox::of(rule)];
-        let mut candidates: Vec<usize> = wide.clone();
-        match octet_range(&rule.dst) {
-            Some((lo, hi)) => {
-                for b in buckets.get(lo..=hi).unwrap_or(&[]) {
-                    candidates.extend(b.iter().copied());
-                }
-            }
-            None => {
-                for b in &buckets {
-                    candidates.extend(b.iter().copied());
-                }
-            }
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        for i in candidates {
+        index.candidates(&rule.dst, &mut candidates);
+        for &i in &candidates {
             if frags.is_empty() {
                 break;
             }
@@ -235,28 +297,11 @@ pub fn analyse(ruleset: &Ruleset) -> Vec<RuleFacts> {
         };
         // Only exact terminal rules decide packets for the rules after them.
         if rule.action.is_terminal() && rule.is_exact() && rule.states.is_empty() {
-            match octet_range(&rule.dst) {
-                Some((lo, hi)) if lo == hi => {
-                    if let Some(b) = buckets.get_mut(lo) {
-                        b.push(j);
-                    }
-                }
-                _ => wide.push(j),
-            }
+            index.insert(j, &rule.dst);
         }
         facts.push(f);
     }
     facts
-}
-
-/// The first octets an address set's IPv4 part spans, if it has no IPv6 part.
-fn octet_range(a: &AddrSet) -> Option<(usize, usize)> {
-    if !a.v6.is_empty() {
-        return None;
-    }
-    let lo = a.v4.ranges().first()?.0 >> 24;
-    let hi = a.v4.ranges().last()?.1 >> 24;
-    Some((lo as usize, hi as usize))
 }
 
 /// The naive reference: a rule is shadowed when the union of the earlier terminal rules
