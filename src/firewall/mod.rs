@@ -6,6 +6,7 @@
 
 pub mod dump;
 pub mod model;
+pub mod pfsense;
 pub mod sets;
 
 pub use model::{Action, Config, Interface, Rule, Ruleset, Vendor};
