@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod dump;
 pub mod model;
+pub mod pfsense;
 pub mod sets;
 pub mod value;
 
