@@ -24,19 +24,25 @@ pub struct Parsed {
 }
 
 /// The vendor whose syntax `text` is written in, if any adapter claims it.
-pub fn sniff(_text: &str) -> Option<Vendor> {
+pub fn sniff(text: &str) -> Option<Vendor> {
+    if pfsense::sniff(text) {
+        return Some(Vendor::Pfsense);
+    }
     None
 }
 
 /// Parses `text` with the adapter of `vendor`.
-pub fn parse(vendor: Vendor, _file: crate::source::FileId, _text: &str) -> Parsed {
-    Parsed {
-        config: Config {
-            vendor,
-            rulesets: Vec::new(),
-            interfaces: Vec::new(),
-            hostname: None,
+pub fn parse(vendor: Vendor, file: crate::source::FileId, text: &str) -> Parsed {
+    match vendor {
+        Vendor::Pfsense => pfsense::parse(file, text),
+        _ => Parsed {
+            config: Config {
+                vendor,
+                rulesets: Vec::new(),
+                interfaces: Vec::new(),
+                hostname: None,
+            },
+            diagnostics: Vec::new(),
         },
-        diagnostics: Vec::new(),
     }
 }
