@@ -5,7 +5,9 @@
 //! at its line and the rule is marked with `unsupported`, so analyses treat it conservatively.
 
 pub mod dump;
+pub mod iptables;
 pub mod model;
+pub mod nftables;
 pub mod sets;
 
 pub use model::{Action, Config, Interface, Rule, Ruleset, Vendor};
