@@ -256,28 +256,41 @@ fn protos_value(p: &ProtoSet, span: Option<Span>) -> Value {
     }
 }
 
-/// The conduit declaring traffic from `a` to `b`, if one covers all of it.
-fn declaring<'c>(
-    conduits: &'c [Conduit],
-    a: &str,
-    b: &str,
-    protos: &ProtoSet,
-    ports: &PortSet,
-) -> Option<&'c Conduit> {
+/// The conduit declaring traffic from `a` to `b`, if one allows all of it: for every
+/// protocol of the flow, its ports must lie in the union of the ports the conduit's services
+/// allow for that protocol.
+fn declaring<'c>(conduits: &'c [Conduit], a: &str, b: &str, protos: &ProtoSet, ports: &PortSet) -> Option<&'c Conduit> {
     conduits.iter().find(|c| {
         let joins = (c.from == a && c.to == b) || (c.both_ways && c.from == b && c.to == a);
-        if !joins {
-            return false;
-        }
-        // Every (protocol, port) of the flow must be allowed by some service of the conduit.
-        let mut rest_protos = protos.clone();
-        for (sp, sports) in &c.services {
-            if ports.is_subset(sports) {
-                rest_protos = rest_protos.difference(sp);
-            }
-        }
-        rest_protos.is_empty()
+        joins
+            && protos.ranges().iter().all(|(lo, hi)| {
+                (*lo..=*hi).all(|p| {
+                    let allowed = c
+                        .services
+                        .iter()
+                        .filter(|(sp, _)| sp.contains(p))
+                        .fold(PortSet::empty(), |acc, (_, sports)| acc.union(sports));
+                    ports.is_subset(&allowed)
+                })
+            })
     })
+}
+
+/// Rulesets that only see traffic to or from the firewall itself (not between zones).
+fn local_only(rs: &Ruleset) -> bool {
+    !rs.attach.is_empty()
+        && rs.attach.iter().all(|a| {
+            matches!(a.to_ascii_lowercase().as_str(), "input" | "output" | "prerouting" | "postrouting")
+        })
+}
+
+/// Rules that do not start flows between zones: loopback-only rules, and rules for the
+/// return traffic of established connections.
+fn starts_no_flow(rule: &crate::firewall::Rule) -> bool {
+    let loopback = |i: &Option<String>| i.as_deref().is_some_and(|n| n == "lo" || n == "lo0");
+    let return_only = !rule.states.is_empty()
+        && rule.states.iter().all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
+    loopback(&rule.in_iface) || loopback(&rule.out_iface) || return_only
 }
 
 fn flows_of(d: &InputDoc<'_>, config: &Config, zones: &[Zone], conduits: &[Conduit]) -> Vec<Value> {
@@ -285,11 +298,14 @@ fn flows_of(d: &InputDoc<'_>, config: &Config, zones: &[Zone], conduits: &[Condu
     let rulesets = d.doc.value.field("rulesets");
     let mut out = Vec::new();
     for (ri, rs) in config.rulesets.iter().enumerate() {
+        if local_only(rs) {
+            continue;
+        }
         let rs_value = rulesets.index(&Value::int(i64::try_from(ri).unwrap_or(0)));
         let facts = analysis::analyse(rs);
         let mut sources: Vec<(Vec<PacketBox>, Value, Option<Span>)> = Vec::new();
         for (i, (rule, f)) in rs.rules.iter().zip(facts.iter()).enumerate() {
-            if rule.action.permits() && !f.shadowed {
+            if rule.action.permits() && !f.shadowed && !starts_no_flow(rule) {
                 let rule_value = rs_value
                     .field("rules")
                     .index(&Value::int(i64::try_from(i).unwrap_or(0)));

@@ -353,13 +353,19 @@ pub fn decide(ruleset: &Ruleset, packet: &PacketBox) -> (Option<usize>, Action) 
     (None, ruleset.default_action.clone())
 }
 
-/// Whether an accept rule lets anything from anywhere to anywhere through.
+/// Whether an accept rule lets anything from anywhere to anywhere through (loopback-only
+/// rules and rules for established connections excepted).
 pub fn is_any_any(rule: &Rule) -> bool {
-    rule.action.permits() && rule.src.is_any() && rule.dst.is_any() && rule.dst_ports.is_full()
-        || rule.action.permits()
-            && rule.src.v4.is_full()
-            && rule.dst.v4.is_full()
-            && rule.dst_ports.is_full()
+    let loopback = |i: &Option<String>| i.as_deref().is_some_and(|n| n == "lo" || n == "lo0");
+    let return_only = !rule.states.is_empty()
+        && rule.states.iter().all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
+    rule.action.permits()
+        && !loopback(&rule.in_iface)
+        && !loopback(&rule.out_iface)
+        && !return_only
+        && (rule.src.is_any() || rule.src.v4.is_full())
+        && (rule.dst.is_any() || rule.dst.v4.is_full())
+        && rule.dst_ports.is_full()
 }
 
 /// The largest prefix (smallest number) that a source or destination of the rule spans,

@@ -6,7 +6,9 @@
 
 pub mod analysis;
 pub mod dump;
+pub mod iptables;
 pub mod model;
+pub mod nftables;
 pub mod pfsense;
 pub mod sets;
 pub mod value;
@@ -28,6 +30,12 @@ pub fn sniff(text: &str) -> Option<Vendor> {
     if pfsense::sniff(text) {
         return Some(Vendor::Pfsense);
     }
+    if iptables::sniff(text) {
+        return Some(Vendor::Iptables);
+    }
+    if nftables::sniff(text) {
+        return Some(Vendor::Nftables);
+    }
     None
 }
 
@@ -35,6 +43,8 @@ pub fn sniff(text: &str) -> Option<Vendor> {
 pub fn parse(vendor: Vendor, file: crate::source::FileId, text: &str) -> Parsed {
     match vendor {
         Vendor::Pfsense => pfsense::parse(file, text),
+        Vendor::Iptables => iptables::parse(file, text),
+        Vendor::Nftables => nftables::parse(file, text),
         _ => Parsed {
             config: Config {
                 vendor,

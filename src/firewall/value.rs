@@ -78,8 +78,18 @@ fn protos(p: &ProtoSet, span: Span) -> Value {
     list(out, span)
 }
 
-/// Cleartext services (by name) whose ports the reachable part of an accept rule lets
-/// through over TCP or UDP.
+/// Industrial protocols: cleartext by design, judged by the zone and conduit rules rather
+/// than as insecure management services.
+const ICS_SERVICES: &[&str] = &[
+    "iso-tsap", "modbus", "crimson-v3", "ff-hse", "codesys", "lonworks", "niagara-fox", "pcworx",
+    "ethernet-ip-io", "iec-104", "ff-lr", "knxnet-ip", "powerlink", "moxa-nport", "melsec",
+    "hart-ip", "suitelink", "pi-data-archive", "fins", "ge-srtp", "dnp3", "proconos", "profinet",
+    "ethercat", "ethernet-ip", "bacnet", "mqtt", "coap", "amqp",
+];
+
+/// Cleartext management services (by name, section 4 of the IEC 62443 reference) whose ports
+/// the reachable part of an accept rule lets through over TCP or UDP. Industrial protocols
+/// are left to the zone and conduit rules.
 pub(crate) fn cleartext_services(effective: &[PacketBox]) -> Vec<&'static str> {
     let mut names = Vec::new();
     for b in effective {
@@ -87,7 +97,10 @@ pub(crate) fn cleartext_services(effective: &[PacketBox]) -> Vec<&'static str> {
             continue;
         }
         for (lo, hi, name, clear) in crate::natives::ports::service_table() {
-            if *clear && b.dst_ports.intersects(&PortSet::single(*lo, *hi)) && !names.contains(name)
+            if *clear
+                && !ICS_SERVICES.contains(name)
+                && b.dst_ports.intersects(&PortSet::single(*lo, *hi))
+                && !names.contains(name)
             {
                 names.push(*name);
             }

@@ -29,7 +29,12 @@ fn detect_by_extension_and_content() {
         ("script.sh", "#!/bin/sh\necho hi\n", None),
         ("broken", "{\"a\": \n", None),
         ("empty", "", None),
-        ("iptables", "*filter\n:INPUT ACCEPT [0:0]\n", None),
+        // Firewall configurations are claimed by their adapters.
+        (
+            "iptables",
+            "*filter\n:INPUT ACCEPT [0:0]\n",
+            Some(Format::Firewall(palisade::firewall::Vendor::Iptables)),
+        ),
     ];
     for (path, text, expected) in cases {
         assert_eq!(detect(Path::new(path), text), expected, "{path}: {text:?}");
