@@ -5,6 +5,7 @@
 //! at its line and the rule is marked with `unsupported`, so analyses treat it conservatively.
 
 pub mod dump;
+pub mod junos;
 pub mod model;
 pub mod sets;
 
