@@ -93,6 +93,7 @@ struct Match {
 fn term(cx: &mut Cx, family: &str, t: &Node) -> Rule {
     let mut r = Rule::any(Action::Accept, t.span);
     r.name = Some(t.word.clone());
+    r.comment.clone_from(&t.comment);
     let universe = universe(family);
     let mut m = Match::default();
     for c in t.child("from").into_iter().flat_map(|n| n.kids()) {

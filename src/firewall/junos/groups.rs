@@ -113,6 +113,7 @@ impl Node {
             word_span: self.word_span,
             span: self.span,
             inactive: self.inactive,
+            comment: self.comment.clone(),
             children: Vec::new(),
         }
     }

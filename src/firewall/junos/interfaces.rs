@@ -1,7 +1,8 @@
 //! Interfaces: `interfaces IF unit N family inet|inet6 address A/L` give `IF.N` with its
 //! addresses, `security zones security-zone Z interfaces IF.N` its zone, and `family F filter
 //! input|output|input-list|output-list NAME` attach filters (`IF.N in`). VLAN filters
-//! (`vlans V filter input NAME`) attach as `vlan V in`.
+//! (`vlans V filter input NAME`) attach as `vlan V in`, interface ranges as
+//! `interface-range R.N in`.
 
 use crate::firewall::model::{Interface, Ruleset};
 use crate::firewall::sets::AddrSet;
@@ -28,13 +29,20 @@ pub(crate) fn interfaces(cx: &mut Cx, rulesets: &mut [Ruleset]) -> Vec<Interface
         }
     }
     let mut out: Vec<Interface> = Vec::new();
+    let ranges = root.get(&["interfaces", "interface-range"]);
+    for r in ranges.into_iter().flat_map(|n| n.kids()) {
+        for unit in r.child("unit").into_iter().flat_map(|n| n.kids()) {
+            for fam in unit.child("family").into_iter().flat_map(|n| n.kids()) {
+                if let Some(f) = fam.child("filter") {
+                    let place = format!("interface-range {}.{}", r.word, unit.word);
+                    attach(cx, rulesets, &fam.word, f, &place);
+                }
+            }
+        }
+    }
     for ifc in root.child("interfaces").into_iter().flat_map(|n| n.kids()) {
-        if ifc.word.starts_with('<')
-            || matches!(
-                ifc.word.as_str(),
-                "interface-range" | "apply-groups" | "traceoptions"
-            )
-        {
+        let skip = ["interface-range", "apply-groups", "traceoptions"];
+        if ifc.word.starts_with('<') || skip.contains(&ifc.word.as_str()) {
             continue;
         }
         for unit in ifc.child("unit").into_iter().flat_map(|n| n.kids()) {

@@ -1,7 +1,8 @@
 //! Tokens of JunOS configuration text, shared by the hierarchical (`{ … }`) and the flat
 //! (`set …`) syntax: words, quoted strings, braces, brackets, `;` and line ends.
 //!
-//! Comments (`# …` at the start of a token, `/* … */`) are dropped. A `"` only opens a
+//! `# …` comments (at the start of a token) are dropped; `/* … */` annotations are kept as
+//! tokens, so the statement they precede can carry them. A `"` only opens a
 //! string at the start of a token; inside a word it is an ordinary character.
 
 use crate::diag::{Code, Diagnostic};
@@ -18,6 +19,8 @@ pub(crate) enum Tok {
     LBrack,
     RBrack,
     Newline,
+    /// The text of a `/* … */` comment, whitespace and leading `*`s of its lines removed.
+    Comment(String),
 }
 
 /// A token with its byte range.
@@ -69,7 +72,15 @@ pub(crate) fn lex(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
         }
         if c == b'/' && at(i + 1) == Some(b'*') {
             match text.get(i + 2..).and_then(|rest| rest.find("*/")) {
-                Some(n) => i += n + 4,
+                Some(n) => {
+                    let body = text.get(i + 2..i + 2 + n).unwrap_or_default();
+                    i += n + 4;
+                    out.push(Token {
+                        tok: Tok::Comment(comment_text(body)),
+                        start,
+                        end: i,
+                    });
+                }
                 None => {
                     diags.push(
                         Diagnostic::new(Code::FirewallSyntax, "unterminated `/*` comment")
@@ -119,6 +130,15 @@ pub(crate) fn lex(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<
         });
     }
     out
+}
+
+/// The lines of a comment, trimmed of spaces and `*` decorations, joined by spaces.
+fn comment_text(body: &str) -> String {
+    body.lines()
+        .map(|l| l.trim().trim_start_matches('*').trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A quoted string starting at `open`: its content (escapes resolved) and the end offset.

@@ -22,7 +22,7 @@ mod values;
 
 use crate::source::FileId;
 
-use super::model::{Config, Vendor};
+use super::model::{Action, Config, Interface, Ruleset, Vendor};
 use super::Parsed;
 
 /// Top-level JunOS hierarchy words, for content detection.
@@ -86,12 +86,28 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut root = tree::build(file, &stmts);
     groups::inherit(&mut root);
     let mut cx = cx::Cx::new(&root, diagnostics);
-    let mut rulesets = filter::filters(&mut cx);
-    rulesets.extend(policy::policies(&mut cx));
-    rulesets.extend(sfw::rules(&mut cx));
-    rulesets.extend(hostin::host_inbound(&mut cx));
-    rulesets.sort_by_key(|r| r.span.start);
-    let interfaces = interfaces::interfaces(&mut cx, &mut rulesets);
+    let (mut rulesets, mut interfaces) = interpret(&mut cx);
+    // A logical system is a router of its own: its rulesets are named after it.
+    for ls in root
+        .child("logical-systems")
+        .into_iter()
+        .flat_map(|n| n.kids())
+    {
+        let mut inner = cx::Cx::new(ls, std::mem::take(&mut cx.diags));
+        let (sets, ifaces) = interpret(&mut inner);
+        cx.diags = inner.diags;
+        let prefix = format!("logical-system {} ", ls.word);
+        for mut rs in sets {
+            rs.name.insert_str(0, &prefix);
+            for r in &mut rs.rules {
+                if let Action::Jump(t) | Action::Goto(t) = &mut r.action {
+                    t.insert_str(0, &prefix);
+                }
+            }
+            rulesets.push(rs);
+        }
+        interfaces.extend(ifaces);
+    }
     let hostname = root
         .get(&["system", "host-name"])
         .and_then(|h| h.value())
@@ -105,4 +121,15 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         },
         diagnostics: cx.diags,
     }
+}
+
+/// The rulesets (in file order) and interfaces of the configuration at `cx.root`.
+fn interpret(cx: &mut cx::Cx) -> (Vec<Ruleset>, Vec<Interface>) {
+    let mut rulesets = filter::filters(cx);
+    rulesets.extend(policy::policies(cx));
+    rulesets.extend(sfw::rules(cx));
+    rulesets.extend(hostin::host_inbound(cx));
+    rulesets.sort_by_key(|r| r.span.start);
+    let interfaces = interfaces::interfaces(cx, &mut rulesets);
+    (rulesets, interfaces)
 }

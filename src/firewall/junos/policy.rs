@@ -74,7 +74,8 @@ fn policy(cx: &mut Cx, p: &Node, from: Option<&str>, to: Option<&str>) -> Vec<Ru
     r.comment = p
         .get(&["description"])
         .and_then(|d| d.value())
-        .map(|d| d.word.clone());
+        .map(|d| d.word.clone())
+        .or_else(|| p.comment.clone());
     let mut boxes = vec![AppBox::any()];
     if let Some(m) = p.child("match") {
         if from.is_none() {

@@ -52,6 +52,7 @@ fn term(cx: &mut Cx, t: &Node) -> Vec<Rule> {
     let mut r = Rule::any(Action::Accept, t.span);
     r.name = Some(t.word.clone());
     r.disabled = t.inactive;
+    r.comment.clone_from(&t.comment);
     let (mut src, mut dst) = (None, None);
     let mut boxes: Option<Vec<AppBox>> = None;
     for c in t.child("from").into_iter().flat_map(|n| n.kids()) {

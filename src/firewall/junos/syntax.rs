@@ -54,6 +54,8 @@ pub(crate) struct Stmt {
     pub(crate) elems: Vec<Elem>,
     pub(crate) span: Span,
     pub(crate) body: Option<Vec<Stmt>>,
+    /// The `/* … */` annotation written just before the statement.
+    pub(crate) comment: Option<String>,
 }
 
 /// Parses the whole text into top-level statements.
@@ -62,6 +64,7 @@ pub(crate) fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Ve
     let mut p = Parser {
         toks: &toks,
         pos: 0,
+        note: None,
         file,
         diags,
     };
@@ -87,6 +90,8 @@ pub(crate) fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Ve
 struct Parser<'a> {
     toks: &'a [Token],
     pos: usize,
+    /// The last `/* … */` comment seen between statements.
+    note: Option<String>,
     file: FileId,
     diags: &'a mut Vec<Diagnostic>,
 }
@@ -111,10 +116,12 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_blank(&mut self) {
-        while self
-            .peek()
-            .is_some_and(|t| matches!(t.tok, Tok::Newline | Tok::Semi))
-        {
+        while let Some(t) = self.peek() {
+            match &t.tok {
+                Tok::Newline | Tok::Semi => {}
+                Tok::Comment(c) => self.note = Some(c.clone()),
+                _ => break,
+            }
             self.pos += 1;
         }
     }
@@ -126,7 +133,10 @@ impl<'a> Parser<'a> {
             self.skip_blank();
             match self.peek() {
                 None => break,
-                Some(t) if t.tok == Tok::Close => break,
+                Some(t) if t.tok == Tok::Close => {
+                    self.note = None;
+                    break;
+                }
                 Some(_) => {}
             }
             if let Some(s) = self.stmt(depth) {
@@ -140,6 +150,7 @@ impl<'a> Parser<'a> {
         let first = self.peek()?;
         let start = first.start;
         let mut end = first.end;
+        let mut comment = self.note.take();
         let (mut inactive, mut replace, mut delete) = (false, false, false);
         // Prefixes, possibly on their own line (`replace:` then a comment then the statement).
         while let Some(t) = self.peek() {
@@ -149,6 +160,7 @@ impl<'a> Parser<'a> {
                 Tok::Word(w) if w == "delete:" => delete = true,
                 Tok::Word(w) if w == "protect:" || w == "unprotect:" || w == "active:" => {}
                 Tok::Newline => {}
+                Tok::Comment(c) => comment = Some(c.clone()),
                 _ => break,
             }
             end = t.end;
@@ -206,6 +218,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     break;
                 }
+                Tok::Comment(_) => self.pos += 1,
                 Tok::Newline | Tok::Close => break,
                 Tok::Open => {
                     let open = self.span_of(t);
@@ -262,6 +275,7 @@ impl<'a> Parser<'a> {
             elems,
             span: Span::new(self.file, start, end),
             body,
+            comment,
         })
     }
 
@@ -292,7 +306,7 @@ impl<'a> Parser<'a> {
                         out.push(w);
                     }
                 }
-                Tok::Newline => {}
+                Tok::Newline | Tok::Comment(_) => {}
                 Tok::RBrack => {
                     self.pos += 1;
                     return (out, t.end);

@@ -25,6 +25,8 @@ pub(crate) struct Node {
     pub(crate) span: Span,
     /// Deactivated (`inactive:` or `deactivate`): in the file, not in effect.
     pub(crate) inactive: bool,
+    /// The `/* … */` annotation of the statement that ends at this node.
+    pub(crate) comment: Option<String>,
     pub(crate) children: Vec<Node>,
 }
 
@@ -36,6 +38,7 @@ impl Node {
             word_span: span,
             span,
             inactive: false,
+            comment: None,
             children: Vec::new(),
         }
     }
@@ -75,6 +78,7 @@ impl Node {
             word_span: word.span,
             span,
             inactive: false,
+            comment: None,
             children: Vec::new(),
         }
     }
@@ -148,6 +152,9 @@ fn apply(node: &mut Node, stmt: &Stmt, budget: &mut usize) {
                 };
                 if stmt.inactive {
                     n.inactive = true;
+                }
+                if stmt.comment.is_some() {
+                    n.comment.clone_from(&stmt.comment);
                 }
                 for s in stmt.body.iter().flatten() {
                     apply(n, s, budget);
