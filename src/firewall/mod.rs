@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod dump;
 pub mod iptables;
+pub mod junos;
 pub mod model;
 pub mod nftables;
 pub mod pfsense;
