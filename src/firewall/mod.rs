@@ -4,6 +4,9 @@
 //! **Invariant:** adapters never fail: a construct they do not understand becomes a warning
 //! at its line and the rule is marked with `unsupported`, so analyses treat it conservatively.
 
+mod cisco;
+pub mod cisco_asa;
+pub mod cisco_ios;
 pub mod dump;
 pub mod model;
 pub mod sets;
