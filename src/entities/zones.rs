@@ -298,7 +298,7 @@ fn flows_of(d: &InputDoc<'_>, config: &Config, zones: &[Zone], conduits: &[Condu
     let rulesets = d.doc.value.field("rulesets");
     let mut out = Vec::new();
     for (ri, rs) in config.rulesets.iter().enumerate() {
-        if local_only(rs) {
+        if local_only(rs) || !rs.is_filtering() {
             continue;
         }
         let rs_value = rulesets.index(&Value::int(i64::try_from(ri).unwrap_or(0)));

@@ -5,6 +5,9 @@
 //! at its line and the rule is marked with `unsupported`, so analyses treat it conservatively.
 
 pub mod analysis;
+mod cisco;
+pub mod cisco_asa;
+pub mod cisco_ios;
 pub mod dump;
 pub mod iptables;
 pub mod junos;
@@ -37,6 +40,15 @@ pub fn sniff(text: &str) -> Option<Vendor> {
     if nftables::sniff(text) {
         return Some(Vendor::Nftables);
     }
+    if junos::sniff(text) {
+        return Some(Vendor::Junos);
+    }
+    if cisco_asa::sniff(text) {
+        return Some(Vendor::CiscoAsa);
+    }
+    if cisco_ios::sniff(text) {
+        return Some(Vendor::CiscoIos);
+    }
     None
 }
 
@@ -46,14 +58,8 @@ pub fn parse(vendor: Vendor, file: crate::source::FileId, text: &str) -> Parsed 
         Vendor::Pfsense => pfsense::parse(file, text),
         Vendor::Iptables => iptables::parse(file, text),
         Vendor::Nftables => nftables::parse(file, text),
-        _ => Parsed {
-            config: Config {
-                vendor,
-                rulesets: Vec::new(),
-                interfaces: Vec::new(),
-                hostname: None,
-            },
-            diagnostics: Vec::new(),
-        },
+        Vendor::Junos => junos::parse(file, text),
+        Vendor::CiscoAsa => cisco_asa::parse(file, text),
+        Vendor::CiscoIos => cisco_ios::parse(file, text),
     }
 }

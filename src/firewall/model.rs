@@ -161,6 +161,15 @@ pub struct Ruleset {
     pub rules: Vec<Rule>,
 }
 
+impl Ruleset {
+    /// Whether the ruleset filters traffic, as opposed to netfilter's `mangle`, `raw`, `nat`
+    /// and `security` tables, which mark, rewrite or label packets.
+    pub fn is_filtering(&self) -> bool {
+        let table = self.name.trim_start_matches("ip6:");
+        !["mangle/", "raw/", "nat/", "security/"].iter().any(|t| table.starts_with(t))
+    }
+}
+
 /// A named interface with its zone or security level (ASA `nameif`/`security-level`, JunOS
 /// zone interfaces, pfSense interfaces).
 #[derive(Clone, Debug)]

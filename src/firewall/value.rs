@@ -287,6 +287,7 @@ fn ruleset_value(rs: &Ruleset, lines: &Lines) -> Value {
         "attach",
         list(rs.attach.iter().map(|a| s(a.as_str(), sp)).collect(), sp),
     );
+    put(&mut m, "filtering", Value::with_span(Kind::Bool(rs.is_filtering()), sp));
     let dsp = rs.default_span.unwrap_or(sp);
     put(&mut m, "default_action", s(rs.default_action.as_str(), dsp));
     put(

@@ -77,7 +77,9 @@ pub(crate) fn parse(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Ve
                 p.diags.push(
                     Diagnostic::new(Code::FirewallSyntax, "unmatched `}`")
                         .at(span, "no block is open here")
-                        .help("remove the `}` or add the `{` it closes"),
+                        .help("remove the `}` or add the `{` it closes; the rest of the configuration is still read")
+                        // Unbalanced brackets are recovered from: a warning, so the file still counts.
+                        .severity(crate::diag::Severity::Warning),
                 );
                 p.pos += 1;
             }
@@ -209,7 +211,9 @@ impl<'a> Parser<'a> {
                     self.diags.push(
                         Diagnostic::new(Code::FirewallSyntax, "unmatched `]`")
                             .at(span, "no list is open here")
-                            .help("remove the `]` or add the `[` it closes"),
+                            .help("remove the `]` or add the `[` it closes; the rest of the configuration is still read")
+                            // Unbalanced brackets are recovered from: a warning, so the file still counts.
+                            .severity(crate::diag::Severity::Warning),
                     );
                     self.pos += 1;
                 }
@@ -247,7 +251,9 @@ impl<'a> Parser<'a> {
                             self.diags.push(
                                 Diagnostic::new(Code::FirewallSyntax, "missing `}`")
                                     .at(open, "this block is never closed")
-                                    .help("close the block with `}`"),
+                                    .help("close the block with `}`; the configuration is read as if it were closed at the end")
+                                    // Unbalanced brackets are recovered from: a warning, so the file still counts.
+                                    .severity(crate::diag::Severity::Warning),
                             );
                         }
                     }
