@@ -415,18 +415,35 @@ fn shadowed_and_telnet_rules_in_three_firewall_formats() {
         findings
             .iter()
             .filter(|f| f["file"].as_str().is_some_and(|p| p.ends_with(file)) && f["rule"] == rule)
-            .map(|f| (f["line"].as_u64().unwrap_or(0), f["message"].as_str().unwrap_or("").to_string()))
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap_or(0),
+                    f["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect()
     };
-    for (file, shadowed, telnet) in [("boundary.rules", 6, 7), ("edge.nft", 7, 8), ("edge-router.cfg", 6, 7)] {
+    for (file, shadowed, telnet) in [
+        ("boundary.rules", 6, 7),
+        ("edge.nft", 7, 8),
+        ("edge-router.cfg", 6, 7),
+    ] {
         let s = at(file, "shadowed_firewall_rule");
         assert_eq!(s.len(), 1, "{file}: {s:?}");
         assert_eq!(s[0].0, shadowed, "{file}");
-        assert!(s[0].1.contains("shadowed") && s[0].1.contains("unreachable"), "{file}: {}", s[0].1);
+        assert!(
+            s[0].1.contains("shadowed") && s[0].1.contains("unreachable"),
+            "{file}: {}",
+            s[0].1
+        );
         let t = at(file, "cleartext_protocol_accepted");
         assert_eq!(t.len(), 1, "{file}: {t:?}");
         assert_eq!(t[0].0, telnet, "{file}");
-        assert!(t[0].1.contains("telnet") && t[0].1.contains("cleartext"), "{file}: {}", t[0].1);
+        assert!(
+            t[0].1.contains("telnet") && t[0].1.contains("cleartext"),
+            "{file}: {}",
+            t[0].1
+        );
     }
 }
 
@@ -438,7 +455,11 @@ fn firewall_corpus_loads_without_errors() {
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", v["summary"]);
     assert_eq!(v["summary"]["errors"], 0);
     // Every corpus file but the SOURCES.md indexes is recognised.
-    assert!(v["summary"]["files"].as_u64().is_some_and(|n| n >= 1093), "{}", v["summary"]);
+    assert!(
+        v["summary"]["files"].as_u64().is_some_and(|n| n >= 1093),
+        "{}",
+        v["summary"]
+    );
 }
 
 #[test]
@@ -452,7 +473,12 @@ fn plant_zone_model_reports_the_conduit_gap() {
         .filter(|f| f["rule"] == "undeclared_zone_flow")
         .collect();
     assert!(!gaps.is_empty(), "{v}");
-    assert!(gaps.iter().any(|f| f["file"] == "examples/plant/firewall/ot-boundary.rules"
-        && f["line"] == 13
-        && f["message"].as_str().is_some_and(|m| m.contains("from zone `enterprise` to zone `control`") && m.contains("no conduit"))));
+    assert!(gaps
+        .iter()
+        .any(|f| f["file"] == "examples/plant/firewall/ot-boundary.rules"
+            && f["line"] == 13
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("from zone `enterprise` to zone `control`")
+                    && m.contains("no conduit"))));
 }

@@ -80,9 +80,19 @@ fn fixtures_have_no_errors() {
         let errors = parsed.diagnostics.iter().filter(|d| d.is_error()).count();
         if name == "syntax_errors.conf" {
             // Unbalanced brackets are recovered (warnings); other breakage is an error.
-            let syntax = parsed.diagnostics.iter().filter(|d| d.code == Code::FirewallSyntax).count();
-            assert!(syntax >= 5, "{name}: expected syntax diagnostics, got {syntax}");
-            assert!(errors >= 1, "{name}: expected some syntax errors, got {errors}");
+            let syntax = parsed
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Code::FirewallSyntax)
+                .count();
+            assert!(
+                syntax >= 5,
+                "{name}: expected syntax diagnostics, got {syntax}"
+            );
+            assert!(
+                errors >= 1,
+                "{name}: expected some syntax errors, got {errors}"
+            );
         } else {
             assert_eq!(errors, 0, "{name}: {:?}", parsed.diagnostics);
         }
@@ -286,7 +296,10 @@ fn corpus() {
         assert!(errors.is_empty(), "{name}: {errors:?}");
         if MALFORMED.iter().any(|(n, _)| *n == name) {
             assert!(
-                parsed.diagnostics.iter().any(|d| d.code == Code::FirewallSyntax),
+                parsed
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::FirewallSyntax),
                 "{name} should give syntax warnings"
             );
         }

@@ -259,7 +259,13 @@ fn protos_value(p: &ProtoSet, span: Option<Span>) -> Value {
 /// The conduit declaring traffic from `a` to `b`, if one allows all of it: for every
 /// protocol of the flow, its ports must lie in the union of the ports the conduit's services
 /// allow for that protocol.
-fn declaring<'c>(conduits: &'c [Conduit], a: &str, b: &str, protos: &ProtoSet, ports: &PortSet) -> Option<&'c Conduit> {
+fn declaring<'c>(
+    conduits: &'c [Conduit],
+    a: &str,
+    b: &str,
+    protos: &ProtoSet,
+    ports: &PortSet,
+) -> Option<&'c Conduit> {
     conduits.iter().find(|c| {
         let joins = (c.from == a && c.to == b) || (c.both_ways && c.from == b && c.to == a);
         joins
@@ -280,7 +286,10 @@ fn declaring<'c>(conduits: &'c [Conduit], a: &str, b: &str, protos: &ProtoSet, p
 fn local_only(rs: &Ruleset) -> bool {
     !rs.attach.is_empty()
         && rs.attach.iter().all(|a| {
-            matches!(a.to_ascii_lowercase().as_str(), "input" | "output" | "prerouting" | "postrouting")
+            matches!(
+                a.to_ascii_lowercase().as_str(),
+                "input" | "output" | "prerouting" | "postrouting"
+            )
         })
 }
 
@@ -289,7 +298,10 @@ fn local_only(rs: &Ruleset) -> bool {
 fn starts_no_flow(rule: &crate::firewall::Rule) -> bool {
     let loopback = |i: &Option<String>| i.as_deref().is_some_and(|n| n == "lo" || n == "lo0");
     let return_only = !rule.states.is_empty()
-        && rule.states.iter().all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
+        && rule
+            .states
+            .iter()
+            .all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
     loopback(&rule.in_iface) || loopback(&rule.out_iface) || return_only
 }
 

@@ -358,7 +358,10 @@ pub fn decide(ruleset: &Ruleset, packet: &PacketBox) -> (Option<usize>, Action) 
 pub fn is_any_any(rule: &Rule) -> bool {
     let loopback = |i: &Option<String>| i.as_deref().is_some_and(|n| n == "lo" || n == "lo0");
     let return_only = !rule.states.is_empty()
-        && rule.states.iter().all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
+        && rule
+            .states
+            .iter()
+            .all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
     rule.action.permits()
         && !loopback(&rule.in_iface)
         && !loopback(&rule.out_iface)

@@ -166,7 +166,9 @@ impl Ruleset {
     /// and `security` tables, which mark, rewrite or label packets.
     pub fn is_filtering(&self) -> bool {
         let table = self.name.trim_start_matches("ip6:");
-        !["mangle/", "raw/", "nat/", "security/"].iter().any(|t| table.starts_with(t))
+        !["mangle/", "raw/", "nat/", "security/"]
+            .iter()
+            .any(|t| table.starts_with(t))
     }
 }
 

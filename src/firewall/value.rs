@@ -81,10 +81,35 @@ fn protos(p: &ProtoSet, span: Span) -> Value {
 /// Industrial protocols: cleartext by design, judged by the zone and conduit rules rather
 /// than as insecure management services.
 const ICS_SERVICES: &[&str] = &[
-    "iso-tsap", "modbus", "crimson-v3", "ff-hse", "codesys", "lonworks", "niagara-fox", "pcworx",
-    "ethernet-ip-io", "iec-104", "ff-lr", "knxnet-ip", "powerlink", "moxa-nport", "melsec",
-    "hart-ip", "suitelink", "pi-data-archive", "fins", "ge-srtp", "dnp3", "proconos", "profinet",
-    "ethercat", "ethernet-ip", "bacnet", "mqtt", "coap", "amqp",
+    "iso-tsap",
+    "modbus",
+    "crimson-v3",
+    "ff-hse",
+    "codesys",
+    "lonworks",
+    "niagara-fox",
+    "pcworx",
+    "ethernet-ip-io",
+    "iec-104",
+    "ff-lr",
+    "knxnet-ip",
+    "powerlink",
+    "moxa-nport",
+    "melsec",
+    "hart-ip",
+    "suitelink",
+    "pi-data-archive",
+    "fins",
+    "ge-srtp",
+    "dnp3",
+    "proconos",
+    "profinet",
+    "ethercat",
+    "ethernet-ip",
+    "bacnet",
+    "mqtt",
+    "coap",
+    "amqp",
 ];
 
 /// Cleartext management services (by name, section 4 of the IEC 62443 reference) whose ports
@@ -287,7 +312,11 @@ fn ruleset_value(rs: &Ruleset, lines: &Lines) -> Value {
         "attach",
         list(rs.attach.iter().map(|a| s(a.as_str(), sp)).collect(), sp),
     );
-    put(&mut m, "filtering", Value::with_span(Kind::Bool(rs.is_filtering()), sp));
+    put(
+        &mut m,
+        "filtering",
+        Value::with_span(Kind::Bool(rs.is_filtering()), sp),
+    );
     let dsp = rs.default_span.unwrap_or(sp);
     put(&mut m, "default_action", s(rs.default_action.as_str(), dsp));
     put(
