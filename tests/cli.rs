@@ -267,9 +267,13 @@ fn user_modules_import_each_other() {
 
 #[test]
 fn human_output_snapshot() {
+    // A fixed policy, so the snapshot shows rendering, not the current size of the pack.
     let o = palisade(&[
         "check",
         "tests/fixtures/cli/inputs/pod.yaml",
+        "--no-builtin",
+        "--policy",
+        "tests/fixtures/cli/render_policy",
         "--color",
         "never",
     ]);
