@@ -444,6 +444,23 @@ const ASSET_FIELDS: &[Field] = &[
     FILE,
 ];
 
+const ZONE_FIREWALL_FIELDS: &[Field] = &[
+    field("name", "Model: the firewall's name."),
+    field(
+        "hostname",
+        "Model: matches a configuration by its host name.",
+    ),
+    field(
+        "config",
+        "Model: matches a configuration whose path ends with this.",
+    ),
+    field(
+        "boundaries",
+        "Model: the zone pairs it enforces, e.g. `[[supervisory, control]]`.",
+    ),
+    FILE,
+];
+
 const ZONE_FLOW_FIELDS: &[Field] = &[
     field("firewall", "The firewall that permits the flow."),
     field("ruleset", "The ruleset."),
@@ -466,6 +483,7 @@ const ZONE_FLOW_FIELDS: &[Field] = &[
         "Whether a conduit between the zones allows all of it.",
     ),
     field("conduit", "The declaring conduit's name, or null."),
+    field("enforcing", "Whether the model lists this firewall as enforcing the boundary between the two zones (null when the model lists no firewalls)."),
     FILE,
 ];
 
@@ -592,5 +610,10 @@ const KINDS: &[EntityKind] = &[
         name: "zone_flows",
         doc: "Every flow between two zones that a firewall permits (first-match evaluated), with the conduit that declares it, if any.",
         fields: ZONE_FLOW_FIELDS,
+    },
+    EntityKind {
+        name: "zone_firewalls",
+        doc: "Every entry of the zones model's `firewalls`: which firewall enforces which zone boundaries.",
+        fields: ZONE_FIREWALL_FIELDS,
     },
 ];

@@ -128,6 +128,7 @@ impl Entities {
         put("conduits", zones.conduits);
         put("assets", zones.assets);
         put("zone_flows", zones.flows);
+        put("zone_firewalls", zones.boundaries);
         Entities { by_kind }
     }
 

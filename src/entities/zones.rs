@@ -33,6 +33,33 @@ struct Conduit {
     services: Vec<(ProtoSet, PortSet)>,
 }
 
+/// A firewall the model says enforces some zone boundaries.
+struct Enforcer {
+    /// Matches the configuration's host name…
+    hostname: Option<String>,
+    /// …or the end of its path.
+    file: Option<String>,
+    boundaries: Vec<(String, String)>,
+}
+
+impl Enforcer {
+    fn matches(&self, hostname: Option<&str>, path: &str) -> bool {
+        self.hostname
+            .as_deref()
+            .is_some_and(|h| Some(h) == hostname)
+            || self
+                .file
+                .as_deref()
+                .is_some_and(|f| !f.is_empty() && path.ends_with(f))
+    }
+
+    fn guards(&self, a: &str, b: &str) -> bool {
+        self.boundaries
+            .iter()
+            .any(|(x, y)| (x == a && y == b) || (x == b && y == a))
+    }
+}
+
 /// The model entities.
 #[derive(Default)]
 pub(crate) struct Zones {
@@ -40,6 +67,8 @@ pub(crate) struct Zones {
     pub(crate) conduits: Vec<Value>,
     pub(crate) assets: Vec<Value>,
     pub(crate) flows: Vec<Value>,
+    /// The model's `firewalls` entries.
+    pub(crate) boundaries: Vec<Value>,
 }
 
 /// Whether a document is a zones model.
@@ -102,6 +131,7 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
     let mut out = Zones::default();
     let mut zones: Vec<Zone> = Vec::new();
     let mut conduits: Vec<Conduit> = Vec::new();
+    let mut enforcers: Vec<Enforcer> = Vec::new();
     for d in docs.iter().filter(|d| is_model(&d.doc.value)) {
         let root = &d.doc.value;
         for z in root.field("zones").as_list().unwrap_or(&[]) {
@@ -182,6 +212,28 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
                 services,
             });
         }
+        for f in root.field("firewalls").as_list().unwrap_or(&[]) {
+            let boundaries: Vec<(String, String)> = f
+                .field("boundaries")
+                .as_list()
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|b| match strings(b).as_slice() {
+                    [x, y] => Some((x.clone(), y.clone())),
+                    _ => None,
+                })
+                .collect();
+            out.boundaries.push(
+                Entity::from_node(f)
+                    .set("file", str_at(d.path, f.span))
+                    .build(),
+            );
+            enforcers.push(Enforcer {
+                hostname: f.field("hostname").as_str().map(str::to_string),
+                file: f.field("config").as_str().map(str::to_string),
+                boundaries,
+            });
+        }
     }
     if zones.is_empty() {
         return out;
@@ -196,7 +248,8 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
     }
     for d in docs {
         let Some(config) = d.firewall else { continue };
-        out.flows.extend(flows_of(d, config, &zones, &conduits));
+        out.flows
+            .extend(flows_of(d, config, &zones, &conduits, &enforcers));
     }
     out
 }
@@ -305,8 +358,18 @@ fn starts_no_flow(rule: &crate::firewall::Rule) -> bool {
     loopback(&rule.in_iface) || loopback(&rule.out_iface) || return_only
 }
 
-fn flows_of(d: &InputDoc<'_>, config: &Config, zones: &[Zone], conduits: &[Conduit]) -> Vec<Value> {
+fn flows_of(
+    d: &InputDoc<'_>,
+    config: &Config,
+    zones: &[Zone],
+    conduits: &[Conduit],
+    enforcers: &[Enforcer],
+) -> Vec<Value> {
     let fw = firewall_name(&d.doc.value, d.path);
+    let declared_by: Vec<&Enforcer> = enforcers
+        .iter()
+        .filter(|e| e.matches(config.hostname.as_deref(), d.path))
+        .collect();
     let rulesets = d.doc.value.field("rulesets");
     let mut out = Vec::new();
     for (ri, rs) in config.rulesets.iter().enumerate() {
@@ -365,6 +428,14 @@ fn flows_of(d: &InputDoc<'_>, config: &Config, zones: &[Zone], conduits: &[Condu
                         None,
                         conduit.map_or(Value::NULL, |c| str_at(c.name.as_str(), span)),
                     );
+                    // Whether the model names this firewall as enforcing this boundary; null
+                    // when the model lists no firewalls at all.
+                    let enforcing = if enforcers.is_empty() {
+                        Value::NULL
+                    } else {
+                        Value::bool(declared_by.iter().any(|e| e.guards(&za.name, &zb.name)))
+                    };
+                    m.insert("enforcing", None, enforcing);
                     out.push(Value {
                         kind: Kind::Map(Arc::new(m)),
                         span,
