@@ -3,7 +3,9 @@
 //! The core takes text and values in and gives findings and diagnostics back; it does no IO
 //! except in [`driver`], which finds and reads the files of a run.
 
+pub mod assess;
 pub mod builtin;
+pub mod catalogue;
 pub mod check;
 pub mod diag;
 pub mod driver;
@@ -14,6 +16,7 @@ pub mod fmt;
 pub mod input;
 pub mod natives;
 pub mod report;
+pub mod select;
 pub mod source;
 pub mod syntax;
 pub mod testing;

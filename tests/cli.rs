@@ -486,3 +486,104 @@ fn plant_zone_model_reports_the_conduit_gap() {
                 .is_some_and(|m| m.contains("from zone `enterprise` to zone `control`")
                     && m.contains("no conduit"))));
 }
+
+#[test]
+fn requirements_catalogue_is_complete() {
+    let o = palisade(&["requirements", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    let reqs = v["requirements"].as_array().expect("requirements");
+    assert_eq!(reqs.len(), 100, "51 SRs and 49 REs");
+    let srs = reqs
+        .iter()
+        .filter(|r| !r["id"].as_str().unwrap_or("").contains(" RE "))
+        .count();
+    assert_eq!(srs, 51);
+    for r in reqs {
+        for key in ["id", "fr", "level", "title", "rules", "manual"] {
+            assert!(!r[key].is_null(), "{r}");
+        }
+        let has_rules = r["rules"].as_array().is_some_and(|x| !x.is_empty());
+        assert!(has_rules || r["manual"] == true, "{r}");
+        assert_eq!(r["manual"], !has_rules, "{r}");
+    }
+    let sr52 = reqs
+        .iter()
+        .find(|r| r["id"] == "SR 5.2 RE 1")
+        .expect("SR 5.2 RE 1");
+    assert_eq!(sr52["fr"], "FR5");
+    assert_eq!(sr52["level"], 2);
+    assert!(sr52["rules"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|x| x == "firewall_default_allow")));
+}
+
+#[test]
+fn explain_a_requirement() {
+    let o = palisade(&["explain", "SR", "5.2"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("Zone boundary protection"), "{out}");
+    assert!(out.contains("firewall_default_allow"), "{out}");
+    let o = palisade(&["explain", "SR 2.10"]);
+    assert!(stdout(&o).contains("manual evidence"), "{}", stdout(&o));
+}
+
+#[test]
+fn rule_selection_flags() {
+    let rules = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "check",
+            "tests/fixtures/cli/inputs/pod.yaml",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let v = json(&palisade(&args));
+        let mut r: Vec<String> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect();
+        r.sort();
+        r.dedup();
+        r
+    };
+    assert_eq!(
+        rules(&["--rule", "privileged_container"]),
+        vec!["privileged_container"]
+    );
+    assert!(rules(&["--fr", "FR2"]).iter().all(|r| [
+        "privileged_container",
+        "privilege_escalation_allowed",
+        "container_may_run_as_root"
+    ]
+    .contains(&r.as_str())));
+    assert_eq!(rules(&["--sr", "SR 5.4"]), vec!["privileged_container"]);
+    assert_eq!(
+        rules(&["--severity", "critical"]),
+        vec!["privileged_container"]
+    );
+    // SL 1 only: the SL 2 rules (digest, writable root, capabilities) do not run.
+    let sl1 = rules(&["--level", "1"]);
+    assert!(
+        !sl1.contains(&"image_without_digest".to_string())
+            && sl1.contains(&"privileged_container".to_string()),
+        "{sl1:?}"
+    );
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs/pod.yaml",
+        "--rule",
+        "no_such_rule",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs/pod.yaml",
+        "--level",
+        "9",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -130,6 +130,14 @@ pub(crate) fn rule_meta(
                         continue;
                     };
                     match normalize_requirement(&s) {
+                        Some(r) if crate::catalogue::catalogue().get(&r).is_none() => diags.push(
+                            Diagnostic::new(
+                                Code::BadMetadata,
+                                format!("`{r}` is not in the IEC 62443-3-3 catalogue"),
+                            )
+                            .at(v.span(), "no such requirement")
+                            .help("`palisade requirements` lists every SR and RE; check the number"),
+                        ),
                         Some(r) => meta.requirements.push(r),
                         None => diags.push(
                             Diagnostic::new(

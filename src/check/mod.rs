@@ -11,6 +11,8 @@ pub mod meta;
 mod scope;
 mod suggest;
 
+pub use suggest::did_you_mean;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Code, Diagnostic};
@@ -20,7 +22,6 @@ use crate::syntax::ast::{Clause, Item, Module};
 
 use expr::Body;
 use scope::{GlobalSig, Globals, ImportedModule, ImportedName, ModScope};
-use suggest::did_you_mean;
 
 pub use meta::{fr_of, normalize_requirement, KEYS as META_KEYS};
 

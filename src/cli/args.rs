@@ -20,8 +20,36 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Format `.pal` policy files.
     Fmt(FmtArgs),
-    /// Show the documentation of a rule, a diagnostic code or a builtin function.
+    /// Show the documentation of a rule, a requirement (`SR 5.2`), a diagnostic code or a
+    /// builtin function.
     Explain(ExplainArgs),
+    /// List the IEC 62443-3-3 requirements, the rules implementing each, and which need
+    /// manual evidence.
+    Requirements(RequirementsArgs),
+    /// Assess the security level each zone of the zones model achieves, per foundational
+    /// requirement, against its target.
+    Assess(AssessArgs),
+}
+
+/// Which rules run.
+#[derive(Debug, Args, Default, Clone)]
+pub(crate) struct SelectArgs {
+    /// Run only this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    pub(crate) rules: Vec<String>,
+    /// Run only rules of this foundational requirement, e.g. `FR5` (repeatable).
+    #[arg(long = "fr", value_name = "FR")]
+    pub(crate) frs: Vec<String>,
+    /// Run only rules citing this requirement, e.g. `SR 5.2` or `SR 1.1 RE 2`; `SR 5.2` also
+    /// selects its enhancements (repeatable).
+    #[arg(long = "sr", value_name = "SR")]
+    pub(crate) srs: Vec<String>,
+    /// Run only rules of this severity or higher.
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) severity: Option<String>,
+    /// Target security level: run the rules that apply at SL 1 up to this level.
+    #[arg(long, value_name = "1-4")]
+    pub(crate) level: Option<u8>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -82,6 +110,29 @@ pub(crate) struct CheckArgs {
     #[arg(long, short)]
     pub(crate) quiet: bool,
     #[command(flatten)]
+    pub(crate) select: SelectArgs,
+    #[command(flatten)]
+    pub(crate) common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RequirementsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Also count the rules of these `.pal` files or directories.
+    #[arg(long = "policy", value_name = "PATH")]
+    pub(crate) policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssessArgs {
+    /// Files or directories to check, including a zones model (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// A `.pal` file or directory of them to add to the built-in pack (repeatable).
+    #[arg(long = "policy", value_name = "PATH")]
+    pub(crate) policies: Vec<PathBuf>,
+    #[command(flatten)]
     pub(crate) common: CommonArgs,
 }
 
@@ -113,7 +164,8 @@ pub(crate) struct FmtArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
-    /// A rule id (`privileged_container`), a diagnostic code (`palisade::unknown-name`) or a
-    /// builtin function (`has_prefix`, `std.net.cidr_contains`).
-    pub(crate) what: String,
+    /// A rule id (`privileged_container`), a requirement (`SR 5.2`, `SR 1.1 RE 2`), a diagnostic
+    /// code (`palisade::unknown-name`) or a builtin function (`has_prefix`).
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) what: Vec<String>,
 }

@@ -22,7 +22,23 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     } else {
         args.paths.clone()
     };
+    let selection = match palisade::select::Selection::parse(
+        &args.select.rules,
+        &args.select.frs,
+        &args.select.srs,
+        args.select.severity.as_deref(),
+        args.select.level,
+    ) {
+        Ok(s) => s,
+        Err(diags) => {
+            let db = SourceDb::new();
+            let r = human::Renderer::new(&db, false, width());
+            emit_err(&diags.iter().map(|d| r.diagnostic(d)).collect::<String>());
+            return ExitStatus::Error;
+        }
+    };
     let opts = CheckOptions {
+        selection,
         paths,
         policies: PolicySources {
             builtin_pack: !args.no_builtin,

@@ -9,7 +9,15 @@ use super::output::{emit, emit_err};
 use super::ExitStatus;
 
 pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
-    let what = args.what.trim();
+    let joined = args.what.join(" ");
+    let what = joined.trim();
+    if let Some(id) = palisade::check::normalize_requirement(what)
+        .or_else(|| palisade::check::normalize_requirement(&format!("SR {what}")))
+    {
+        if let Some(r) = palisade::catalogue::catalogue().get(&id) {
+            return explain_requirement(r);
+        }
+    }
     let code_name = what.strip_prefix("palisade::").unwrap_or(what);
     if let Some(code) = Code::ALL
         .iter()
@@ -84,4 +92,72 @@ pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
         "error[palisade::bad-argument]: no rule or diagnostic code named `{what}`\n  help: give a rule id (`privileged_container`), a diagnostic code (`palisade::unknown-name`) or a builtin function (`has_prefix`); docs/stdlib.md lists the functions\n"
     ));
     ExitStatus::Error
+}
+
+fn explain_requirement(r: &palisade::catalogue::Requirement) -> ExitStatus {
+    let cat = palisade::catalogue::catalogue();
+    let mut db = SourceDb::new();
+    let loaded = driver::load_policies(
+        &mut db,
+        &PolicySources {
+            builtin_pack: true,
+            paths: Vec::new(),
+        },
+    );
+    let rules: Vec<String> = loaded
+        .compiled
+        .program
+        .rules()
+        .filter(|m| m.requirements.contains(&r.id))
+        .map(|m| {
+            format!(
+                "  {} — {} ({} severity, SL {})",
+                m.id,
+                m.title,
+                m.severity.as_str(),
+                m.level
+            )
+        })
+        .collect();
+    let coverage = match r.coverage.as_str() {
+        "A" => "largely checkable from configurations",
+        "P" => "partly checkable from configurations",
+        _ => "organisational: configurations cannot show it",
+    };
+    let mut out = format!(
+        "IEC 62443-3-3 {}: {}
+
+foundational requirement: FR{} {}
+security level: from SL {}
+coverage: {coverage}
+",
+        r.id,
+        r.title,
+        r.fr,
+        cat.fr_title(r.fr),
+        r.level
+    );
+    if rules.is_empty() {
+        out.push_str(
+            "
+No rule implements it: manual evidence needed.
+",
+        );
+    } else {
+        out.push_str(&format!(
+            "
+Rules:
+{}
+",
+            rules.join("\n")
+        ));
+    }
+    out.push_str(&format!(
+        "
+Evidence an auditor asks for: {}
+",
+        r.evidence
+    ));
+    emit(&out);
+    ExitStatus::Success
 }

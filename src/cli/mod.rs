@@ -1,10 +1,12 @@
 //! The command-line interface: the only code that prints.
 
 mod args;
+mod assess;
 mod check;
 mod explain;
 mod fmt;
 mod output;
+mod requirements;
 mod test;
 
 use std::process::ExitCode;
@@ -51,5 +53,7 @@ pub(crate) fn run() -> ExitStatus {
         Command::Test(a) => test::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Requirements(a) => requirements::run(&a),
+        Command::Assess(a) => assess::run(&a),
     }
 }

@@ -26,6 +26,8 @@ pub struct CheckOptions {
     pub filters: Filters,
     pub input_limits: input::Limits,
     pub eval_limits: eval::Limits,
+    /// Which rules run.
+    pub selection: crate::select::Selection,
 }
 
 /// The result of a run: everything the reporters need.
@@ -37,6 +39,8 @@ pub struct CheckRun {
     pub diagnostics: Vec<Diagnostic>,
     /// Input files loaded.
     pub files: usize,
+    /// The zones of the zones model, if one was loaded (for the assessment).
+    pub zones: Vec<crate::value::Value>,
 }
 
 impl CheckRun {
@@ -50,7 +54,8 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
     let mut db = SourceDb::new();
     let loaded = load_policies(&mut db, &opts.policies);
     let mut diagnostics = loaded.compiled.diagnostics;
-    let program = loaded.compiled.program;
+    let mut program = loaded.compiled.program;
+    diagnostics.extend(opts.selection.apply(&mut program));
     if diagnostics.iter().any(Diagnostic::is_error) {
         // Broken policies would give misleading findings: report them and stop here.
         sort_diagnostics(&db, &mut diagnostics);
@@ -60,11 +65,16 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
             findings: Vec::new(),
             diagnostics,
             files: 0,
+            zones: Vec::new(),
         };
     }
     let candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
     let inputs = load_inputs(&mut db, &candidates, &opts.input_limits, &mut diagnostics);
-    let outcome = evaluate_inputs(&db, &program, &inputs, &opts.eval_limits);
+    let (outcome, entities) = evaluate_with_entities(&db, &program, &inputs, &opts.eval_limits);
+    let zones = entities
+        .get("zones")
+        .map(|z| z.as_ref().clone())
+        .unwrap_or_default();
     diagnostics.extend(outcome.diagnostics);
     sort_diagnostics(&db, &mut diagnostics);
     CheckRun {
@@ -73,6 +83,7 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
         findings: outcome.findings,
         diagnostics,
         files: inputs.len(),
+        zones,
     }
 }
 
@@ -83,6 +94,16 @@ pub fn evaluate_inputs(
     inputs: &[LoadedInput],
     limits: &eval::Limits,
 ) -> eval::Outcome {
+    evaluate_with_entities(db, program, inputs, limits).0
+}
+
+/// Like [`evaluate_inputs`], also returning the entities.
+pub fn evaluate_with_entities(
+    db: &SourceDb,
+    program: &Program,
+    inputs: &[LoadedInput],
+    limits: &eval::Limits,
+) -> (eval::Outcome, Entities) {
     let docs: Vec<InputDoc<'_>> = inputs
         .iter()
         .flat_map(|i| {
@@ -96,7 +117,8 @@ pub fn evaluate_inputs(
         })
         .collect();
     let entities = Entities::build(&docs);
-    eval::evaluate(program, &entities, limits)
+    let outcome = eval::evaluate(program, &entities, limits);
+    (outcome, entities)
 }
 
 /// Orders diagnostics by file name, position, code and message.

@@ -38,6 +38,12 @@ impl Entity {
         self
     }
 
+    /// Sets `key`, replacing what the node wrote (for normalized fields such as `sl_target`).
+    pub(crate) fn replace(mut self, key: &'static str, value: Value) -> Entity {
+        self.map.insert(key, None, value);
+        self
+    }
+
     pub(crate) fn span(&self) -> Option<Span> {
         self.span
     }

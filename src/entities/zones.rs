@@ -147,7 +147,7 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
             }
             let sl = sl_vector(&z.field("sl_target"));
             let entity = Entity::from_node(z)
-                .set(
+                .replace(
                     "sl_target",
                     Value::list(sl.into_iter().map(Value::int).collect()),
                 )
@@ -192,7 +192,7 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
                     .set("from", str_at(from.as_str(), c.span))
                     .set("to", str_at(to.as_str(), c.span))
                     .set("bidirectional", Value::bool(both))
-                    .set(
+                    .replace(
                         "sl_target",
                         Value::list(
                             sl_vector(&c.field("sl_target"))

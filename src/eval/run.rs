@@ -27,6 +27,8 @@ pub struct Finding {
     pub message: String,
     /// The input value the finding points at (`deny at`, else the entity).
     pub span: Option<Span>,
+    /// The item of the rule's first `for` clause (usually the entity checked), if any.
+    pub entity: Option<Value>,
 }
 
 /// Findings and the diagnostics raised while evaluating.
@@ -209,6 +211,11 @@ fn run_unit(
             &mut findings,
         )
     }));
+    if let Some((_, item)) = &unit.item {
+        for f in &mut findings {
+            f.entity = Some(item.clone());
+        }
+    }
     let failure = match result {
         Ok(Ok(())) => None,
         Ok(Err(fault)) => Some(fault),
@@ -285,6 +292,7 @@ fn deny(
         rule: Arc::clone(&rule.meta),
         message,
         span,
+        entity: None,
     });
     Ok(())
 }
