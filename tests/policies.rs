@@ -67,6 +67,30 @@ fn builtin_pack_tests_pass() {
             rule.id
         );
     }
+    // At least two tests name every rule.
+    let mut thin = Vec::new();
+    for rule in program.rules() {
+        let naming = program
+            .tests
+            .iter()
+            .filter(|t| {
+                t.decl.expects.iter().any(|e| match e {
+                    Expect::Fires { rule: r, .. } | Expect::None { rule: r, .. } => {
+                        r.text() == rule.id
+                    }
+                    Expect::Clean(_) => false,
+                })
+            })
+            .count();
+        if naming < 2 {
+            thin.push(format!("{} ({naming})", rule.id));
+        }
+    }
+    assert!(
+        thin.is_empty(),
+        "rules named by fewer than two tests: {}",
+        thin.join(", ")
+    );
 }
 
 #[test]
