@@ -35,7 +35,7 @@ pub struct Filters {
 }
 
 /// Extensions always checked when found in a directory walk.
-pub const INPUT_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml"];
+pub const INPUT_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "toml", "tf"];
 
 /// Extensions never read in a directory walk: documentation, code, images, archives. Other
 /// files are read and kept if their content is a recognised format.

@@ -57,7 +57,7 @@ pub fn load_inputs(
                             format!("cannot tell the format of `{name}`"),
                         )
                         .path(name)
-                        .help("give the file a .yaml, .json or .toml extension; firewall configurations are recognised by their content"),
+                        .help("give the file a .yaml, .json, .toml or .tf extension; firewall configurations are recognised by their content"),
                     ),
                 }
             }

@@ -487,6 +487,81 @@ const ZONE_FLOW_FIELDS: &[Field] = &[
     FILE,
 ];
 
+const TF_NAME: Field = field(
+    "tf_name",
+    "The block's name label (`web` in `resource \"aws_instance\" \"web\"`), spanning the label.",
+);
+const TF_FILE: Field = field(
+    "file",
+    "The path of the `.tf` or `.tf.json` file the block was read from.",
+);
+
+const TF_RESOURCE_FIELDS: &[Field] = &[
+    field(
+        "tf_type",
+        "The resource type label, e.g. `aws_security_group`, spanning the label.",
+    ),
+    TF_NAME,
+    field(
+        "tf_address",
+        "`TYPE.NAME`, e.g. `aws_security_group.plc` (for data sources `data.TYPE.NAME`).",
+    ),
+    TF_FILE,
+    field(
+        "count",
+        "Configuration: the `count` meta-argument, as written (an expression is its source text).",
+    ),
+    field(
+        "for_each",
+        "Configuration: the `for_each` meta-argument, as written.",
+    ),
+    field(
+        "tags",
+        "Configuration: the resource tags, when it has them.",
+    ),
+];
+
+const TF_VARIABLE_FIELDS: &[Field] = &[
+    field("tf_name", "The variable's name label."),
+    field("tf_address", "`var.NAME`."),
+    TF_FILE,
+    field(
+        "type",
+        "Configuration: the type constraint, as written (`string`, `list(string)`).",
+    ),
+    field("default", "Configuration: the default value."),
+    field("description", "Configuration: the description."),
+    field(
+        "sensitive",
+        "Configuration: whether Terraform hides the value in output.",
+    ),
+];
+
+const TF_PROVIDER_FIELDS: &[Field] = &[
+    field("tf_name", "The provider's local name label, e.g. `aws`."),
+    field(
+        "tf_address",
+        "How resources refer to the configuration: `aws`, or `aws.ALIAS` for an aliased one.",
+    ),
+    TF_FILE,
+    field(
+        "alias",
+        "Configuration: the alias, for a second configuration of the provider.",
+    ),
+    field("region", "Configuration (AWS, Google): the region."),
+];
+
+const TF_MODULE_FIELDS: &[Field] = &[
+    TF_NAME,
+    field("tf_address", "`module.NAME`."),
+    TF_FILE,
+    field("source", "Configuration: where the module comes from."),
+    field(
+        "version",
+        "Configuration: the version constraint, for a registry module.",
+    ),
+];
+
 const KINDS: &[EntityKind] = &[
     EntityKind {
         name: "docs",
@@ -494,7 +569,7 @@ const KINDS: &[EntityKind] = &[
               A YAML file with several `---` documents gives one entity each.",
         fields: &[
             field("path", "The path of the file."),
-            field("format", "`\"yaml\"`, `\"json\"` or `\"toml\"`."),
+            field("format", "`\"yaml\"`, `\"json\"`, `\"toml\"`, `\"hcl\"` or a firewall vendor."),
             field("index", "The 0-based position of the document in its file."),
             field("value", "The document's root value."),
         ],
@@ -575,6 +650,35 @@ const KINDS: &[EntityKind] = &[
         name: "compose.volumes",
         doc: "Every entry of a Compose file's top-level `volumes`.",
         fields: COMPOSE_VOLUME_FIELDS,
+    },
+    EntityKind {
+        name: "tf.resources",
+        doc: "Every `resource` block of every Terraform file (`.tf`, or `.tf.json`): its \
+              attributes and nested blocks (each nested block name a list of maps), with \
+              `tf_type`, `tf_name` and `tf_address`.",
+        fields: TF_RESOURCE_FIELDS,
+    },
+    EntityKind {
+        name: "tf.data",
+        doc: "Every `data` block of every Terraform file, like `tf.resources`; `tf_address` is \
+              `data.TYPE.NAME`.",
+        fields: TF_RESOURCE_FIELDS,
+    },
+    EntityKind {
+        name: "tf.variables",
+        doc: "Every `variable` block of every Terraform file.",
+        fields: TF_VARIABLE_FIELDS,
+    },
+    EntityKind {
+        name: "tf.providers",
+        doc: "Every `provider` block of every Terraform file; a provider configured twice (with \
+              an `alias`) gives one entity each.",
+        fields: TF_PROVIDER_FIELDS,
+    },
+    EntityKind {
+        name: "tf.modules",
+        doc: "Every `module` block of every Terraform file.",
+        fields: TF_MODULE_FIELDS,
     },
     EntityKind {
         name: "fw.configs",

@@ -9,7 +9,8 @@
 //!
 //! Building happens in two passes:
 //! 1. per document, in parallel: the `docs` entity, the Kubernetes objects it holds (with `List`
-//!    expansion) and, for Compose files, its services, networks and volumes;
+//!    expansion), for Compose files its services, networks and volumes, and for Terraform files
+//!    its resources, data sources, variables, providers and modules;
 //! 2. across documents: indexes by namespace (network policies, services), then workloads,
 //!    containers and namespaces.
 //!
@@ -24,6 +25,7 @@ mod extend;
 mod firewall;
 mod k8s;
 mod kinds;
+mod terraform;
 mod zones;
 
 use std::collections::HashMap;
@@ -61,6 +63,7 @@ struct PerDoc {
     firewall: firewall::Firewall,
     objects: Vec<k8s::Object>,
     compose: Option<compose::Compose>,
+    terraform: Option<terraform::Terraform>,
 }
 
 impl Entities {
@@ -76,6 +79,7 @@ impl Entities {
                     firewall: firewall::derive(d),
                     objects: k8s::objects(root, d.path),
                     compose: compose::derive(root, d.path),
+                    terraform: terraform::derive(d),
                 }
             })
             .collect();
@@ -86,6 +90,7 @@ impl Entities {
         let mut compose_networks = Vec::new();
         let mut compose_volumes = Vec::new();
         let (mut fw_configs, mut fw_rulesets, mut fw_rules) = (Vec::new(), Vec::new(), Vec::new());
+        let mut tf = terraform::Terraform::default();
         for p in per_doc {
             fw_configs.extend(p.firewall.configs);
             fw_rulesets.extend(p.firewall.rulesets);
@@ -96,6 +101,13 @@ impl Entities {
                 compose_services.extend(c.services);
                 compose_networks.extend(c.networks);
                 compose_volumes.extend(c.volumes);
+            }
+            if let Some(t) = p.terraform {
+                tf.resources.extend(t.resources);
+                tf.data.extend(t.data);
+                tf.variables.extend(t.variables);
+                tf.providers.extend(t.providers);
+                tf.modules.extend(t.modules);
             }
         }
 
@@ -121,6 +133,11 @@ impl Entities {
         put("compose.services", compose_services);
         put("compose.networks", compose_networks);
         put("compose.volumes", compose_volumes);
+        put("tf.resources", tf.resources);
+        put("tf.data", tf.data);
+        put("tf.variables", tf.variables);
+        put("tf.providers", tf.providers);
+        put("tf.modules", tf.modules);
         put("fw.configs", fw_configs);
         put("fw.rulesets", fw_rulesets);
         put("fw.rules", fw_rules);

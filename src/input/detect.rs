@@ -1,6 +1,7 @@
 //! Which format a file is in: by extension, else by content.
 //!
-//! `.yaml`/`.yml`, `.json` and `.toml` (in any letter case) decide by themselves. Any other
+//! `.yaml`/`.yml`, `.json`, `.toml` and `.tf` (HCL; in any letter case) decide by themselves.
+//! A Terraform JSON file (`.tf.json`) is JSON. Any other
 //! file is sniffed, in this order:
 //!
 //! 1. JSON: the first non-blank character is `{` or `[` and the whole text parses as JSON
@@ -47,6 +48,7 @@ fn by_extension(path: &Path) -> Option<Format> {
         ("yml", Format::Yaml),
         ("json", Format::Json),
         ("toml", Format::Toml),
+        ("tf", Format::Hcl),
     ]
     .into_iter()
     .find(|(ext, _)| extension.eq_ignore_ascii_case(ext))

@@ -1,12 +1,13 @@
-//! Loading input files (YAML, JSON, TOML) into spanned [`Value`] trees.
+//! Loading input files (YAML, JSON, TOML, HCL) into spanned [`Value`] trees.
 //!
 //! Loading never fails as a whole: a file yields the documents it could read plus diagnostics.
 //! Every loaded value carries the [`Span`] of its text, every map key the span of the key.
 //!
-//! One file per concern: [`detect`](detect()) picks the format, `yaml/`, `json.rs` and `toml.rs`
-//! load one format each, and `report.rs` builds the diagnostics they share.
+//! One file per concern: [`detect`](detect()) picks the format, `yaml/`, `json.rs`, `toml.rs`
+//! and `hcl.rs` load one format each, and `report.rs` builds the diagnostics they share.
 
 mod detect;
+mod hcl;
 mod json;
 mod report;
 mod toml;
@@ -29,6 +30,8 @@ pub enum Format {
     Yaml,
     Json,
     Toml,
+    /// HCL: Terraform `.tf` files.
+    Hcl,
     /// A firewall configuration in a vendor's syntax.
     Firewall(Vendor),
 }
@@ -39,6 +42,7 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Json => "json",
             Format::Toml => "toml",
+            Format::Hcl => "hcl",
             Format::Firewall(v) => v.as_str(),
         }
     }
@@ -100,6 +104,7 @@ pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded
         Format::Yaml => yaml::load(file, text, limits),
         Format::Json => json::load(file, text, limits),
         Format::Toml => toml::load(file, text, limits),
+        Format::Hcl => hcl::load(file, text, limits),
         Format::Firewall(vendor) => load_firewall(file, text, vendor),
     }));
     result.unwrap_or_else(|_| Loaded {

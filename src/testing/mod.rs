@@ -115,7 +115,7 @@ fn prepare(db: &mut SourceDb, t: &TestCase) -> Prepared {
         };
         let Some(format) = input::detect(Path::new(&name), &text) else {
             out.failures.push(format!(
-                "cannot tell the format of input `{name}`; give it a .yaml, .json or .toml name"
+                "cannot tell the format of input `{name}`; give it a .yaml, .json, .toml or .tf name"
             ));
             continue;
         };
