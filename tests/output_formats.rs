@@ -255,6 +255,33 @@ fn the_schema_check_catches_mistakes() {
     );
 }
 
+#[test]
+fn sarif_findings_without_a_place_point_at_the_rule() {
+    let dir = tree(&[(
+        "p.pal",
+        "package noplace\n\n/// Always fires\nrule always_fires {\n  severity medium\n  deny: \"no place\"\n}\n",
+    )]);
+    let o = palisade(&[
+        "check",
+        "tests/fixtures/cli/inputs",
+        "--no-builtin",
+        "--policy",
+        dir.path().to_str().expect("utf-8"),
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let log = assert_valid_sarif(&o);
+    let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    let uri = loc["artifactLocation"]["uri"].as_str().expect("uri");
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/p.pal"),
+        "{uri}"
+    );
+    assert_eq!(loc["region"]["startLine"], 4, "{loc}");
+    assert_eq!(loc["region"]["startColumn"], 6, "{loc}");
+}
+
 // ---- JUnit
 
 #[test]

@@ -128,7 +128,11 @@ fn information_uri() -> Option<&'static str> {
 fn descriptor(r: &RuleMeta) -> Json {
     let mut d = Map::new();
     d.insert("id".to_string(), json!(r.id));
-    d.insert("name".to_string(), json!(pascal_case(&r.name)));
+    // SARIF wants `name` to differ from the opaque `id`; a one-word rule has no better name.
+    let name = pascal_case(&r.name);
+    if !name.eq_ignore_ascii_case(&r.id) {
+        d.insert("name".to_string(), json!(name));
+    }
     d.insert("shortDescription".to_string(), json!({"text": r.title}));
     let full = r
         .doc
@@ -235,12 +239,11 @@ fn result(
     }
     r.insert("level".to_string(), json!(level(f.rule.severity)));
     r.insert("message".to_string(), json!({"text": f.message}));
-    if let Some(span) = f.span {
-        r.insert("locations".to_string(), json!([location(db, span)]));
-    }
-    let path = f.span.map_or("", |s| db.name(s.file));
-    let region = f.span.map_or("", |s| db.slice(s));
-    let hash = fnv1a64(&[&f.rule.id, path, &f.message, region]);
+    // Code scanning requires a location: a finding with no place in an input points at the
+    // rule's name in its policy file.
+    let span = f.span.unwrap_or(f.rule.name_span);
+    r.insert("locations".to_string(), json!([location(db, span)]));
+    let hash = fnv1a64(&[&f.rule.id, db.name(span.file), &f.message, db.slice(span)]);
     r.insert(
         "partialFingerprints".to_string(),
         json!({ FINGERPRINT_KEY: occurrences.fingerprint(hash) }),
