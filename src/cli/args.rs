@@ -15,7 +15,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Check configuration files against the built-in IEC 62443 pack and your policies.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Run the `test` blocks of policy files.
     Test(TestArgs),
     /// Format `.pal` policy files.
@@ -56,6 +56,21 @@ pub(crate) struct SelectArgs {
 pub(crate) enum Format {
     Human,
     Json,
+}
+
+/// The formats `palisade check` writes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// Snippets with labels and help, and a summary line.
+    Human,
+    /// One JSON object (schema in `docs/output.md`).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per rule, a test case per flagged file.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -112,7 +127,32 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) select: SelectArgs,
     #[command(flatten)]
-    pub(crate) common: CommonArgs,
+    pub(crate) output: CheckOutputArgs,
+    /// When to use colours in human output (`auto`: on a terminal, unless NO_COLOR is set);
+    /// never in files.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// Number of worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub(crate) jobs: Option<usize>,
+}
+
+/// Where `palisade check` writes which format.
+#[derive(Debug, Args, Default)]
+pub(crate) struct CheckOutputArgs {
+    /// Output format (default `human`). Repeatable, to write several formats in one run: each
+    /// `--output` writes the `--format` given just before it; a `--format` without one goes to
+    /// standard output (at most one may).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Vec<CheckFormat>,
+    /// Write the preceding `--format` to this file instead of standard output (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Vec<PathBuf>,
+    /// Where each `--format` and `--output` stood on the command line (filled after parsing).
+    #[arg(skip)]
+    pub(crate) format_positions: Vec<usize>,
+    #[arg(skip)]
+    pub(crate) output_positions: Vec<usize>,
 }
 
 #[derive(Debug, Args)]

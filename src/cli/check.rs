@@ -1,22 +1,35 @@
 //! `palisade check`: load policies and inputs, evaluate, report.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use palisade::diag::{Code, Diagnostic, Severity};
-use palisade::driver::{self, CheckOptions, Filters, PolicySources};
-use palisade::report::{human, json};
+use palisade::driver::{self, CheckOptions, CheckRun, Filters, PolicySources};
+use palisade::eval::RuleMeta;
+use palisade::report::{github, human, json, junit, sarif};
 use palisade::source::SourceDb;
 use palisade::{eval, input};
 
-use super::args::{CheckArgs, Format};
-use super::output::{emit, emit_err, set_jobs, use_color, width};
+use super::args::{CheckArgs, CheckFormat};
+use super::output::{emit, emit_err, set_jobs, use_color, width, write_atomically};
+use super::targets::{self, Target};
 use super::ExitStatus;
 
 pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
-    if let Err(e) = set_jobs(args.common.jobs) {
-        usage_error(&e);
+    if let Err(e) = set_jobs(args.jobs) {
+        usage_error(&e, "see `palisade check --help`");
         return ExitStatus::Error;
     }
+    let targets = match targets::plan(&args.output) {
+        Ok(t) => t,
+        Err(e) => {
+            usage_error(
+                &e,
+                "each `--output FILE` writes the `--format` just before it, e.g. `--format sarif --output palisade.sarif --format human`; at most one format goes to standard output",
+            );
+            return ExitStatus::Error;
+        }
+    };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -60,57 +73,93 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         },
     };
     let run = driver::check(&opts);
-    let rules = run.program.rule_count();
-    match args.common.format {
-        Format::Json => {
-            let report = json::report(&run.db, &run.findings, &run.diagnostics, run.files, rules);
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            ));
-        }
-        Format::Human => {
-            let renderer = human::Renderer::new(&run.db, use_color(args.common.color), width());
-            let mut out = String::new();
-            if !args.quiet {
-                for d in &run.diagnostics {
-                    out.push_str(&renderer.diagnostic(d));
-                    out.push('\n');
-                }
-                for f in &run.findings {
-                    out.push_str(&renderer.finding(f));
-                    out.push('\n');
-                }
-            }
-            let errors = run.diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = run
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Warning)
-                .count();
-            out.push_str(&human::summary(
-                &run.findings,
-                run.files,
-                rules,
-                errors,
-                warnings,
-            ));
-            out.push('\n');
-            emit(&out);
-        }
-    }
-    if run.has_errors() {
+    let mut status = if run.has_errors() {
         ExitStatus::Error
     } else if run.findings.is_empty() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
+    };
+    let rules: Vec<Arc<RuleMeta>> = run.program.rules().cloned().collect();
+    for target in &targets {
+        let text = render(args, &run, &rules, target);
+        match &target.file {
+            None => emit(&text),
+            Some(file) => {
+                if let Err(e) = write_atomically(file, &text) {
+                    let d = Diagnostic::new(
+                        Code::BadPath,
+                        format!("cannot write `{}`: {e}", file.display()),
+                    )
+                    .help("check that the directory exists and is writable");
+                    emit_err(&human::Renderer::new(&run.db, false, width()).diagnostic(&d));
+                    status = ExitStatus::Error;
+                }
+            }
+        }
+    }
+    status
+}
+
+/// One format of the run's results, as text.
+fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Target) -> String {
+    let (db, findings, diagnostics) = (&run.db, &run.findings, &run.diagnostics);
+    match target.format {
+        CheckFormat::Json => {
+            let report = json::report(db, findings, diagnostics, run.files, rules.len());
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            )
+        }
+        CheckFormat::Sarif => {
+            let report = sarif::report(db, rules, findings, diagnostics);
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            )
+        }
+        CheckFormat::Junit => junit::report(db, rules, findings, diagnostics),
+        CheckFormat::Github => github::report(db, findings, diagnostics),
+        CheckFormat::Human => {
+            let color = target.file.is_none() && use_color(args.color);
+            human_report(run, rules.len(), color, args.quiet)
+        }
     }
 }
 
-fn usage_error(message: &str) {
+fn human_report(run: &CheckRun, rules: usize, color: bool, quiet: bool) -> String {
+    let renderer = human::Renderer::new(&run.db, color, width());
+    let mut out = String::new();
+    if !quiet {
+        for d in &run.diagnostics {
+            out.push_str(&renderer.diagnostic(d));
+            out.push('\n');
+        }
+        for f in &run.findings {
+            out.push_str(&renderer.finding(f));
+            out.push('\n');
+        }
+    }
+    let errors = run.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    out.push_str(&human::summary(
+        &run.findings,
+        run.files,
+        rules,
+        errors,
+        warnings,
+    ));
+    out.push('\n');
+    out
+}
+
+fn usage_error(message: &str, help: &str) {
     let db = SourceDb::new();
-    let d =
-        Diagnostic::new(Code::BadArgument, message.to_string()).help("see `palisade check --help`");
+    let d = Diagnostic::new(Code::BadArgument, message.to_string()).help(help);
     emit_err(&human::Renderer::new(&db, false, width()).diagnostic(&d));
 }

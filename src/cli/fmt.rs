@@ -10,7 +10,7 @@ use palisade::source::{SourceDb, SourceFile};
 use palisade::syntax;
 
 use super::args::FmtArgs;
-use super::output::{emit, emit_err, use_color, width};
+use super::output::{emit, emit_err, use_color, width, write_atomically};
 use super::ExitStatus;
 
 pub(crate) fn run(args: &FmtArgs) -> ExitStatus {
@@ -98,20 +98,4 @@ pub(crate) fn run(args: &FmtArgs) -> ExitStatus {
     } else {
         ExitStatus::Success
     }
-}
-
-/// Writes through a temporary file in the same directory, then renames it over the target,
-/// so an interrupted run never leaves half a file.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.palisade-fmt.tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
 }

@@ -7,11 +7,12 @@ mod explain;
 mod fmt;
 mod output;
 mod requirements;
+mod targets;
 mod test;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 pub(crate) use args::Cli;
 use args::Command;
@@ -36,8 +37,11 @@ impl From<ExitStatus> for ExitCode {
 
 /// Parses the arguments and runs the command.
 pub(crate) fn run() -> ExitStatus {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let status = if e.use_stderr() {
                 ExitStatus::Error
@@ -49,11 +53,25 @@ pub(crate) fn run() -> ExitStatus {
         }
     };
     match cli.command {
-        Command::Check(a) => check::run(&a),
+        Command::Check(mut a) => {
+            if let Some(("check", m)) = matches.subcommand() {
+                a.output.format_positions = positions(m, "format");
+                a.output.output_positions = positions(m, "output");
+            }
+            check::run(&a)
+        }
         Command::Test(a) => test::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Explain(a) => explain::run(&a),
         Command::Requirements(a) => requirements::run(&a),
         Command::Assess(a) => assess::run(&a),
     }
+}
+
+/// Where the values of an option stood on the command line, in order.
+fn positions(matches: &ArgMatches, id: &str) -> Vec<usize> {
+    matches
+        .indices_of(id)
+        .map(Iterator::collect)
+        .unwrap_or_default()
 }

@@ -1,6 +1,7 @@
-//! Shared output helpers: colour choice, thread pool, writing to stdout.
+//! Shared output helpers: colour choice, thread pool, writing to stdout and to files.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use super::args::ColorChoice;
 
@@ -49,4 +50,44 @@ pub(crate) fn emit(text: &str) {
 pub(crate) fn emit_err(text: &str) {
     let mut out = std::io::stderr().lock();
     let _ = out.write_all(text.as_bytes());
+}
+
+/// Writes through a temporary file in the same directory, then renames it over the target,
+/// so an interrupted run never leaves half a file and readers see the old or the new one.
+pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(
+            ".{name}.{}.{attempt}.palisade.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let flushed = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
+    drop(file);
+    let written = flushed.and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

@@ -1,9 +1,15 @@
 //! Reporters: one writer per output format. Only here are spans turned into lines and
 //! columns and source text attached to diagnostics.
 
+mod fingerprint;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 mod location;
+pub mod sarif;
+mod uri;
+mod xml;
 
 pub use location::Location;
 
