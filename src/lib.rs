@@ -4,6 +4,7 @@
 //! except in [`driver`], which finds and reads the files of a run.
 
 pub mod assess;
+pub mod baseline;
 pub mod builtin;
 pub mod catalogue;
 pub mod check;
@@ -18,6 +19,7 @@ pub mod natives;
 pub mod report;
 pub mod select;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
 pub mod testing;
 pub mod types;

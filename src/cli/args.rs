@@ -135,6 +135,16 @@ pub(crate) struct CheckArgs {
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub(crate) jobs: Option<usize>,
+    /// Report only findings not in this baseline file (see `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file; the run then counts them as in
+    /// the baseline and exits 0 unless there are errors.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<PathBuf>,
+    /// The date `expires=` of suppressions is compared with (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub(crate) today: Option<jiff::civil::Date>,
 }
 
 /// Where `palisade check` writes which format.

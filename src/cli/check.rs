@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use palisade::baseline::Baseline;
 use palisade::diag::{Code, Diagnostic, Severity};
 use palisade::driver::{self, CheckOptions, CheckRun, Filters, PolicySources};
 use palisade::eval::RuleMeta;
@@ -50,7 +51,14 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
+    let today = args.today.unwrap_or_else(|| {
+        jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date()
+    });
+    let baseline = args.baseline.as_deref().map(read_baseline);
     let opts = CheckOptions {
+        today: Some(today),
         selection,
         paths,
         policies: PolicySources {
@@ -72,14 +80,27 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             ..eval::Limits::default()
         },
     };
-    let run = driver::check(&opts);
-    let mut status = if run.has_errors() {
-        ExitStatus::Error
-    } else if run.findings.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Failure
-    };
+    let mut run = driver::check(&opts);
+    match baseline {
+        Some(Ok(b)) => run.apply_baseline(&b),
+        Some(Err(d)) => run.diagnostics.push(*d),
+        None => {}
+    }
+    if let Some(file) = &args.write_baseline {
+        let b = Baseline::of(&run.db, &run.findings);
+        if let Err(e) = write_atomically(file, &b.to_json()) {
+            run.diagnostics.push(
+                Diagnostic::new(
+                    Code::BadBaseline,
+                    format!("cannot write baseline `{}`: {e}", file.display()),
+                )
+                .help("check that the directory exists and is writable"),
+            );
+        } else {
+            run.apply_baseline(&b);
+        }
+    }
+    let mut status = exit_status(&run);
     let rules: Vec<Arc<RuleMeta>> = run.program.rules().cloned().collect();
     for target in &targets {
         let text = render(args, &run, &rules, target);
@@ -101,12 +122,39 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     status
 }
 
+/// 2 on errors (an expired suppression counts as a failure, not an error), 1 on findings.
+fn exit_status(run: &CheckRun) -> ExitStatus {
+    let expired = |d: &Diagnostic| d.code == Code::ExpiredSuppression;
+    if run.diagnostics.iter().any(|d| d.is_error() && !expired(d)) {
+        ExitStatus::Error
+    } else if run.findings.is_empty() && !run.diagnostics.iter().any(expired) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    }
+}
+
+/// Reads `--baseline FILE`; a missing or malformed file is a `palisade::bad-baseline` error.
+fn read_baseline(file: &std::path::Path) -> Result<Baseline, Box<Diagnostic>> {
+    let bad = |problem: String| {
+        Box::new(
+            Diagnostic::new(Code::BadBaseline, problem)
+                .path(file.display().to_string())
+                .help("write one with `palisade check --write-baseline FILE`"),
+        )
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| bad(format!("cannot read baseline `{}`: {e}", file.display())))?;
+    Baseline::parse(&text).map_err(|e| bad(format!("baseline `{}`: {e}", file.display())))
+}
+
 /// One format of the run's results, as text.
 fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Target) -> String {
     let (db, findings, diagnostics) = (&run.db, &run.findings, &run.diagnostics);
     match target.format {
         CheckFormat::Json => {
-            let report = json::report(db, findings, diagnostics, run.files, rules.len());
+            let mut report = json::report(db, findings, diagnostics, run.files, rules.len());
+            json::add_adoption(&mut report, db, &run.suppressed, run.baselined);
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -154,6 +202,12 @@ fn human_report(run: &CheckRun, rules: usize, color: bool, quiet: bool) -> Strin
         errors,
         warnings,
     ));
+    if !run.suppressed.is_empty() {
+        out.push_str(&format!(", {} suppressed", run.suppressed.len()));
+    }
+    if run.baselined > 0 {
+        out.push_str(&format!(", {} in baseline", run.baselined));
+    }
     out.push('\n');
     out
 }

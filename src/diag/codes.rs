@@ -102,6 +102,18 @@ codes! {
     /// A reference to an object group, alias, named set or chain that is not defined.
     UnknownObject = "unknown-object", Warning;
 
+    // ---- suppressions and baselines
+    /// A `palisade:ignore` comment is malformed: no rule or requirement, no `reason`, an
+    /// unknown key or a bad `expires` date. It suppresses nothing.
+    BadSuppression = "bad-suppression", Error;
+    /// A `palisade:ignore` comment whose `expires` date has passed. It no longer suppresses,
+    /// and the run fails until the finding is fixed or the exception renewed.
+    ExpiredSuppression = "expired-suppression", Error;
+    /// A `palisade:ignore` comment that covers no finding (fixed, moved, or a wrong rule id).
+    UnusedSuppression = "unused-suppression", Warning;
+    /// The `--baseline` file is missing or is not a palisade baseline.
+    BadBaseline = "bad-baseline", Error;
+
     // ---- command line
     /// A path given on the command line does not exist or cannot be used.
     BadPath = "bad-path", Error;

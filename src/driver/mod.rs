@@ -13,6 +13,7 @@ use crate::entities::{Entities, InputDoc};
 use crate::eval::{self, Finding, Program};
 use crate::input;
 use crate::source::SourceDb;
+use crate::suppress;
 
 pub use discover::{discover, Candidate, Filters};
 pub use inputs::{load_inputs, LoadedInput};
@@ -28,6 +29,9 @@ pub struct CheckOptions {
     pub eval_limits: eval::Limits,
     /// Which rules run.
     pub selection: crate::select::Selection,
+    /// Today's date, for `expires=` of suppressions (`None`: nothing expires). The library reads
+    /// no clock: the CLI passes it in.
+    pub today: Option<jiff::civil::Date>,
 }
 
 /// The result of a run: everything the reporters need.
@@ -41,11 +45,22 @@ pub struct CheckRun {
     pub files: usize,
     /// The zones of the zones model, if one was loaded (for the assessment).
     pub zones: Vec<crate::value::Value>,
+    /// Findings silenced by `palisade:ignore` comments (not in `findings`).
+    pub suppressed: Vec<crate::suppress::Suppressed>,
+    /// How many findings a baseline removed (see [`CheckRun::apply_baseline`]).
+    pub baselined: usize,
 }
 
 impl CheckRun {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Removes the findings `baseline` accepts, counting them in `baselined`.
+    pub fn apply_baseline(&mut self, baseline: &crate::baseline::Baseline) {
+        let (kept, removed) = baseline.filter(&self.db, std::mem::take(&mut self.findings));
+        self.findings = kept;
+        self.baselined += removed;
     }
 }
 
@@ -66,6 +81,8 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
             diagnostics,
             files: 0,
             zones: Vec::new(),
+            suppressed: Vec::new(),
+            baselined: 0,
         };
     }
     let candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
@@ -76,14 +93,24 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
         .map(|z| z.as_ref().clone())
         .unwrap_or_default();
     diagnostics.extend(outcome.diagnostics);
+    let mut suppressions = Vec::new();
+    for input in &inputs {
+        let (found, diags) = suppress::scan(input.file, db.text(input.file));
+        suppressions.extend(found);
+        diagnostics.extend(diags);
+    }
+    let applied = suppress::apply(outcome.findings, &suppressions, opts.today);
+    diagnostics.extend(applied.diagnostics);
     sort_diagnostics(&db, &mut diagnostics);
     CheckRun {
         db,
         program,
-        findings: outcome.findings,
+        findings: applied.kept,
         diagnostics,
         files: inputs.len(),
         zones,
+        suppressed: applied.suppressed,
+        baselined: 0,
     }
 }
 

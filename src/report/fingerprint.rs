@@ -8,8 +8,18 @@
 
 use std::collections::HashMap;
 
+use crate::eval::Finding;
+use crate::source::SourceDb;
+
 const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
 const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// The hash of a finding: rule id, file, message and flagged text (no line numbers). A finding
+/// with no place in an input is hashed at the rule's name in its policy file.
+pub(crate) fn finding_hash(db: &SourceDb, f: &Finding) -> u64 {
+    let span = f.span.unwrap_or(f.rule.name_span);
+    fnv1a64(&[&f.rule.id, db.name(span.file), &f.message, db.slice(span)])
+}
 
 /// FNV-1a 64 of the parts, each followed by a NUL byte.
 pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {

@@ -95,3 +95,32 @@ pub fn report(
         "diagnostics": diagnostics.iter().map(|d| diagnostic(db, d)).collect::<Vec<_>>(),
     })
 }
+
+/// Adds the adoption fields to a [`report`]: `summary.suppressed`, `summary.baseline` and the
+/// `suppressed` findings (each with its `reason` and `expires`).
+pub fn add_adoption(
+    report: &mut Json,
+    db: &SourceDb,
+    suppressed: &[crate::suppress::Suppressed],
+    baselined: usize,
+) {
+    if let Some(summary) = report.get_mut("summary").and_then(Json::as_object_mut) {
+        summary.insert("suppressed".to_string(), json!(suppressed.len()));
+        summary.insert("baseline".to_string(), json!(baselined));
+    }
+    let list: Vec<Json> = suppressed
+        .iter()
+        .map(|s| {
+            merge(
+                finding(db, &s.finding),
+                json!({
+                    "reason": s.reason,
+                    "expires": s.expires.map(|d| d.to_string()),
+                }),
+            )
+        })
+        .collect();
+    if let Some(obj) = report.as_object_mut() {
+        obj.insert("suppressed".to_string(), json!(list));
+    }
+}

@@ -1,7 +1,7 @@
 //! Reporters: one writer per output format. Only here are spans turned into lines and
 //! columns and source text attached to diagnostics.
 
-mod fingerprint;
+pub(crate) mod fingerprint;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::eval::{Finding, RuleMeta, RuleSeverity};
 use crate::source::{SourceDb, Span};
 
-use super::fingerprint::{fnv1a64, Occurrences};
+use super::fingerprint::{finding_hash, Occurrences};
 use super::{uri, Location};
 
 /// The `$schema` written into every log: the OASIS SARIF 2.1.0 schema (errata 01).
@@ -243,7 +243,7 @@ fn result(
     // rule's name in its policy file.
     let span = f.span.unwrap_or(f.rule.name_span);
     r.insert("locations".to_string(), json!([location(db, span)]));
-    let hash = fnv1a64(&[&f.rule.id, db.name(span.file), &f.message, db.slice(span)]);
+    let hash = finding_hash(db, f);
     r.insert(
         "partialFingerprints".to_string(),
         json!({ FINGERPRINT_KEY: occurrences.fingerprint(hash) }),
