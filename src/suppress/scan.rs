@@ -154,3 +154,71 @@ fn parse(body: &str) -> Result<Parsed, String> {
     }
     Ok((target, reason, expires))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::scan;
+    use crate::diag::Code;
+    use crate::source::FileId;
+    use crate::suppress::{Scope, Target};
+
+    const F: FileId = FileId(0);
+
+    #[test]
+    fn every_comment_syntax_is_read() {
+        for text in [
+            "# palisade:ignore r1 reason=\"x\"\nk: v\n",
+            "// palisade:ignore r1 reason=\"x\"\nk = v\n",
+            "/* palisade:ignore r1 reason=\"x\" */\nk = v\n",
+            "! palisade:ignore r1 reason=\"x\"\npermit ip any any\n",
+            "<!-- palisade:ignore r1 reason=\"x\" -->\n<rule/>\n",
+            "k: v # palisade:ignore r1 reason=\"x\"\nk2: v\n",
+        ] {
+            let (found, diags) = scan(F, text);
+            assert!(diags.is_empty(), "{text}: {diags:?}");
+            let s = found.first().unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(s.target, Target::Rule("r1".to_string()), "{text}");
+            assert_eq!(s.reason, "x", "{text}");
+        }
+    }
+
+    #[test]
+    fn requirements_dates_and_whole_files() {
+        let text = "# palisade:ignore-file SR 1.1 RE 2 reason=\"lab\" expires=2026-03-01\nk: v\n";
+        let (found, diags) = scan(F, text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let s = found.first().unwrap_or_else(|| panic!("none"));
+        assert_eq!(s.target, Target::Requirement("SR 1.1 RE 2".to_string()));
+        assert_eq!(
+            s.expires.map(|d| d.to_string()).as_deref(),
+            Some("2026-03-01")
+        );
+        assert_eq!(s.scope, Scope::File(F));
+    }
+
+    #[test]
+    fn malformed_directives_are_errors() {
+        for text in [
+            "# palisade:ignore r1\nk: v\n",
+            "# palisade:ignore reason=\"x\"\nk: v\n",
+            "# palisade:ignore r1 reason=\"x\" expires=soon\nk: v\n",
+            "# palisade:ignore r1 reason=\"x\" until=2026-01-01\nk: v\n",
+            "# palisade:ignore SR 9.9 reason=\"x\"\nk: v\n",
+            "# palisade:ignore r1 reason=\"\"\nk: v\n",
+        ] {
+            let (found, diags) = scan(F, text);
+            assert!(found.is_empty(), "{text}");
+            assert_eq!(diags.len(), 1, "{text}");
+            assert!(
+                diags.iter().all(|d| d.code == Code::BadSuppression),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_a_comment_is_ignored() {
+        let (found, diags) = scan(F, "k: palisade:ignore r1\nk2: palisade:ignored\n");
+        assert!(found.is_empty() && diags.is_empty());
+    }
+}

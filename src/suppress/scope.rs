@@ -72,3 +72,45 @@ pub(super) fn block_after(text: &str, from: usize) -> Option<(u32, u32)> {
     let (start, _, _) = head?;
     Some((u32::try_from(start).ok()?, u32::try_from(end).ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::block_after;
+
+    fn block(text: &str) -> Option<&str> {
+        let (s, e) = block_after(text, 0)?;
+        text.get(s as usize..e as usize)
+    }
+
+    #[test]
+    fn an_indented_block_ends_at_the_next_sibling() {
+        let text = "\n# other\n- name: a\n  image: x\n\n  more: y\n- name: b\n";
+        assert_eq!(block(text), Some("- name: a\n  image: x\n\n  more: y"));
+    }
+
+    #[test]
+    fn list_items_at_the_parent_indentation_belong_to_the_key() {
+        let text = "containers:\n- name: a\n- name: b\nvolumes: []\n";
+        assert_eq!(block(text), Some("containers:\n- name: a\n- name: b"));
+    }
+
+    #[test]
+    fn line_based_rules_cover_one_line() {
+        assert_eq!(
+            block("-A INPUT -j ACCEPT\n-A FORWARD -j ACCEPT\n"),
+            Some("-A INPUT -j ACCEPT")
+        );
+        assert_eq!(block("set a b\nset c d\n"), Some("set a b"));
+    }
+
+    #[test]
+    fn block_comments_are_skipped() {
+        let text = "/* one\n   two */\nterm t {\n  then accept;\n}\n";
+        assert_eq!(block(text), Some("term t {\n  then accept;"));
+        assert_eq!(
+            block("<!--\n x\n-->\n<rule>\n\t<a/>\n</rule>\n"),
+            Some("<rule>\n\t<a/>")
+        );
+        assert_eq!(block("# only a comment\n"), None);
+    }
+}
