@@ -81,12 +81,10 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         },
     };
     let mut run = driver::check(&opts);
-    match baseline {
-        Some(Ok(b)) => run.apply_baseline(&b),
-        Some(Err(d)) => run.diagnostics.push(*d),
-        None => {}
-    }
-    if let Some(file) = &args.write_baseline {
+    // Record before filtering, so `--write-baseline` with `--baseline` re-records everything;
+    // a run with errors (say a broken policy, hence no findings) must not clobber the file.
+    let clean = exit_status(&run) != ExitStatus::Error;
+    if let (Some(file), true) = (&args.write_baseline, clean) {
         let b = Baseline::of(&run.db, &run.findings);
         if let Err(e) = write_atomically(file, &b.to_json()) {
             run.diagnostics.push(
@@ -99,6 +97,11 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         } else {
             run.apply_baseline(&b);
         }
+    }
+    match baseline {
+        Some(Ok(b)) => run.apply_baseline(&b),
+        Some(Err(d)) => run.diagnostics.push(*d),
+        None => {}
     }
     let mut status = exit_status(&run);
     let rules: Vec<Arc<RuleMeta>> = run.program.rules().cloned().collect();
