@@ -269,3 +269,19 @@ fn output_is_sorted_by_file_then_position() {
     // Files get ids in the order they were added; findings sort by (file, position).
     assert_eq!(out, vec!["r@1:1: b.yaml", "r@1:1: a.json", "r@1:1: c.toml"]);
 }
+
+#[test]
+fn set_up_before_the_first_for_gets_a_larger_budget() {
+    // Building the list a rule iterates runs once for all entities: more than one unit's
+    // 1,000,000 steps must be allowed there (but a single unit is still bounded, see above).
+    let out = messages(
+        r#"fn build() = [i for i in range(0, 700000) if i >= 0]
+        rule r {
+          for n in [len(build())]
+          for c in k8s.containers
+          where c.name == "a"
+          deny: "{n}"
+        }"#,
+    );
+    assert_eq!(out, vec!["700000"]);
+}

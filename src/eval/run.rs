@@ -56,15 +56,30 @@ struct Failure {
 /// Evaluates all rules of `prog` over `entities`.
 pub fn evaluate(prog: &Program, entities: &Entities, limits: &Limits) -> Outcome {
     let mut outcome = Outcome::default();
-    let consts = eval_consts(prog, entities, limits, &mut outcome.diagnostics);
+    // Constants and the clauses before a rule's first `for` run once for all entities (they
+    // usually build the list the rule iterates), so they get the budget of many units.
+    let setup_limits = Limits {
+        max_steps: limits.max_steps.saturating_mul(SETUP_BUDGET_FACTOR),
+        ..limits.clone()
+    };
+    let consts = eval_consts(prog, entities, &setup_limits, &mut outcome.diagnostics);
 
-    // Set-up, per rule: run the clauses before the first `for` and list its items.
+    // Set-up, per rule and in parallel: run the clauses before the first `for` and list its
+    // items.
     let mut units: Vec<Unit<'_>> = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
-    for rule in &prog.rules {
-        let mut interp = Interp::new(prog, entities, &consts, limits);
-        let mut frame = vec![Value::MISSING; rule.frame_size as usize];
-        match prefix(&mut interp, rule, &mut frame) {
+    let prefixes: Vec<(Vec<Value>, PrefixResult)> = prog
+        .rules
+        .par_iter()
+        .map(|rule| {
+            let mut interp = Interp::new(prog, entities, &consts, &setup_limits);
+            let mut frame = vec![Value::MISSING; rule.frame_size as usize];
+            let result = prefix(&mut interp, rule, &mut frame);
+            (frame, result)
+        })
+        .collect();
+    for (rule, (frame, result)) in prog.rules.iter().zip(prefixes) {
+        match result {
             Ok(Some((idx, items))) => {
                 let frame = Arc::new(frame);
                 units.extend(items.iter().map(|item| Unit {
@@ -144,6 +159,13 @@ fn eval_consts(
 
 /// The index of a rule's first `for` clause and the items it iterates.
 type FirstFor = (usize, Arc<Vec<Value>>);
+
+/// What the clauses before the first `for` gave (see [`prefix`]).
+type PrefixResult = Result<Option<FirstFor>, Option<Fault>>;
+
+/// How many units' worth of steps the once-per-run set-up (constants, the clauses before a
+/// rule's first `for`) may take.
+const SETUP_BUDGET_FACTOR: u64 = 64;
 
 /// Runs the clauses before the first `for`. `Ok(Some)` gives the first `for`'s items,
 /// `Ok(None)` means the rule has no `for`, `Err(None)` that a `where` did not hold.
