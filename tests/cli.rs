@@ -199,6 +199,19 @@ fn explain_a_rule_and_a_code() {
     assert!(stdout(&o).contains("unknown-name"));
     let o = palisade(&["explain", "no-such-thing"]);
     assert_eq!(o.status.code(), Some(2));
+    // A user's rule, with the policies it lives in.
+    let o = palisade(&[
+        "explain",
+        "workload_without_zone_prefix",
+        "--policy",
+        "tests/fixtures/cli/user_policy",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("Workload names must say which zone"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

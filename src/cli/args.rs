@@ -218,4 +218,7 @@ pub(crate) struct ExplainArgs {
     /// code (`palisade::unknown-name`) or a builtin function (`has_prefix`).
     #[arg(required = true, num_args = 1..)]
     pub(crate) what: Vec<String>,
+    /// Also look in these `.pal` files or directories (for your own rules).
+    #[arg(long = "policy", value_name = "PATH")]
+    pub(crate) policies: Vec<PathBuf>,
 }

@@ -55,7 +55,7 @@ pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
         &mut db,
         &PolicySources {
             builtin_pack: true,
-            paths: Vec::new(),
+            paths: args.policies.clone(),
         },
     );
     let program = &loaded.compiled.program;
