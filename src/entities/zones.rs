@@ -346,18 +346,6 @@ fn local_only(rs: &Ruleset) -> bool {
         })
 }
 
-/// Rules that do not start flows between zones: loopback-only rules, and rules for the
-/// return traffic of established connections.
-fn starts_no_flow(rule: &crate::firewall::Rule) -> bool {
-    let loopback = |i: &Option<String>| i.as_deref().is_some_and(|n| n == "lo" || n == "lo0");
-    let return_only = !rule.states.is_empty()
-        && rule
-            .states
-            .iter()
-            .all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
-    loopback(&rule.in_iface) || loopback(&rule.out_iface) || return_only
-}
-
 fn flows_of(
     d: &InputDoc<'_>,
     config: &Config,
@@ -380,7 +368,7 @@ fn flows_of(
         let facts = analysis::analyse(rs);
         let mut sources: Vec<(Vec<PacketBox>, Value, Option<Span>)> = Vec::new();
         for (i, (rule, f)) in rs.rules.iter().zip(facts.iter()).enumerate() {
-            if rule.action.permits() && !f.shadowed && !starts_no_flow(rule) {
+            if rule.action.permits() && !f.shadowed && !analysis::starts_no_flow(rule) {
                 let rule_value = rs_value
                     .field("rules")
                     .index(&Value::int(i64::try_from(i).unwrap_or(0)));

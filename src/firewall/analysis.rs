@@ -353,19 +353,23 @@ pub fn decide(ruleset: &Ruleset, packet: &PacketBox) -> (Option<usize>, Action) 
     (None, ruleset.default_action.clone())
 }
 
-/// Whether an accept rule lets anything from anywhere to anywhere through (loopback-only
-/// rules and rules for established connections excepted).
-pub fn is_any_any(rule: &Rule) -> bool {
+/// Whether a rule starts no new flows: it matches only loopback traffic, or only the return
+/// traffic of established connections.
+pub fn starts_no_flow(rule: &Rule) -> bool {
     let loopback = |i: &Option<String>| i.as_deref().is_some_and(|n| n == "lo" || n == "lo0");
     let return_only = !rule.states.is_empty()
         && rule
             .states
             .iter()
             .all(|s| matches!(s.to_ascii_lowercase().as_str(), "established" | "related"));
+    loopback(&rule.in_iface) || loopback(&rule.out_iface) || return_only
+}
+
+/// Whether an accept rule lets anything from anywhere to anywhere through (rules that start
+/// no flows excepted).
+pub fn is_any_any(rule: &Rule) -> bool {
     rule.action.permits()
-        && !loopback(&rule.in_iface)
-        && !loopback(&rule.out_iface)
-        && !return_only
+        && !starts_no_flow(rule)
         && (rule.src.is_any() || rule.src.v4.is_full())
         && (rule.dst.is_any() || rule.dst.v4.is_full())
         && rule.dst_ports.is_full()
