@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod builtin;
 pub mod catalogue;
 pub mod check;
+pub mod config;
 pub mod diag;
 pub mod driver;
 pub mod entities;

@@ -2,6 +2,7 @@
 //! `--level`).
 
 use crate::check::normalize_requirement;
+use crate::config::RuleRef;
 use crate::diag::{Code, Diagnostic};
 use crate::eval::{Program, RuleMeta, RuleSeverity};
 
@@ -13,6 +14,10 @@ pub struct Selection {
     pub requirements: Vec<String>,
     pub min_severity: Option<RuleSeverity>,
     pub max_level: Option<u8>,
+    /// `[rules] select` of `palisade.toml`: when not empty, only rules one of these covers.
+    pub any_of: Vec<RuleRef>,
+    /// `[rules] ignore` of `palisade.toml` and `--ignore`: rules none of these may cover.
+    pub none_of: Vec<RuleRef>,
 }
 
 impl Selection {
@@ -109,6 +114,8 @@ impl Selection {
                 }))
             && self.min_severity.is_none_or(|s| r.severity >= s)
             && self.max_level.is_none_or(|l| r.level <= l)
+            && (self.any_of.is_empty() || self.any_of.iter().any(|x| x.covers(r)))
+            && !self.none_of.iter().any(|x| x.covers(r))
     }
 
     /// Applies the selection; rule ids that match no loaded rule are diagnostics.
@@ -124,6 +131,27 @@ impl Selection {
                             .trim()
                             .to_string(),
                     ),
+                );
+            }
+        }
+        for r in self.any_of.iter().chain(&self.none_of) {
+            let Some(id) = r.rule_id() else { continue };
+            if !program.rules().any(|m| m.id == id || m.name == id) {
+                let ids: Vec<String> = program.rules().map(|r| r.id.clone()).collect();
+                let hint = crate::check::did_you_mean(id, ids.iter().map(String::as_str));
+                let code = if r.span().is_some() {
+                    Code::BadConfig
+                } else {
+                    Code::BadArgument
+                };
+                diags.push(
+                    Diagnostic::new(code, format!("no rule `{id}` is loaded"))
+                        .span(r.span())
+                        .help(
+                            format!("{hint} `palisade requirements` lists the rules")
+                                .trim()
+                                .to_string(),
+                        ),
                 );
             }
         }

@@ -29,6 +29,10 @@ pub(crate) enum Command {
     /// Assess the security level each zone of the zones model achieves, per foundational
     /// requirement, against its target.
     Assess(AssessArgs),
+    /// Write a commented starter `palisade.toml`.
+    Init(InitArgs),
+    /// Combine the JSON or SARIF reports of sharded runs (`check --shard K/N`) into one.
+    Merge(MergeArgs),
 }
 
 /// Which rules run.
@@ -50,6 +54,10 @@ pub(crate) struct SelectArgs {
     /// Target security level: run the rules that apply at SL 1 up to this level.
     #[arg(long, value_name = "1-4")]
     pub(crate) level: Option<u8>,
+    /// Do not run the rules this covers: a rule id, `FR5` or `SR 5.2` (repeatable; adds to
+    /// `[rules] ignore` of palisade.toml).
+    #[arg(long = "ignore", value_name = "RULE")]
+    pub(crate) ignore: Vec<String>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -112,18 +120,40 @@ pub(crate) struct CheckArgs {
     /// Check files that `.gitignore` files exclude.
     #[arg(long)]
     pub(crate) no_gitignore: bool,
-    /// Largest input file to read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
-    pub(crate) max_file_size: u64,
-    /// Deepest nesting of lists and maps in an input.
-    #[arg(long, value_name = "N", default_value_t = 256)]
-    pub(crate) max_depth: usize,
-    /// Evaluation steps allowed for one rule on one entity.
-    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
-    pub(crate) max_steps: u64,
+    /// Largest input file to read, in bytes [default: 33554432, or `[limits]` of palisade.toml].
+    #[arg(long, value_name = "BYTES")]
+    pub(crate) max_file_size: Option<u64>,
+    /// Deepest nesting of lists and maps in an input [default: 256].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_depth: Option<usize>,
+    /// Evaluation steps allowed for one rule on one entity [default: 1000000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_steps: Option<u64>,
     /// Print only the summary line (human format).
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
+    /// Print what runs, and how long each phase took, on standard error.
+    #[arg(long, short)]
+    pub(crate) verbose: bool,
+    /// Use this configuration file instead of the `palisade.toml` found by walking up from
+    /// the first checked path.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub(crate) config: Option<PathBuf>,
+    /// Do not read any `palisade.toml`.
+    #[arg(long)]
+    pub(crate) no_config: bool,
+    /// The lowest finding severity that fails the run (exit 1); lower ones are still
+    /// reported [default: low, or `fail-on` of palisade.toml].
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<String>,
+    /// Report only findings in files changed since this git revision (committed, staged,
+    /// unstaged or untracked). Every file is still loaded, for cross-document rules.
+    #[arg(long, value_name = "REV")]
+    pub(crate) changed_since: Option<String>,
+    /// Evaluate and report only part K of N of the work, for a CI matrix; combine the parts
+    /// with `palisade merge`.
+    #[arg(long, value_name = "K/N")]
+    pub(crate) shard: Option<String>,
     #[command(flatten)]
     pub(crate) select: SelectArgs,
     #[command(flatten)]
@@ -221,4 +251,35 @@ pub(crate) struct ExplainArgs {
     /// Also look in these `.pal` files or directories (for your own rules).
     #[arg(long = "policy", value_name = "PATH")]
     pub(crate) policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The directory to write `palisade.toml` into (default: the current directory).
+    pub(crate) dir: Option<PathBuf>,
+    /// Replace an existing `palisade.toml`.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+/// The formats `palisade merge` writes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MergeFormat {
+    /// The JSON report of `check --format json`.
+    Json,
+    /// SARIF 2.1.0 (inputs must be SARIF reports of `check --format sarif`).
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Reports written by `palisade check --shard K/N --format json` (or `--format sarif`).
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) reports: Vec<PathBuf>,
+    /// Output format; it must be the format of the inputs.
+    #[arg(long, value_enum, default_value_t = MergeFormat::Json)]
+    pub(crate) format: MergeFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }

@@ -4,9 +4,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use palisade::baseline::Baseline;
+use palisade::config::{Config, RuleRef};
 use palisade::diag::{Code, Diagnostic, Severity};
-use palisade::driver::{self, CheckOptions, CheckRun, Filters, PolicySources};
-use palisade::eval::RuleMeta;
+use palisade::driver::{
+    self, CheckOptions, CheckRun, Filters, Partition, PolicySources, ProgressHook, Shard,
+};
+use palisade::eval::{RuleMeta, RuleSeverity};
 use palisade::report::{github, human, json, junit, sarif};
 use palisade::source::SourceDb;
 use palisade::{eval, input};
@@ -36,54 +39,145 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     } else {
         args.paths.clone()
     };
-    let selection = match palisade::select::Selection::parse(
+    let mut db = SourceDb::new();
+    let config = match load_config(args, &paths, &mut db) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let cfg = config.as_ref();
+    let cli_selects =
+        !args.select.rules.is_empty() || !args.select.frs.is_empty() || !args.select.srs.is_empty();
+    let severity = args
+        .select
+        .severity
+        .clone()
+        .or_else(|| cfg.and_then(|c| c.severity).map(|s| s.as_str().to_string()));
+    let mut problems = Vec::new();
+    let mut selection = match palisade::select::Selection::parse(
         &args.select.rules,
         &args.select.frs,
         &args.select.srs,
-        args.select.severity.as_deref(),
-        args.select.level,
+        severity.as_deref(),
+        args.select.level.or_else(|| cfg.and_then(|c| c.level)),
     ) {
         Ok(s) => s,
         Err(diags) => {
-            let db = SourceDb::new();
-            let r = human::Renderer::new(&db, false, width());
-            emit_err(&diags.iter().map(|d| r.diagnostic(d)).collect::<String>());
-            return ExitStatus::Error;
+            problems.extend(diags);
+            palisade::select::Selection::default()
         }
     };
+    if let Some(c) = cfg {
+        if !cli_selects {
+            selection.any_of = c.select.clone();
+        }
+        selection.none_of = c.ignore.clone();
+    }
+    for word in &args.select.ignore {
+        match RuleRef::parse(word, None, true) {
+            Ok(r) => selection.none_of.push(r),
+            Err(help) => problems.push(
+                Diagnostic::new(
+                    Code::BadArgument,
+                    format!("`--ignore {word}` is not a rule reference"),
+                )
+                .help(help),
+            ),
+        }
+    }
+    let fail_on = match args.fail_on.as_deref() {
+        None => cfg.and_then(|c| c.fail_on),
+        Some(s) => match RuleSeverity::parse(s) {
+            Some(sev) => Some(sev),
+            None => {
+                problems.push(
+                    Diagnostic::new(
+                        Code::BadArgument,
+                        format!("`--fail-on {s}` is not a severity"),
+                    )
+                    .help("write low, medium, high or critical"),
+                );
+                None
+            }
+        },
+    };
+    let mut partition = Partition::default();
+    if let Some(s) = &args.shard {
+        match Shard::parse(s) {
+            Ok(shard) => partition.shard = Some(shard),
+            Err(help) => problems.push(
+                Diagnostic::new(Code::BadArgument, format!("`--shard {s}` is not valid"))
+                    .help(help),
+            ),
+        }
+    }
+    if let Some(rev) = &args.changed_since {
+        match super::git::changed_since(rev, &paths) {
+            Ok(files) => partition.changed = Some(files),
+            Err(d) => problems.push(*d),
+        }
+    }
+    if !problems.is_empty() {
+        let r = human::Renderer::new(&db, false, width());
+        emit_err(&problems.iter().map(|d| r.diagnostic(d)).collect::<String>());
+        return ExitStatus::Error;
+    }
     let today = args.today.unwrap_or_else(|| {
         jiff::tz::TimeZone::UTC
             .to_datetime(jiff::Timestamp::now())
             .date()
     });
     let baseline = args.baseline.as_deref().map(read_baseline);
+    let defaults = (input::Limits::default(), eval::Limits::default());
+    let limits = cfg.map(|c| c.limits.clone()).unwrap_or_default();
+    let mut policies = cfg.map(|c| c.policies.clone()).unwrap_or_default();
+    policies.extend(args.policies.iter().cloned());
+    let progress = super::progress::Bar::start(args.quiet || args.verbose);
     let opts = CheckOptions {
         today: Some(today),
         selection,
         paths,
         policies: PolicySources {
-            builtin_pack: !args.no_builtin,
-            paths: args.policies.clone(),
+            builtin_pack: !args.no_builtin && cfg.and_then(|c| c.builtin).unwrap_or(true),
+            paths: policies,
         },
         filters: Filters {
             include: args.include.clone(),
             exclude: args.exclude.clone(),
-            no_gitignore: args.no_gitignore,
+            no_gitignore: args.no_gitignore || cfg.and_then(|c| c.gitignore) == Some(false),
         },
         input_limits: input::Limits {
-            max_file_size: args.max_file_size,
-            max_depth: args.max_depth,
-            ..input::Limits::default()
+            max_file_size: args
+                .max_file_size
+                .or(limits.max_file_size)
+                .unwrap_or(defaults.0.max_file_size),
+            max_depth: args
+                .max_depth
+                .or(limits.max_depth)
+                .unwrap_or(defaults.0.max_depth),
+            max_documents: limits.max_documents.unwrap_or(defaults.0.max_documents),
+            max_alias_nodes: limits.max_alias_nodes.unwrap_or(defaults.0.max_alias_nodes),
         },
         eval_limits: eval::Limits {
-            max_steps: args.max_steps,
-            ..eval::Limits::default()
+            max_steps: args
+                .max_steps
+                .or(limits.max_steps)
+                .unwrap_or(defaults.1.max_steps),
+            ..defaults.1
         },
+        config,
+        partition,
+        progress: progress.as_ref().map(|p| ProgressHook(p.hook())),
     };
-    let mut run = driver::check(&opts);
+    let mut run = driver::check_in(db, &opts);
+    if let Some(p) = progress {
+        p.finish();
+    }
+    if args.verbose {
+        emit_err(&verbose_report(&run, &opts));
+    }
     // Record before filtering, so `--write-baseline` with `--baseline` re-records everything;
     // a run with errors (say a broken policy, hence no findings) must not clobber the file.
-    let clean = exit_status(&run) != ExitStatus::Error;
+    let clean = exit_status(&run, None) != ExitStatus::Error;
     if let (Some(file), true) = (&args.write_baseline, clean) {
         let b = Baseline::of(&run.db, &run.findings);
         if let Err(e) = write_atomically(file, &b.to_json()) {
@@ -103,7 +197,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         Some(Err(d)) => run.diagnostics.push(*d),
         None => {}
     }
-    let mut status = exit_status(&run);
+    let mut status = exit_status(&run, fail_on);
     let rules: Vec<Arc<RuleMeta>> = run.program.rules().cloned().collect();
     for target in &targets {
         let text = render(args, &run, &rules, target);
@@ -125,16 +219,81 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     status
 }
 
-/// 2 on errors (an expired suppression counts as a failure, not an error), 1 on findings.
-fn exit_status(run: &CheckRun) -> ExitStatus {
+/// 2 on errors (an expired suppression counts as a failure, not an error), 1 on findings at
+/// or above `fail_on`.
+fn exit_status(run: &CheckRun, fail_on: Option<RuleSeverity>) -> ExitStatus {
     let expired = |d: &Diagnostic| d.code == Code::ExpiredSuppression;
+    let failing = |f: &&palisade::eval::Finding| fail_on.is_none_or(|t| f.rule.severity >= t);
     if run.diagnostics.iter().any(|d| d.is_error() && !expired(d)) {
         ExitStatus::Error
-    } else if run.findings.is_empty() && !run.diagnostics.iter().any(expired) {
+    } else if !run.findings.iter().any(|f| failing(&f)) && !run.diagnostics.iter().any(expired) {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     }
+}
+
+/// Finds and reads `palisade.toml` (or `--config FILE`) into `db`. A configuration with
+/// errors stops the run: they are printed and the status is returned.
+fn load_config(
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    db: &mut SourceDb,
+) -> Result<Option<Config>, ExitStatus> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let file = match &args.config {
+        Some(f) => f.clone(),
+        None => match paths.first().and_then(|p| driver::config::find(p)) {
+            Some(f) => f,
+            None => return Ok(None),
+        },
+    };
+    let (config, diags) = driver::config::load(db, &file);
+    if diags.is_empty() {
+        return Ok(config);
+    }
+    let r = human::Renderer::new(db, use_color(args.color), width());
+    emit_err(&diags.iter().map(|d| r.diagnostic(d)).collect::<String>());
+    if diags.iter().any(Diagnostic::is_error) {
+        Err(ExitStatus::Error)
+    } else {
+        Ok(config)
+    }
+}
+
+/// `--verbose`: the configuration used, what ran, and the time of each phase.
+fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
+    let mut out = String::new();
+    match &opts.config {
+        Some(c) => out.push_str(&format!(
+            "config: {}\n",
+            c.root.join(palisade::config::FILE_NAME).display()
+        )),
+        None => out.push_str("config: none (defaults)\n"),
+    }
+    out.push_str(&format!(
+        "{} rules, {} input files, {} threads\n",
+        run.program.rules().count(),
+        run.files,
+        rayon::current_num_threads()
+    ));
+    if let Some(s) = opts.partition.shard {
+        out.push_str(&format!("shard {}/{}\n", s.index, s.count));
+    }
+    if let Some(c) = &opts.partition.changed {
+        out.push_str(&format!("{} files changed since the revision\n", c.len()));
+    }
+    let total: std::time::Duration = run.timings.iter().map(|(_, d)| *d).sum();
+    for (phase, d) in &run.timings {
+        out.push_str(&format!("{:>9.1} ms  {phase}\n", d.as_secs_f64() * 1000.0));
+    }
+    out.push_str(&format!(
+        "{:>9.1} ms  total\n",
+        total.as_secs_f64() * 1000.0
+    ));
+    out
 }
 
 /// Reads `--baseline FILE`; a missing or malformed file is a `palisade::bad-baseline` error.

@@ -5,7 +5,11 @@ mod assess;
 mod check;
 mod explain;
 mod fmt;
+mod git;
+mod init;
+mod merge;
 mod output;
+mod progress;
 mod requirements;
 mod targets;
 mod test;
@@ -65,6 +69,8 @@ pub(crate) fn run() -> ExitStatus {
         Command::Explain(a) => explain::run(&a),
         Command::Requirements(a) => requirements::run(&a),
         Command::Assess(a) => assess::run(&a),
+        Command::Init(a) => init::run(&a),
+        Command::Merge(a) => merge::run(&a),
     }
 }
 

@@ -114,6 +114,15 @@ codes! {
     /// The `--baseline` file is missing or is not a palisade baseline.
     BadBaseline = "bad-baseline", Error;
 
+    // ---- configuration
+    /// `palisade.toml` has an unknown key, a value of the wrong type, or a bad glob, rule
+    /// reference or format name. The run stops before checking anything.
+    BadConfig = "bad-config", Error;
+    /// `--changed-since REV` could not ask git which files changed.
+    GitError = "git-error", Error;
+    /// `palisade merge` was given a file that is not a palisade JSON or SARIF report.
+    BadReport = "bad-report", Error;
+
     // ---- command line
     /// A path given on the command line does not exist or cannot be used.
     BadPath = "bad-path", Error;

@@ -21,6 +21,8 @@ pub struct Candidate {
     /// Found in a walk without a data extension: kept only if its content is recognised
     /// (firewall configurations often have no extension).
     pub sniff: bool,
+    /// The format `[formats]` of `palisade.toml` gives it, overriding detection.
+    pub format: Option<crate::input::Format>,
 }
 
 /// Filters for the walk.
@@ -84,6 +86,7 @@ pub fn discover(
                 path: root.clone(),
                 explicit: true,
                 sniff: false,
+                format: None,
             });
             continue;
         }
@@ -156,6 +159,7 @@ pub fn discover(
                 path: path.to_path_buf(),
                 explicit: false,
                 sniff: !known,
+                format: None,
             });
         }
     }

@@ -35,14 +35,34 @@ pub fn load_inputs(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedInput> {
-    let reads: Vec<Read> = candidates.par_iter().map(|c| read(c, limits)).collect();
+    load_inputs_with(db, candidates, limits, diags, None)
+}
+
+/// Like [`load_inputs`], telling `progress` of each file read.
+pub fn load_inputs_with(
+    db: &mut SourceDb,
+    candidates: &[Candidate],
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    progress: Option<&dyn super::Progress>,
+) -> Vec<LoadedInput> {
+    let reads: Vec<Read> = candidates
+        .par_iter()
+        .map(|c| {
+            let r = read(c, limits);
+            if let Some(p) = progress {
+                p.advance(1);
+            }
+            r
+        })
+        .collect();
     let mut pending = Vec::new();
     for (c, r) in candidates.iter().zip(reads) {
         match r {
             Read::Failed(d) => diags.push(d),
             Read::Text(text) => {
                 let name = display_path(&c.path);
-                let format = input::detect(&c.path, &text);
+                let format = c.format.or_else(|| input::detect(&c.path, &text));
                 if format.is_none() && c.sniff {
                     // Found in a directory walk with no telling extension, and no format
                     // claims it: not an input (a README, a script…).

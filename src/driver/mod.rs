@@ -2,9 +2,12 @@
 //!
 //! The only part of the library that touches the file system.
 
+pub mod config;
 pub mod discover;
 pub mod inputs;
+pub mod partition;
 pub mod policies;
+mod project;
 
 use std::path::PathBuf;
 
@@ -16,8 +19,29 @@ use crate::source::SourceDb;
 use crate::suppress;
 
 pub use discover::{discover, Candidate, Filters};
-pub use inputs::{load_inputs, LoadedInput};
+pub use inputs::{load_inputs, load_inputs_with, LoadedInput};
+pub use partition::{Partition, Shard};
 pub use policies::{display_path, load_policies, pal_files, LoadedPolicies, PolicySources};
+
+/// Told what a run is doing, for a progress bar. Called from worker threads.
+pub trait Progress: Send + Sync {
+    /// A phase starts; `total` is the number of steps [`Progress::advance`] will count.
+    fn phase(&self, name: &'static str, total: Option<u64>);
+    fn advance(&self, n: u64);
+}
+
+/// A [`Progress`] in [`CheckOptions`].
+#[derive(Clone)]
+pub struct ProgressHook(pub std::sync::Arc<dyn Progress>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
+}
+
+/// How long each phase of a run took (`--verbose`).
+pub type Timings = Vec<(&'static str, std::time::Duration)>;
 
 /// What `palisade check` needs to know.
 #[derive(Clone, Debug, Default)]
@@ -32,6 +56,14 @@ pub struct CheckOptions {
     /// Today's date, for `expires=` of suppressions (`None`: nothing expires). The library reads
     /// no clock: the CLI passes it in.
     pub today: Option<jiff::civil::Date>,
+    /// The project configuration (its file already in the run's source database): its
+    /// include/exclude globs, `[formats]`, `[[overrides]]` and `[[suppress]]` apply here;
+    /// the rest is merged into the other options by the caller.
+    pub config: Option<crate::config::Config>,
+    /// Which part of the run to report (`--shard`, `--changed-since`).
+    pub partition: Partition,
+    /// Told of each phase and file, for a progress bar.
+    pub progress: Option<ProgressHook>,
 }
 
 /// The result of a run: everything the reporters need.
@@ -49,6 +81,8 @@ pub struct CheckRun {
     pub suppressed: Vec<crate::suppress::Suppressed>,
     /// How many findings a baseline removed (see [`CheckRun::apply_baseline`]).
     pub baselined: usize,
+    /// How long each phase took.
+    pub timings: Timings,
 }
 
 impl CheckRun {
@@ -66,11 +100,28 @@ impl CheckRun {
 
 /// Runs a whole check. Never fails: problems are diagnostics.
 pub fn check(opts: &CheckOptions) -> CheckRun {
-    let mut db = SourceDb::new();
+    check_in(SourceDb::new(), opts)
+}
+
+/// Like [`check`], into a source database that may already hold files (`palisade.toml`, so
+/// that its spans stay valid in the run's diagnostics).
+pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
+    let progress = opts.progress.as_ref().map(|p| &*p.0);
+    let mut timings = Timings::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Timings| {
+        let now = std::time::Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
+    if let Some(p) = progress {
+        p.phase("compiling policies", None);
+    }
     let loaded = load_policies(&mut db, &opts.policies);
     let mut diagnostics = loaded.compiled.diagnostics;
     let mut program = loaded.compiled.program;
     diagnostics.extend(opts.selection.apply(&mut program));
+    lap("compile policies", &mut timings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         // Broken policies would give misleading findings: report them and stop here.
         sort_diagnostics(&db, &mut diagnostics);
@@ -83,25 +134,91 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
             zones: Vec::new(),
             suppressed: Vec::new(),
             baselined: 0,
+            timings,
         };
     }
-    let candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
-    let inputs = load_inputs(&mut db, &candidates, &opts.input_limits, &mut diagnostics);
-    let (outcome, entities) = evaluate_with_entities(&db, &program, &inputs, &opts.eval_limits);
+    if let Some(p) = progress {
+        p.phase("finding files", None);
+    }
+    let mut candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
+    if let Some(config) = &opts.config {
+        project::filter_candidates(config, &mut candidates);
+    }
+    lap("discover", &mut timings);
+    if let Some(p) = progress {
+        p.phase("loading files", Some(candidates.len() as u64));
+    }
+    let inputs = load_inputs_with(
+        &mut db,
+        &candidates,
+        &opts.input_limits,
+        &mut diagnostics,
+        progress,
+    );
+    lap("read and parse", &mut timings);
+    if let Some(p) = progress {
+        p.phase("evaluating rules", None);
+    }
+    // Which input files this process reports on (all, unless sharded or `--changed-since`).
+    let owned: Option<Vec<bool>> = (!opts.partition.is_all()).then(|| {
+        let mut owned = vec![true; db.len()];
+        for input in &inputs {
+            let name = db.name(input.file);
+            if let Some(o) = owned.get_mut(input.file.0 as usize) {
+                *o = opts.partition.owns(std::path::Path::new(name), name);
+            }
+        }
+        owned
+    });
+    let scope = eval::UnitScope {
+        files: owned.clone(),
+        shard: opts.partition.shard.map(|s| (s.index - 1, s.count)),
+    };
+    let (outcome, entities) =
+        evaluate_scoped_with_entities(&db, &program, &inputs, &opts.eval_limits, &scope);
     let zones = entities
         .get("zones")
         .map(|z| z.as_ref().clone())
         .unwrap_or_default();
+    lap("entities and evaluation", &mut timings);
     diagnostics.extend(outcome.diagnostics);
+    let mut findings = outcome.findings;
+    if opts.partition.changed.is_some() {
+        // `--changed-since`: report only what lands in a changed file.
+        if let Some(owned) = &owned {
+            findings.retain(|f| {
+                f.span
+                    .is_none_or(|s| owned.get(s.file.0 as usize).copied().unwrap_or(true))
+            });
+        }
+    }
     let mut suppressions = Vec::new();
     for input in &inputs {
         let (found, diags) = suppress::scan(input.file, db.text(input.file));
         suppressions.extend(found);
         diagnostics.extend(diags);
     }
-    let applied = suppress::apply(outcome.findings, &suppressions, opts.today);
+    if let Some(config) = &opts.config {
+        findings = project::apply_overrides(config, &db, findings);
+        suppressions.extend(project::suppressions(config, &db, &inputs));
+    }
+    let applied = suppress::apply(findings, &suppressions, opts.today);
     diagnostics.extend(applied.diagnostics);
+    if let Some(owned) = &owned {
+        // Problems in files another process reports on are left to it.
+        let not_owned: std::collections::HashSet<String> = candidates
+            .iter()
+            .map(|c| (c, policies::display_path(&c.path)))
+            .filter(|(c, name)| !opts.partition.owns(&c.path, name))
+            .map(|(_, name)| name)
+            .collect();
+        diagnostics.retain(|d| match d.span {
+            Some(s) => owned.get(s.file.0 as usize).copied().unwrap_or(true),
+            None => d.path.as_deref().is_none_or(|p| !not_owned.contains(p)),
+        });
+    }
     sort_diagnostics(&db, &mut diagnostics);
+    lap("suppressions and sorting", &mut timings);
     CheckRun {
         db,
         program,
@@ -111,6 +228,7 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
         zones,
         suppressed: applied.suppressed,
         baselined: 0,
+        timings,
     }
 }
 
@@ -131,6 +249,17 @@ pub fn evaluate_with_entities(
     inputs: &[LoadedInput],
     limits: &eval::Limits,
 ) -> (eval::Outcome, Entities) {
+    evaluate_scoped_with_entities(db, program, inputs, limits, &eval::UnitScope::default())
+}
+
+/// Like [`evaluate_with_entities`], running only the units of `scope`.
+pub fn evaluate_scoped_with_entities(
+    db: &SourceDb,
+    program: &Program,
+    inputs: &[LoadedInput],
+    limits: &eval::Limits,
+    scope: &eval::UnitScope,
+) -> (eval::Outcome, Entities) {
     let docs: Vec<InputDoc<'_>> = inputs
         .iter()
         .flat_map(|i| {
@@ -144,7 +273,7 @@ pub fn evaluate_with_entities(
         })
         .collect();
     let entities = Entities::build(&docs);
-    let outcome = eval::evaluate(program, &entities, limits);
+    let outcome = eval::evaluate_scoped(program, &entities, limits, scope);
     (outcome, entities)
 }
 

@@ -13,4 +13,4 @@ mod run;
 pub use limits::Limits;
 pub(crate) use program::{ConstDef, FnDef, RuleDef};
 pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
-pub use run::{evaluate, Finding, Outcome};
+pub use run::{evaluate, evaluate_scoped, Finding, Outcome, UnitScope};

@@ -53,8 +53,45 @@ struct Failure {
     entity: Option<Span>,
 }
 
+/// Which evaluation units run: all of them, or those of some files and one shard
+/// (`--changed-since`, `--shard`). A unit is a rule and the item of its first `for`.
+#[derive(Clone, Debug, Default)]
+pub struct UnitScope {
+    /// Indexed by file id: whether the units whose item comes from that file run. `None`:
+    /// every file's.
+    pub files: Option<Vec<bool>>,
+    /// `(k, n)`, 0-based: of the units whose item has no file, run those whose rule id and
+    /// position hash to `k` modulo `n`.
+    pub shard: Option<(u32, u32)>,
+}
+
+impl UnitScope {
+    fn runs(&self, rule: &str, position: usize, item: Option<&Value>) -> bool {
+        match item.and_then(|v| v.span) {
+            Some(span) => self
+                .files
+                .as_ref()
+                .is_none_or(|f| f.get(span.file.0 as usize).copied().unwrap_or(false)),
+            None => self.shard.is_none_or(|(k, n)| {
+                let h = crate::source::fnv1a64(&[rule, &position.to_string()]);
+                h % u64::from(n.max(1)) == u64::from(k)
+            }),
+        }
+    }
+}
+
 /// Evaluates all rules of `prog` over `entities`.
 pub fn evaluate(prog: &Program, entities: &Entities, limits: &Limits) -> Outcome {
+    evaluate_scoped(prog, entities, limits, &UnitScope::default())
+}
+
+/// Evaluates the units of `scope`: the findings of the units that run are all kept.
+pub fn evaluate_scoped(
+    prog: &Program,
+    entities: &Entities,
+    limits: &Limits,
+    scope: &UnitScope,
+) -> Outcome {
     let mut outcome = Outcome::default();
     // Constants and the clauses before a rule's first `for` run once for all entities (they
     // usually build the list the rule iterates), so they get the budget of many units.
@@ -102,6 +139,19 @@ pub fn evaluate(prog: &Program, entities: &Entities, limits: &Limits) -> Outcome
         }
     }
 
+    if scope.files.is_some() || scope.shard.is_some() {
+        let mut position = 0usize;
+        let mut last_rule: Option<*const RuleDef> = None;
+        units.retain(|u| {
+            let this = std::ptr::from_ref(u.rule);
+            if last_rule != Some(this) {
+                last_rule = Some(this);
+                position = 0;
+            }
+            position += 1;
+            scope.runs(&u.rule.meta.id, position, u.item.as_ref().map(|(_, v)| v))
+        });
+    }
     let results: Vec<(Vec<Finding>, Option<Failure>)> = units
         .par_iter()
         .map(|unit| run_unit(prog, entities, &consts, limits, unit))

@@ -9,31 +9,14 @@
 use std::collections::HashMap;
 
 use crate::eval::Finding;
+use crate::source::fnv1a64;
 use crate::source::SourceDb;
-
-const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-const PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// The hash of a finding: rule id, file, message and flagged text (no line numbers). A finding
 /// with no place in an input is hashed at the rule's name in its policy file.
 pub(crate) fn finding_hash(db: &SourceDb, f: &Finding) -> u64 {
     let span = f.span.unwrap_or(f.rule.name_span);
     fnv1a64(&[&f.rule.id, db.name(span.file), &f.message, db.slice(span)])
-}
-
-/// FNV-1a 64 of the parts, each followed by a NUL byte.
-pub(crate) fn fnv1a64(parts: &[&str]) -> u64 {
-    fnv1a(
-        parts
-            .iter()
-            .flat_map(|p| p.bytes().chain(std::iter::once(0))),
-    )
-}
-
-fn fnv1a(bytes: impl Iterator<Item = u8>) -> u64 {
-    bytes.fold(OFFSET_BASIS, |hash, b| {
-        (hash ^ u64::from(b)).wrapping_mul(PRIME)
-    })
 }
 
 /// Numbers repeated hashes: the first `h` becomes `h:1`, the second `h:2`, and so on.
@@ -52,7 +35,8 @@ impl Occurrences {
 
 #[cfg(test)]
 mod tests {
-    use super::{fnv1a, fnv1a64, Occurrences};
+    use super::{fnv1a64, Occurrences};
+    use crate::source::hash::fnv1a;
 
     #[test]
     fn matches_the_published_test_vectors() {

@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 mod location;
+pub mod merge;
 pub mod sarif;
 mod uri;
 mod xml;

@@ -13,6 +13,10 @@ pub struct Suppressed {
     pub finding: Finding,
     pub reason: String,
     pub expires: Option<Date>,
+    /// Who owns the exception, when the configuration says.
+    pub owner: Option<String>,
+    /// Suppressed by `palisade.toml` rather than by a comment in the file.
+    pub external: bool,
 }
 
 /// The result of [`apply`].
@@ -46,6 +50,8 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Option
                 out.suppressed.push(Suppressed {
                     reason: s.reason.clone(),
                     expires: s.expires,
+                    owner: s.owner.clone(),
+                    external: s.external,
                     finding: f,
                 });
             }
@@ -62,8 +68,9 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Option
                 )
                 .at(s.span, "expired: this no longer suppresses anything")
                 .help(format!(
-                    "fix what it hides, or renew the exception with a later `expires` (reason given: {})",
-                    s.reason
+                    "fix what it hides, or renew the exception with a later `expires` (reason given: {}{})",
+                    s.reason,
+                    s.owner.as_deref().map(|o| format!("; owner: {o}")).unwrap_or_default()
                 )),
             );
         } else if !used {
@@ -73,7 +80,11 @@ pub fn apply(findings: Vec<Finding>, suppressions: &[Suppression], today: Option
                     format!("suppression of `{}` suppresses nothing", s.target),
                 )
                 .at(s.span, "no finding here")
-                .help("remove the comment, or check the rule id and that it sits just above the flagged node"),
+                .help(if s.external {
+                    "remove the `[[suppress]]` entry, or check its `rule` and that its `path` glob matches the flagged file"
+                } else {
+                    "remove the comment, or check the rule id and that it sits just above the flagged node"
+                }),
             );
         }
     }

@@ -47,6 +47,10 @@ pub struct Suppression {
     pub expires: Option<Date>,
     /// The region whose findings it covers.
     pub scope: Scope,
-    /// The directive's text in its comment.
+    /// The directive's text in its comment (or the entry in `palisade.toml`).
     pub span: Span,
+    /// Who owns the exception (`owner` of a `[[suppress]]` entry).
+    pub owner: Option<String>,
+    /// Kept in `palisade.toml` rather than in the checked file.
+    pub external: bool,
 }

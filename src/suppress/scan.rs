@@ -62,6 +62,8 @@ pub fn scan(file: FileId, text: &str) -> (Vec<Suppression>, Vec<Diagnostic>) {
                     expires,
                     scope,
                     span,
+                    owner: None,
+                    external: false,
                 }),
             },
         }

@@ -5,24 +5,27 @@ use crate::source::FileId;
 use super::comment;
 
 /// Where a suppression applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     /// `palisade:ignore-file`: every finding in the file.
     File(FileId),
     /// `palisade:ignore`: findings whose span starts in `start..=end` of the file.
     Block { file: FileId, start: u32, end: u32 },
+    /// A `[[suppress]]` entry of `palisade.toml`: every finding in these files.
+    Files(std::sync::Arc<[FileId]>),
 }
 
 impl Scope {
     /// Whether a finding starting at `offset` in `file` is covered.
-    pub fn covers(self, file: FileId, offset: u32) -> bool {
+    pub fn covers(&self, file: FileId, offset: u32) -> bool {
         match self {
-            Scope::File(f) => f == file,
+            Scope::File(f) => *f == file,
+            Scope::Files(files) => files.contains(&file),
             Scope::Block {
                 file: f,
                 start,
                 end,
-            } => f == file && start <= offset && offset <= end,
+            } => *f == file && *start <= offset && offset <= *end,
         }
     }
 }
