@@ -134,28 +134,43 @@ impl Selection {
                 );
             }
         }
-        for r in self.any_of.iter().chain(&self.none_of) {
-            let Some(id) = r.rule_id() else { continue };
-            if !program.rules().any(|m| m.id == id || m.name == id) {
-                let ids: Vec<String> = program.rules().map(|r| r.id.clone()).collect();
-                let hint = crate::check::did_you_mean(id, ids.iter().map(String::as_str));
-                let code = if r.span().is_some() {
-                    Code::BadConfig
-                } else {
-                    Code::BadArgument
-                };
-                diags.push(
-                    Diagnostic::new(code, format!("no rule `{id}` is loaded"))
-                        .span(r.span())
-                        .help(
-                            format!("{hint} `palisade requirements` lists the rules")
-                                .trim()
-                                .to_string(),
-                        ),
-                );
-            }
-        }
+        diags.extend(unknown_rule_refs(
+            self.any_of.iter().chain(&self.none_of),
+            program,
+        ));
         program.retain_rules(|r| self.keeps(r));
         diags
     }
+}
+
+/// A diagnostic for each reference to a rule id that no loaded rule has (at the reference
+/// in `palisade.toml`, or as a bad argument when it came from the command line).
+pub fn unknown_rule_refs<'a>(
+    refs: impl IntoIterator<Item = &'a RuleRef>,
+    program: &Program,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for r in refs {
+        let Some(id) = r.rule_id() else { continue };
+        if program.rules().any(|m| m.id == id || m.name == id) {
+            continue;
+        }
+        let ids: Vec<String> = program.rules().map(|r| r.id.clone()).collect();
+        let hint = crate::check::did_you_mean(id, ids.iter().map(String::as_str));
+        let code = if r.span().is_some() {
+            Code::BadConfig
+        } else {
+            Code::BadArgument
+        };
+        diags.push(
+            Diagnostic::new(code, format!("no rule `{id}` is loaded"))
+                .span(r.span())
+                .help(
+                    format!("{hint} `palisade requirements` lists the rules")
+                        .trim()
+                        .to_string(),
+                ),
+        );
+    }
+    diags
 }

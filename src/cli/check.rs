@@ -323,7 +323,8 @@ fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Ta
             )
         }
         CheckFormat::Sarif => {
-            let report = sarif::report(db, rules, findings, diagnostics);
+            let report =
+                sarif::report_with_suppressed(db, rules, findings, &run.suppressed, diagnostics);
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&report).unwrap_or_default()

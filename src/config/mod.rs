@@ -276,7 +276,13 @@ impl Parser {
             if known.contains(&key.as_ref()) {
                 continue;
             }
-            let hint = did_you_mean(key, known.iter().copied());
+            let hint = if place != "the top level" && TOP_KEYS.contains(&key.as_ref()) {
+                format!(
+                    "`{key}` is a top-level key: move it above the first `[table]` header (in TOML, keys after a header belong to that table)."
+                )
+            } else {
+                did_you_mean(key, known.iter().copied())
+            };
             let d = Diagnostic::new(
                 Code::BadConfig,
                 format!("unknown key `{key}` in {place} of palisade.toml"),

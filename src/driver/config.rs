@@ -24,7 +24,12 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 /// Reads and parses `file` into `db`. An unreadable file is one diagnostic.
 pub fn load(db: &mut SourceDb, file: &Path) -> (Option<Config>, Vec<Diagnostic>) {
-    let name = display_path(file);
+    // Shown relative to the working directory when under it, as inputs are.
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| absolute(file).strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| file.to_path_buf());
+    let name = display_path(&shown);
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {

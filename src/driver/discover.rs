@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 use crate::diag::{Code, Diagnostic};
 
 use super::policies::display_path;
+use crate::config::FILE_NAME;
 
 /// One input file to load.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -148,7 +149,8 @@ pub fn discover(
                 .extension()
                 .and_then(|x| x.to_str())
                 .is_some_and(|x| NOT_INPUTS.contains(&x.to_ascii_lowercase().as_str()));
-            if !known && skip {
+            if (!known && skip) || path.file_name() == Some(std::ffi::OsStr::new(FILE_NAME)) {
+                // Palisade's own configuration is not an input.
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(path);

@@ -120,6 +120,25 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     let loaded = load_policies(&mut db, &opts.policies);
     let mut diagnostics = loaded.compiled.diagnostics;
     let mut program = loaded.compiled.program;
+    if let Some(config) = &opts.config {
+        // Before the selection drops rules: an override may name a rule not selected.
+        let suppressed: Vec<crate::config::RuleRef> = config
+            .suppress
+            .iter()
+            .filter_map(|s| match &s.target {
+                suppress::Target::Rule(id) => {
+                    Some(crate::config::RuleRef::Rule(id.clone(), Some(s.span)))
+                }
+                suppress::Target::Requirement(_) => None,
+            })
+            .collect();
+        let refs = config
+            .overrides
+            .iter()
+            .flat_map(|o| &o.ignore)
+            .chain(&suppressed);
+        diagnostics.extend(crate::select::unknown_rule_refs(refs, &program));
+    }
     diagnostics.extend(opts.selection.apply(&mut program));
     lap("compile policies", &mut timings);
     if diagnostics.iter().any(Diagnostic::is_error) {

@@ -116,6 +116,8 @@ pub fn add_adoption(
                 json!({
                     "reason": s.reason,
                     "expires": s.expires.map(|d| d.to_string()),
+                    "owner": s.owner,
+                    "source": if s.external { "config" } else { "comment" },
                 }),
             )
         })

@@ -59,6 +59,19 @@ pub fn report(
     findings: &[Finding],
     diagnostics: &[Diagnostic],
 ) -> Json {
+    report_with_suppressed(db, rules, findings, &[], diagnostics)
+}
+
+/// Like [`report`], with the suppressed findings as results carrying `suppressions` (kind
+/// `inSource` for a `palisade:ignore` comment, `external` for `palisade.toml`), after the
+/// others.
+pub fn report_with_suppressed(
+    db: &SourceDb,
+    rules: &[Arc<RuleMeta>],
+    findings: &[Finding],
+    suppressed: &[crate::suppress::Suppressed],
+    diagnostics: &[Diagnostic],
+) -> Json {
     let index: HashMap<&str, usize> = rules
         .iter()
         .enumerate()
@@ -75,6 +88,21 @@ pub fn report(
                 &mut occurrences,
             )
         })
+        .collect();
+    let results: Vec<Json> = results
+        .into_iter()
+        .chain(suppressed.iter().map(|s| {
+            let mut r = result(
+                db,
+                &s.finding,
+                index.get(s.finding.rule.id.as_str()).copied(),
+                &mut occurrences,
+            );
+            if let Json::Object(obj) = &mut r {
+                obj.insert("suppressions".to_string(), json!([suppression(s)]));
+            }
+            r
+        }))
         .collect();
     let mut invocation = Map::new();
     invocation.insert(
@@ -224,6 +252,28 @@ fn help_markdown(r: &RuleMeta) -> String {
     parts.push(format!("**Requirements:** {}", classification(r)));
     parts.push(format!("Run `palisade explain {}` for details.", r.id));
     parts.join("\n\n")
+}
+
+/// A SARIF `suppression` object for a suppressed finding.
+fn suppression(s: &crate::suppress::Suppressed) -> Json {
+    let mut o = Map::new();
+    o.insert(
+        "kind".to_string(),
+        json!(if s.external { "external" } else { "inSource" }),
+    );
+    o.insert("status".to_string(), json!("accepted"));
+    o.insert("justification".to_string(), json!(s.reason));
+    let mut props = Map::new();
+    if let Some(e) = s.expires {
+        props.insert("expires".to_string(), json!(e.to_string()));
+    }
+    if let Some(owner) = &s.owner {
+        props.insert("owner".to_string(), json!(owner));
+    }
+    if !props.is_empty() {
+        o.insert("properties".to_string(), Json::Object(props));
+    }
+    Json::Object(o)
 }
 
 fn result(
