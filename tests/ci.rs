@@ -600,3 +600,56 @@ fn verbose_prints_the_phases_and_their_times() {
     }
     json(&o); // standard output is still the report
 }
+
+// ---- the files CI systems read
+
+fn yaml(rel: &str) -> palisade::value::Value {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap();
+    let loaded = palisade::input::load(
+        palisade::source::FileId(0),
+        &text,
+        palisade::input::Format::Yaml,
+        &palisade::input::Limits::default(),
+    );
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{rel}: {:?}",
+        loaded.diagnostics
+    );
+    loaded.documents.into_iter().next().unwrap().value
+}
+
+#[test]
+fn the_action_and_the_pre_commit_hooks_are_well_formed() {
+    let action = yaml("action.yml");
+    assert_eq!(
+        action.field("runs").field("using").as_str(),
+        Some("composite")
+    );
+    let inputs = action.field("inputs");
+    for key in ["path", "args", "changed-since", "shard", "sarif"] {
+        assert!(!inputs.field(key).is_missing(), "action input `{key}`");
+    }
+    let steps = action.field("runs").field("steps");
+    let runs: Vec<String> = steps
+        .as_list()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.field("run").as_str().map(str::to_string))
+        .collect();
+    assert!(runs.iter().any(|r| r.contains("palisade check")
+        && r.contains("--format sarif --output")
+        && r.contains("--changed-since")
+        && r.contains("--shard")));
+    let hooks = yaml(".pre-commit-hooks.yaml");
+    let hooks = hooks.as_list().unwrap();
+    let ids: Vec<String> = hooks
+        .iter()
+        .filter_map(|h| h.field("id").as_str().map(str::to_string))
+        .collect();
+    assert_eq!(ids, ["palisade", "palisade-fmt"]);
+    for h in hooks {
+        assert!(h.field("entry").as_str().unwrap().starts_with("palisade "));
+        assert_eq!(h.field("language").as_str(), Some("rust"));
+    }
+}

@@ -588,3 +588,59 @@ fn an_unwritable_output_is_an_error_but_the_others_are_written() {
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
     assert!(good.exists());
 }
+
+#[test]
+fn sarif_suppressed_results_are_valid_and_say_how() {
+    let dir = tree(&[
+        (
+            "k8s/commented.yaml",
+            &format!(
+                "# palisade:ignore-file privileged_container reason=\"lab rig\" expires=2030-01-01\n{}",
+                pod("a")
+            ),
+        ),
+        ("k8s/configured.yaml", &pod("b")),
+        (
+            "palisade.toml",
+            "[[suppress]]\npath = \"k8s/configured.yaml\"\nrule = \"SR 2.1\"\nreason = \"vendor appliance\"\nowner = \"ot-team\"\n",
+        ),
+    ]);
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args([
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "--rule",
+            "privileged_container",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("run palisade");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log = assert_valid_sarif(&o);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 2, "{results:#?}");
+    let kinds: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| {
+            let s = &r["suppressions"][0];
+            (
+                s["kind"].as_str().expect("kind"),
+                s["justification"].as_str().expect("justification"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("inSource", "lab rig"), ("external", "vendor appliance")]
+    );
+    assert_eq!(
+        results[0]["suppressions"][0]["properties"]["expires"],
+        "2030-01-01"
+    );
+    assert_eq!(
+        results[1]["suppressions"][0]["properties"]["owner"],
+        "ot-team"
+    );
+}

@@ -267,10 +267,14 @@ fn load_config(
 fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     let mut out = String::new();
     match &opts.config {
-        Some(c) => out.push_str(&format!(
-            "config: {}\n",
-            c.root.join(palisade::config::FILE_NAME).display()
-        )),
+        Some(c) => {
+            let file = c.root.join(palisade::config::FILE_NAME);
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| file.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
+                .unwrap_or(file);
+            out.push_str(&format!("config: {}\n", shown.display()));
+        }
         None => out.push_str("config: none (defaults)\n"),
     }
     out.push_str(&format!(
