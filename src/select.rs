@@ -106,12 +106,7 @@ impl Selection {
     pub fn keeps(&self, r: &RuleMeta) -> bool {
         (self.rules.is_empty() || self.rules.iter().any(|id| *id == r.id || *id == r.name))
             && (self.frs.is_empty() || r.fr.is_some_and(|f| self.frs.contains(&f)))
-            && (self.requirements.is_empty()
-                || r.requirements.iter().any(|have| {
-                    self.requirements
-                        .iter()
-                        .any(|want| have == want || have.starts_with(&format!("{want} RE ")))
-                }))
+            && (self.requirements.is_empty() || self.requirements.iter().any(|want| r.cites(want)))
             && self.min_severity.is_none_or(|s| r.severity >= s)
             && self.max_level.is_none_or(|l| r.level <= l)
             && (self.any_of.is_empty() || self.any_of.iter().any(|x| x.covers(r)))

@@ -47,11 +47,7 @@ impl RuleRef {
         match self {
             RuleRef::Rule(id, _) => rule.id == *id || rule.name == *id,
             RuleRef::Fr(n, _) => rule.fr == Some(*n),
-            RuleRef::Requirement(req, _) => rule.requirements.iter().any(|r| {
-                r == req
-                    || r.strip_prefix(req.as_str())
-                        .is_some_and(|t| t.starts_with(" RE "))
-            }),
+            RuleRef::Requirement(req, _) => rule.cites(req),
         }
     }
 

@@ -64,6 +64,16 @@ pub struct RuleMeta {
     pub name_span: Span,
 }
 
+impl RuleMeta {
+    /// Whether the rule cites the normalized requirement `req`; `SR 2.1` also matches the
+    /// rule's citations of its enhancements (`SR 2.1 RE 1`), `SR 2.1 RE 1` only itself.
+    pub fn cites(&self, req: &str) -> bool {
+        self.requirements
+            .iter()
+            .any(|r| r == req || r.strip_prefix(req).is_some_and(|t| t.starts_with(" RE ")))
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct RuleDef {
     pub(crate) meta: Arc<RuleMeta>,

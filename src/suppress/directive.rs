@@ -22,11 +22,7 @@ impl Target {
     pub fn covers(&self, rule: &RuleMeta) -> bool {
         match self {
             Target::Rule(id) => rule.id == *id || rule.name == *id,
-            Target::Requirement(req) => rule.requirements.iter().any(|r| {
-                r == req
-                    || r.strip_prefix(req.as_str())
-                        .is_some_and(|t| t.starts_with(" RE "))
-            }),
+            Target::Requirement(req) => rule.cites(req),
         }
     }
 }
