@@ -653,3 +653,47 @@ fn the_action_and_the_pre_commit_hooks_are_well_formed() {
         assert_eq!(h.field("language").as_str(), Some("rust"));
     }
 }
+
+#[test]
+fn assess_reads_the_configuration() {
+    let dir = plant_copy();
+    let gaps_of = |o: &Output| -> Vec<(String, usize)> {
+        json(o)["zones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|z| z["gaps"].as_array().unwrap().clone())
+            .map(|g| {
+                (
+                    g["fr"].as_str().unwrap().to_string(),
+                    g["rules"].as_array().unwrap().len(),
+                )
+            })
+            .collect()
+    };
+    let before = gaps_of(&palisade(dir.path(), &["assess", "--format", "json"]));
+    assert!(
+        before.iter().any(|(fr, n)| fr == "FR5" && *n > 0),
+        "{before:?}"
+    );
+    std::fs::write(
+        dir.path().join("palisade.toml"),
+        "[rules]\nignore = [\"FR5\"]\n",
+    )
+    .unwrap();
+    let after = gaps_of(&palisade(dir.path(), &["assess", "--format", "json"]));
+    assert!(
+        after.iter().all(|(fr, n)| fr != "FR5" || *n == 0),
+        "{after:?}"
+    );
+    std::fs::write(dir.path().join("palisade.toml"), "levle = 2\n").unwrap();
+    let o = palisade(dir.path(), &["assess"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `level`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = palisade(dir.path(), &["assess", "--no-config", "--format", "json"]);
+    assert_eq!(gaps_of(&o), before);
+}

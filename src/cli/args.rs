@@ -212,6 +212,12 @@ pub(crate) struct AssessArgs {
     /// A `.pal` file or directory of them to add to the built-in pack (repeatable).
     #[arg(long = "policy", value_name = "PATH")]
     pub(crate) policies: Vec<PathBuf>,
+    /// Use this configuration file instead of the `palisade.toml` found by walking up.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub(crate) config: Option<PathBuf>,
+    /// Do not read any `palisade.toml`.
+    #[arg(long)]
+    pub(crate) no_config: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use palisade::assess::assess;
-use palisade::driver::{self, CheckOptions, PolicySources};
+use palisade::driver;
 use palisade::report::human::Renderer;
 use serde_json::json;
 
@@ -21,15 +21,19 @@ pub(crate) fn run(args: &AssessArgs) -> ExitStatus {
     } else {
         args.paths.clone()
     };
-    let opts = CheckOptions {
-        paths,
-        policies: PolicySources {
-            builtin_pack: true,
-            paths: args.policies.clone(),
-        },
-        ..CheckOptions::default()
+    let mut db = palisade::source::SourceDb::new();
+    let config = match super::project::load_config(
+        args.config.as_deref(),
+        args.no_config,
+        &paths,
+        &mut db,
+        args.common.color,
+    ) {
+        Ok(c) => c,
+        Err(status) => return status,
     };
-    let run = driver::check(&opts);
+    let opts = super::project::configured_options(config, paths, &args.policies);
+    let run = driver::check_in(db, &opts);
     if run.has_errors() {
         let r = Renderer::new(&run.db, use_color(args.common.color), width());
         let text: String = run

@@ -4,15 +4,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use palisade::baseline::Baseline;
-use palisade::config::{Config, RuleRef};
+use palisade::config::RuleRef;
 use palisade::diag::{Code, Diagnostic, Severity};
-use palisade::driver::{
-    self, CheckOptions, CheckRun, Filters, Partition, PolicySources, ProgressHook, Shard,
-};
+use palisade::driver::{self, CheckOptions, CheckRun, ProgressHook, Shard};
 use palisade::eval::{RuleMeta, RuleSeverity};
 use palisade::report::{github, human, json, junit, sarif};
 use palisade::source::SourceDb;
-use palisade::{eval, input};
 
 use super::args::{CheckArgs, CheckFormat};
 use super::output::{emit, emit_err, set_jobs, use_color, width, write_atomically};
@@ -40,52 +37,21 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         args.paths.clone()
     };
     let mut db = SourceDb::new();
-    let config = match load_config(args, &paths, &mut db) {
+    let config = match super::project::load_config(
+        args.config.as_deref(),
+        args.no_config,
+        &paths,
+        &mut db,
+        args.color,
+    ) {
         Ok(c) => c,
         Err(status) => return status,
     };
-    let cfg = config.as_ref();
-    let cli_selects =
-        !args.select.rules.is_empty() || !args.select.frs.is_empty() || !args.select.srs.is_empty();
-    let severity = args
-        .select
-        .severity
-        .clone()
-        .or_else(|| cfg.and_then(|c| c.severity).map(|s| s.as_str().to_string()));
+    // The file first, then the flags over it.
+    let mut opts = super::project::configured_options(config, paths, &args.policies);
     let mut problems = Vec::new();
-    let mut selection = match palisade::select::Selection::parse(
-        &args.select.rules,
-        &args.select.frs,
-        &args.select.srs,
-        severity.as_deref(),
-        args.select.level.or_else(|| cfg.and_then(|c| c.level)),
-    ) {
-        Ok(s) => s,
-        Err(diags) => {
-            problems.extend(diags);
-            palisade::select::Selection::default()
-        }
-    };
-    if let Some(c) = cfg {
-        if !cli_selects {
-            selection.any_of = c.select.clone();
-        }
-        selection.none_of = c.ignore.clone();
-    }
-    for word in &args.select.ignore {
-        match RuleRef::parse(word, None, true) {
-            Ok(r) => selection.none_of.push(r),
-            Err(help) => problems.push(
-                Diagnostic::new(
-                    Code::BadArgument,
-                    format!("`--ignore {word}` is not a rule reference"),
-                )
-                .help(help),
-            ),
-        }
-    }
     let fail_on = match args.fail_on.as_deref() {
-        None => cfg.and_then(|c| c.fail_on),
+        None => opts.config.as_ref().and_then(|c| c.fail_on),
         Some(s) => match RuleSeverity::parse(s) {
             Some(sev) => Some(sev),
             None => {
@@ -100,10 +66,40 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             }
         },
     };
-    let mut partition = Partition::default();
+    match palisade::select::Selection::parse(
+        &args.select.rules,
+        &args.select.frs,
+        &args.select.srs,
+        args.select.severity.as_deref(),
+        args.select.level,
+    ) {
+        Ok(cli) => {
+            let sel = &mut opts.selection;
+            if !cli.rules.is_empty() || !cli.frs.is_empty() || !cli.requirements.is_empty() {
+                // `--rule`, `--fr` and `--sr` replace the configured `select`.
+                sel.any_of.clear();
+                (sel.rules, sel.frs, sel.requirements) = (cli.rules, cli.frs, cli.requirements);
+            }
+            sel.min_severity = cli.min_severity.or(sel.min_severity);
+            sel.max_level = cli.max_level.or(sel.max_level);
+        }
+        Err(diags) => problems.extend(diags),
+    }
+    for word in &args.select.ignore {
+        match RuleRef::parse(word, None, true) {
+            Ok(r) => opts.selection.none_of.push(r),
+            Err(help) => problems.push(
+                Diagnostic::new(
+                    Code::BadArgument,
+                    format!("`--ignore {word}` is not a rule reference"),
+                )
+                .help(help),
+            ),
+        }
+    }
     if let Some(s) = &args.shard {
         match Shard::parse(s) {
-            Ok(shard) => partition.shard = Some(shard),
+            Ok(shard) => opts.partition.shard = Some(shard),
             Err(help) => problems.push(
                 Diagnostic::new(Code::BadArgument, format!("`--shard {s}` is not valid"))
                     .help(help),
@@ -111,8 +107,8 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         }
     }
     if let Some(rev) = &args.changed_since {
-        match super::git::changed_since(rev, &paths) {
-            Ok(files) => partition.changed = Some(files),
+        match super::git::changed_since(rev, &opts.paths) {
+            Ok(files) => opts.partition.changed = Some(files),
             Err(d) => problems.push(*d),
         }
     }
@@ -121,53 +117,24 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         emit_err(&problems.iter().map(|d| r.diagnostic(d)).collect::<String>());
         return ExitStatus::Error;
     }
-    let today = args.today.unwrap_or_else(|| {
+    opts.today = Some(args.today.unwrap_or_else(|| {
         jiff::tz::TimeZone::UTC
             .to_datetime(jiff::Timestamp::now())
             .date()
-    });
+    }));
     let baseline = args.baseline.as_deref().map(read_baseline);
-    let defaults = (input::Limits::default(), eval::Limits::default());
-    let limits = cfg.map(|c| c.limits.clone()).unwrap_or_default();
-    let mut policies = cfg.map(|c| c.policies.clone()).unwrap_or_default();
-    policies.extend(args.policies.iter().cloned());
+    if args.no_builtin {
+        opts.policies.builtin_pack = false;
+    }
+    opts.filters.include = args.include.clone();
+    opts.filters.exclude = args.exclude.clone();
+    opts.filters.no_gitignore |= args.no_gitignore;
+    let limits = &mut opts.input_limits;
+    limits.max_file_size = args.max_file_size.unwrap_or(limits.max_file_size);
+    limits.max_depth = args.max_depth.unwrap_or(limits.max_depth);
+    opts.eval_limits.max_steps = args.max_steps.unwrap_or(opts.eval_limits.max_steps);
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
-    let opts = CheckOptions {
-        today: Some(today),
-        selection,
-        paths,
-        policies: PolicySources {
-            builtin_pack: !args.no_builtin && cfg.and_then(|c| c.builtin).unwrap_or(true),
-            paths: policies,
-        },
-        filters: Filters {
-            include: args.include.clone(),
-            exclude: args.exclude.clone(),
-            no_gitignore: args.no_gitignore || cfg.and_then(|c| c.gitignore) == Some(false),
-        },
-        input_limits: input::Limits {
-            max_file_size: args
-                .max_file_size
-                .or(limits.max_file_size)
-                .unwrap_or(defaults.0.max_file_size),
-            max_depth: args
-                .max_depth
-                .or(limits.max_depth)
-                .unwrap_or(defaults.0.max_depth),
-            max_documents: limits.max_documents.unwrap_or(defaults.0.max_documents),
-            max_alias_nodes: limits.max_alias_nodes.unwrap_or(defaults.0.max_alias_nodes),
-        },
-        eval_limits: eval::Limits {
-            max_steps: args
-                .max_steps
-                .or(limits.max_steps)
-                .unwrap_or(defaults.1.max_steps),
-            ..defaults.1
-        },
-        config,
-        partition,
-        progress: progress.as_ref().map(|p| ProgressHook(p.hook())),
-    };
+    opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
     let mut run = driver::check_in(db, &opts);
     if let Some(p) = progress {
         p.finish();
@@ -230,36 +197,6 @@ fn exit_status(run: &CheckRun, fail_on: Option<RuleSeverity>) -> ExitStatus {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
-    }
-}
-
-/// Finds and reads `palisade.toml` (or `--config FILE`) into `db`. A configuration with
-/// errors stops the run: they are printed and the status is returned.
-fn load_config(
-    args: &CheckArgs,
-    paths: &[PathBuf],
-    db: &mut SourceDb,
-) -> Result<Option<Config>, ExitStatus> {
-    if args.no_config {
-        return Ok(None);
-    }
-    let file = match &args.config {
-        Some(f) => f.clone(),
-        None => match paths.first().and_then(|p| driver::config::find(p)) {
-            Some(f) => f,
-            None => return Ok(None),
-        },
-    };
-    let (config, diags) = driver::config::load(db, &file);
-    if diags.is_empty() {
-        return Ok(config);
-    }
-    let r = human::Renderer::new(db, use_color(args.color), width());
-    emit_err(&diags.iter().map(|d| r.diagnostic(d)).collect::<String>());
-    if diags.iter().any(Diagnostic::is_error) {
-        Err(ExitStatus::Error)
-    } else {
-        Ok(config)
     }
 }
 

@@ -10,6 +10,7 @@ mod init;
 mod merge;
 mod output;
 mod progress;
+mod project;
 mod requirements;
 mod targets;
 mod test;
