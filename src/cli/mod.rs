@@ -6,6 +6,7 @@ mod check;
 mod explain;
 mod fmt;
 mod output;
+mod report;
 mod requirements;
 mod targets;
 mod test;
@@ -65,6 +66,7 @@ pub(crate) fn run() -> ExitStatus {
         Command::Explain(a) => explain::run(&a),
         Command::Requirements(a) => requirements::run(&a),
         Command::Assess(a) => assess::run(&a),
+        Command::Report(a) => report::run(&a),
     }
 }
 

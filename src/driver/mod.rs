@@ -49,6 +49,20 @@ pub struct CheckRun {
     pub suppressed: Vec<crate::suppress::Suppressed>,
     /// How many findings a baseline removed (see [`CheckRun::apply_baseline`]).
     pub baselined: usize,
+    /// The rest of the zones model (conduits, firewalls, permitted flows), for the audit report.
+    pub zone_model: ZoneModel,
+    /// The input files of the run, in load order; the other files of `db` are policies.
+    pub input_files: Vec<crate::source::FileId>,
+}
+
+/// The entities of the zones model besides `zones`, as the audit report draws them.
+#[derive(Clone, Debug, Default)]
+pub struct ZoneModel {
+    pub conduits: Vec<crate::value::Value>,
+    /// The model's `firewalls` entries (`zone_firewalls`).
+    pub firewalls: Vec<crate::value::Value>,
+    /// Every permitted inter-zone flow (`zone_flows`).
+    pub flows: Vec<crate::value::Value>,
 }
 
 impl CheckRun {
@@ -83,15 +97,25 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
             zones: Vec::new(),
             suppressed: Vec::new(),
             baselined: 0,
+            zone_model: ZoneModel::default(),
+            input_files: Vec::new(),
         };
     }
     let candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
     let inputs = load_inputs(&mut db, &candidates, &opts.input_limits, &mut diagnostics);
     let (outcome, entities) = evaluate_with_entities(&db, &program, &inputs, &opts.eval_limits);
-    let zones = entities
-        .get("zones")
-        .map(|z| z.as_ref().clone())
-        .unwrap_or_default();
+    let entity = |kind: &str| {
+        entities
+            .get(kind)
+            .map(|z| z.as_ref().clone())
+            .unwrap_or_default()
+    };
+    let zones = entity("zones");
+    let zone_model = ZoneModel {
+        conduits: entity("conduits"),
+        firewalls: entity("zone_firewalls"),
+        flows: entity("zone_flows"),
+    };
     diagnostics.extend(outcome.diagnostics);
     let mut suppressions = Vec::new();
     for input in &inputs {
@@ -111,6 +135,8 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
         zones,
         suppressed: applied.suppressed,
         baselined: 0,
+        zone_model,
+        input_files: inputs.iter().map(|i| i.file).collect(),
     }
 }
 
