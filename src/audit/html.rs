@@ -533,9 +533,10 @@ fn finding(h: &mut String, f: &FindingEntry, extra: Option<&str>) {
         for (i, line) in s.lines.iter().enumerate() {
             let n = s.start_line + u32::try_from(i).unwrap_or(0);
             let hit = n >= s.mark[0] && n <= s.mark[1];
+            // Block spans, one per line: no newline between them, or `pre` would show it too.
             let _ = write!(
                 h,
-                "<span class=\"line{}\"><span class=\"ln\">{n:>4}</span> {}</span>\n",
+                "<span class=\"line{}\"><span class=\"ln\">{n:>4}</span> {}</span>",
                 if hit { " hit" } else { "" },
                 text(line)
             );
