@@ -344,6 +344,9 @@ fn zone(h: &mut String, r: &AuditReport, i: usize, z: &Zone) {
 fn matrix(h: &mut String, r: &AuditReport) {
     h.push_str("<section id=\"matrix\">\n<h2>Requirement matrix</h2>\n");
     h.push_str("<p class=\"legend\"><span class=\"st pass\">pass</span> rules implement it and found nothing · <span class=\"st fail\">fail</span> a rule implementing it has a finding · <span class=\"st waived\">waived</span> every finding is waived · <span class=\"st manual\">manual</span> no rule implements it: evidence needed · <span class=\"st not_applicable\">n/a</span> above the zone's target</p>\n");
+    if r.zones.is_empty() {
+        h.push_str("<p class=\"empty\">No zones model, so no zone columns: the rows list the rules implementing each requirement and the evidence the others need.</p>\n");
+    }
     h.push_str("<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>requirement</th><th>SL</th><th>rules</th>");
     for z in &r.zones {
         let _ = write!(h, "<th class=\"zone-col\">{}</th>", text(&z.name));

@@ -116,7 +116,10 @@ pub(crate) fn run(args: &ReportArgs) -> ExitStatus {
 
 fn write(file: &Path, text: &str, status: ExitStatus) -> ExitStatus {
     match write_atomically(file, text) {
-        Ok(()) => status,
+        Ok(()) => {
+            emit_err(&format!("wrote {}\n", file.display()));
+            status
+        }
         Err(e) => {
             let d = Diagnostic::new(
                 Code::BadPath,
