@@ -109,6 +109,7 @@ fn zones_have_seven_levels_and_the_matrix_one_cell_per_zone() {
         );
     }
     let names: Vec<&Value> = zones.iter().map(|z| &z["name"]).collect();
+    let mut counted = std::collections::BTreeMap::<String, u64>::new();
     let reqs = v["requirements"].as_array().unwrap();
     assert_eq!(reqs.len(), 100, "every SR and RE of IEC 62443-3-3");
     let findings = v["findings"].as_array().unwrap();
@@ -134,8 +135,12 @@ fn zones_have_seven_levels_and_the_matrix_one_cell_per_zone() {
                 "pass"
             };
             assert_eq!(status, expected, "{} × {}", r["id"], z["name"]);
+            *counted.entry(status.to_string()).or_default() += 1;
         }
     }
+    let summary: std::collections::BTreeMap<String, u64> =
+        serde_json::from_value(v["summary"]["cells"].clone()).unwrap();
+    assert_eq!(summary, counted, "summary counts the matrix");
     // The control zone has the undeclared Modbus flow from the enterprise (SR 5.1 / 5.2).
     let c = cell(&v, "SR 5.2", "control");
     assert_eq!(c["status"], "fail");

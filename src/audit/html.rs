@@ -131,7 +131,14 @@ fn header(h: &mut String, r: &AuditReport) {
             |c| format!("<code>{}</code>", text(c)),
         ),
     );
-    h.push_str("</table>\n</header>\n");
+    h.push_str("</table>\n");
+    let _ = writeln!(
+        h,
+        "<nav><a href=\"#model\">Zones and conduits</a> <a href=\"#zones\">Security levels</a> <a href=\"#matrix\">Requirement matrix</a> <a href=\"#findings\">Findings ({})</a> <a href=\"#waivers\">Waivers ({})</a></nav>",
+        r.findings.len(),
+        r.waivers.len()
+    );
+    h.push_str("</header>\n");
 }
 
 fn summary(h: &mut String, r: &AuditReport) {
