@@ -410,3 +410,30 @@ fn vendored_library_can_be_inlined() {
     assert!(!js.contains("<!--"));
     assert!(js.starts_with("\n/*\n* Licensed to the Apache Software Foundation"));
 }
+
+#[test]
+fn reports_follow_the_documented_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::draft7::options()
+        .build(&schema)
+        .expect("the report schema compiles");
+    for args in [
+        ["report", "--date", "2026-01-15", "examples/plant"],
+        // a waiver
+        ["report", "--date", "2027-01-31", "tests/fixtures/report"],
+        // an expired waiver: a diagnostic
+        ["report", "--date", "2027-02-01", "tests/fixtures/report"],
+    ] {
+        let v = report_json(&args);
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    // The schema is strict enough to notice a missing or unknown key.
+    let mut v = report_json(&["report", "--date", "2026-01-15", "tests/fixtures/report"]);
+    v["zones"][0]["sl_target"] = json!([1, 2, 3]);
+    assert!(!validator.is_valid(&v), "six-element SL-T accepted");
+}

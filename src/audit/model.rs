@@ -209,7 +209,8 @@ pub struct RequirementRow {
     pub title: String,
     pub fr: String,
     pub level: u8,
-    /// `A` (largely checkable from configurations), `P` (partly), `O` (organisational).
+    /// `A` (largely checkable from configurations), `P` (partly), `O` (organisational), or
+    /// two of them (`A/P`, `O/P`), as the catalogue says.
     pub coverage: String,
     pub rules: Vec<String>,
     /// What an auditor asks for beyond the rules.
