@@ -306,6 +306,21 @@ fn errors_write_no_report_and_exit_2() {
     let o = palisade(&[
         "report",
         "--html",
+        &out.to_string_lossy(),
+        "--output",
+        &dir.path().join("r.json").to_string_lossy(),
+        "tests/fixtures/report",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--output without --format beside --html"
+    );
+    assert!(!out.exists(), "a usage error writes nothing");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("palisade::bad-argument"));
+    let o = palisade(&[
+        "report",
+        "--html",
         "/nonexistent-dir/report.html",
         "tests/fixtures/report",
     ]);

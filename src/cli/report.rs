@@ -22,6 +22,17 @@ pub(crate) fn run(args: &ReportArgs) -> ExitStatus {
     if let Err(e) = set_jobs(args.jobs) {
         return usage_error(&e, "see `palisade report --help`");
     }
+    let format = match (args.format, &args.html) {
+        (Some(f), _) => Some(f),
+        (None, None) => Some(ReportFormat::Json),
+        (None, Some(_)) => None,
+    };
+    if format.is_none() && args.output.is_some() {
+        return usage_error(
+            "`--output` with `--html` needs a `--format`",
+            "e.g. `palisade report --html report.html --format json --output report.json`",
+        );
+    }
     let selection = match palisade::select::Selection::parse(&[], &[], &[], None, args.level) {
         Ok(s) => s,
         Err(diags) => {
@@ -88,11 +99,6 @@ pub(crate) fn run(args: &ReportArgs) -> ExitStatus {
     if let Some(file) = &args.html {
         status = write(file, &html::render(&report), status);
     }
-    let format = match (args.format, &args.html) {
-        (Some(f), _) => Some(f),
-        (None, None) => Some(ReportFormat::Json),
-        (None, Some(_)) => None,
-    };
     if let Some(format) = format {
         let text = match format {
             ReportFormat::Json => format!(
@@ -105,11 +111,6 @@ pub(crate) fn run(args: &ReportArgs) -> ExitStatus {
             Some(file) => status = write(file, &text, status),
             None => emit(&text),
         }
-    } else if args.output.is_some() {
-        return usage_error(
-            "`--output` needs `--format`",
-            "e.g. `palisade report --html report.html --format json --output report.json`",
-        );
     }
     status
 }
