@@ -187,7 +187,7 @@ fn diagram(h: &mut String, r: &AuditReport) {
         h.push_str("<p class=\"empty\">No zones model was found: add a YAML document with <code>kind: ZoneModel</code> (see docs/zones.md).</p>\n</section>\n");
         return;
     }
-    h.push_str("<p class=\"legend\"><span class=\"key conduit\"></span> conduit (with the firewalls that enforce its boundary) <span class=\"key undeclared\"></span> permitted flow no conduit declares <span class=\"key below\"></span> zone below target in some FR</p>\n");
+    h.push_str("<p class=\"legend\"><span class=\"key conduit\"></span> conduit (with the firewalls that enforce its boundary) <span class=\"key undeclared\"></span> permitted flow no conduit declares <span class=\"key boundary\"></span> boundary a firewall enforces that no conduit crosses <span class=\"key below\"></span> zone below target in some FR</p>\n");
     h.push_str("<div id=\"diagram\" class=\"chart diagram\" role=\"img\" aria-label=\"Zones and conduits by Purdue level\"></div>\n");
     h.push_str("<h3>Conduits</h3>\n<table class=\"data\"><thead><tr><th>conduit</th><th>from</th><th>to</th><th>services</th><th>SL-T</th><th>encrypted</th><th>enforced by</th><th>declared at</th></tr></thead><tbody>\n");
     for c in &r.conduits {

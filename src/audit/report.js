@@ -106,6 +106,23 @@
           "<br>" + esc(fw)
       });
     });
+    // Boundaries the model gives a firewall but no conduit crosses: nothing may pass there.
+    var joined = {};
+    data.conduits.forEach(function (c) { joined[[c.from, c.to].sort().join("\u0000")] = true; });
+    var known = {};
+    data.zones.forEach(function (z) { known[z.name] = true; });
+    data.firewalls.forEach(function (f) {
+      f.boundaries.forEach(function (b) {
+        var k = b.slice().sort().join("\u0000");
+        if (joined[k] || !known[b[0]] || !known[b[1]]) { return; }
+        joined[k] = true;
+        edges.push({
+          from: b[0], to: b[1], color: GREY, dashed: "dotted", arrows: ["none", "none"],
+          text: "no conduit · " + f.name,
+          tip: esc("boundary " + b[0] + " – " + b[1] + " enforced by " + f.name + ", crossed by no conduit")
+        });
+      });
+    });
     var undeclared = {};
     data.flows.filter(function (f) { return !f.declared; }).forEach(function (f) {
       var key = f.from + "\u0000" + f.to + "\u0000" + f.firewall;
@@ -139,7 +156,7 @@
       }
       return {
         source: e.from, target: e.to, symbol: e.arrows, symbolSize: 10,
-        lineStyle: { color: e.color, width: 2, type: e.dashed ? "dashed" : "solid", curveness: curve, opacity: 0.9 },
+        lineStyle: { color: e.color, width: 2, type: e.dashed === "dotted" ? "dotted" : (e.dashed ? "dashed" : "solid"), curveness: curve, opacity: 0.9 },
         tooltip: { formatter: e.tip },
         _text: e.text
       };
