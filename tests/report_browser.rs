@@ -161,6 +161,7 @@ fn plant_report_renders_offline() {
         "scada-to-control",
         "enforced by ot-boundary",
         "undeclared tcp/502",
+        "no conduit · it-dmz",
     ] {
         assert!(d.contains(label), "diagram shows `{label}`");
     }
