@@ -54,6 +54,39 @@ pub struct ZoneAssessment {
     pub manual: [Vec<String>; 7],
 }
 
+/// Attributes findings to zones (see the module docs): the zones model with its `paths`
+/// globs compiled once.
+pub struct ZoneIndex<'z> {
+    zones: &'z [Value],
+    globs: Vec<Vec<globset::GlobMatcher>>,
+}
+
+impl<'z> ZoneIndex<'z> {
+    /// `zones` is the `zones` entity list.
+    pub fn new(zones: &'z [Value]) -> ZoneIndex<'z> {
+        let globs = zones
+            .iter()
+            .map(|z| {
+                z.field("paths")
+                    .as_list()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|p| p.as_str())
+                    .flat_map(|p| [p.to_string(), format!("**/{p}")])
+                    .filter_map(|p| Glob::new(&p).ok().map(|g| g.compile_matcher()))
+                    .collect()
+            })
+            .collect();
+        ZoneIndex { zones, globs }
+    }
+
+    /// The names of the zones `f` belongs to, in the order the model gives them or as the
+    /// finding's entity names them.
+    pub fn zones_of(&self, f: &Finding, db: &SourceDb) -> Vec<String> {
+        zones_of(f, db, self.zones, &self.globs)
+    }
+}
+
 /// The zone names a finding belongs to.
 fn zones_of(
     f: &Finding,
@@ -151,25 +184,13 @@ pub fn assess(
     findings: &[Finding],
     zones: &[Value],
 ) -> Vec<ZoneAssessment> {
-    let globs: Vec<Vec<globset::GlobMatcher>> = zones
-        .iter()
-        .map(|z| {
-            z.field("paths")
-                .as_list()
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|p| p.as_str())
-                .flat_map(|p| [p.to_string(), format!("**/{p}")])
-                .filter_map(|p| Glob::new(&p).ok().map(|g| g.compile_matcher()))
-                .collect()
-        })
-        .collect();
+    let index = ZoneIndex::new(zones);
     // zone → rule id → (fr, level, count)
     let mut failing: BTreeMap<String, BTreeMap<String, (u8, u8, usize)>> = BTreeMap::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for f in findings {
         let Some(fr) = f.rule.fr else { continue };
-        for z in zones_of(f, db, zones, &globs) {
+        for z in index.zones_of(f, db) {
             *counts.entry(z.clone()).or_default() += 1;
             let e = failing
                 .entry(z)

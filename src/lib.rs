@@ -4,6 +4,7 @@
 //! except in [`driver`], which finds and reads the files of a run.
 
 pub mod assess;
+pub mod audit;
 pub mod baseline;
 pub mod builtin;
 pub mod catalogue;

@@ -33,6 +33,9 @@ pub(crate) enum Command {
     Init(InitArgs),
     /// Combine the JSON or SARIF reports of sharded runs (`check --shard K/N`) into one.
     Merge(MergeArgs),
+    /// Write the audit-readiness report: zones and conduits, SL-T against SL-A, the
+    /// requirement matrix, findings and waivers, as JSON or one self-contained HTML page.
+    Report(Box<ReportArgs>),
 }
 
 /// Which rules run.
@@ -220,6 +223,62 @@ pub(crate) struct AssessArgs {
     pub(crate) no_config: bool,
     #[command(flatten)]
     pub(crate) common: CommonArgs,
+}
+
+/// The formats `palisade report` writes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// The report model (schema in `docs/report.md`).
+    Json,
+    /// One self-contained HTML page with the diagram and charts.
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Files or directories to check, including a zones model (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write the HTML report to this file (with `--format`, both are written).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+    /// Format written to `--output` or standard output (default `json`, or nothing when only
+    /// `--html` is given).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<ReportFormat>,
+    /// Write `--format` to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// A `.pal` file or directory of them to add to the built-in pack (repeatable).
+    #[arg(long = "policy", value_name = "PATH")]
+    pub(crate) policies: Vec<PathBuf>,
+    /// Do not load the built-in IEC 62443 pack (only `--policy` rules run).
+    #[arg(long)]
+    pub(crate) no_builtin: bool,
+    /// Only check paths matching this glob, relative to each checked directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) include: Vec<String>,
+    /// Skip paths matching this glob, relative to each checked directory (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    /// Check files that `.gitignore` files exclude.
+    #[arg(long)]
+    pub(crate) no_gitignore: bool,
+    /// Run the rules that apply at SL 1 up to this level.
+    #[arg(long, value_name = "1-4")]
+    pub(crate) level: Option<u8>,
+    /// Use this configuration file instead of the `palisade.toml` found by walking up.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub(crate) config: Option<PathBuf>,
+    /// Do not read any `palisade.toml`.
+    #[arg(long)]
+    pub(crate) no_config: bool,
+    /// The report's date, also compared with waivers' `expires=` (default: SOURCE_DATE_EPOCH
+    /// if set, else today, UTC).
+    #[arg(long, alias = "today", value_name = "YYYY-MM-DD")]
+    pub(crate) date: Option<jiff::civil::Date>,
+    /// Number of worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub(crate) jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

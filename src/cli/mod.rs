@@ -11,6 +11,7 @@ mod merge;
 mod output;
 mod progress;
 mod project;
+mod report;
 mod requirements;
 mod targets;
 mod test;
@@ -72,6 +73,7 @@ pub(crate) fn run() -> ExitStatus {
         Command::Assess(a) => assess::run(&a),
         Command::Init(a) => init::run(&a),
         Command::Merge(a) => merge::run(&a),
+        Command::Report(a) => report::run(&a),
     }
 }
 

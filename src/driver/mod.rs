@@ -83,6 +83,20 @@ pub struct CheckRun {
     pub baselined: usize,
     /// How long each phase took.
     pub timings: Timings,
+    /// The rest of the zones model (conduits, firewalls, permitted flows), for the audit report.
+    pub zone_model: ZoneModel,
+    /// The input files of the run, in load order; the other files of `db` are policies.
+    pub input_files: Vec<crate::source::FileId>,
+}
+
+/// The entities of the zones model besides `zones`, as the audit report draws them.
+#[derive(Clone, Debug, Default)]
+pub struct ZoneModel {
+    pub conduits: Vec<crate::value::Value>,
+    /// The model's `firewalls` entries (`zone_firewalls`).
+    pub firewalls: Vec<crate::value::Value>,
+    /// Every permitted inter-zone flow (`zone_flows`).
+    pub flows: Vec<crate::value::Value>,
 }
 
 impl CheckRun {
@@ -154,6 +168,8 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
             suppressed: Vec::new(),
             baselined: 0,
             timings,
+            zone_model: ZoneModel::default(),
+            input_files: Vec::new(),
         };
     }
     if let Some(p) = progress {
@@ -195,10 +211,18 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     };
     let (outcome, entities) =
         evaluate_scoped_with_entities(&db, &program, &inputs, &opts.eval_limits, &scope);
-    let zones = entities
-        .get("zones")
-        .map(|z| z.as_ref().clone())
-        .unwrap_or_default();
+    let entity = |kind: &str| {
+        entities
+            .get(kind)
+            .map(|z| z.as_ref().clone())
+            .unwrap_or_default()
+    };
+    let zones = entity("zones");
+    let zone_model = ZoneModel {
+        conduits: entity("conduits"),
+        firewalls: entity("zone_firewalls"),
+        flows: entity("zone_flows"),
+    };
     lap("entities and evaluation", &mut timings);
     diagnostics.extend(outcome.diagnostics);
     let mut findings = outcome.findings;
@@ -248,6 +272,8 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         suppressed: applied.suppressed,
         baselined: 0,
         timings,
+        zone_model,
+        input_files: inputs.iter().map(|i| i.file).collect(),
     }
 }
 
