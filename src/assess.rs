@@ -59,6 +59,8 @@ pub struct ZoneAssessment {
 pub struct ZoneIndex<'z> {
     zones: &'z [Value],
     globs: Vec<Vec<globset::GlobMatcher>>,
+    /// `config` path of each `firewalls` entry of the model → the zones of its boundaries.
+    firewalls: Vec<(String, Vec<String>)>,
 }
 
 impl<'z> ZoneIndex<'z> {
@@ -77,12 +79,82 @@ impl<'z> ZoneIndex<'z> {
                     .collect()
             })
             .collect();
-        ZoneIndex { zones, globs }
+        ZoneIndex {
+            zones,
+            globs,
+            firewalls: Vec::new(),
+        }
+    }
+
+    /// Also attributes findings in a firewall configuration to the zones it protects: on each
+    /// boundary the model's `firewalls` entry (`zone_firewalls`) gives it, the side with the
+    /// higher security-level target (both sides on a tie).
+    pub fn with_firewalls(mut self, firewalls: &[Value]) -> ZoneIndex<'z> {
+        self.firewalls = firewalls
+            .iter()
+            .filter_map(|fw| {
+                let config = fw
+                    .field("config")
+                    .as_str()?
+                    .trim_start_matches("./")
+                    .to_string();
+                let mut zones: Vec<String> = Vec::new();
+                for pair in fw.field("boundaries").as_list().unwrap_or(&[]) {
+                    let sides: Vec<&str> = pair
+                        .as_list()
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    // The firewall protects the more trusted side: the zone with the higher
+                    // target (both on a tie).
+                    let top = sides.iter().map(|z| self.target_of(z)).max().unwrap_or(0);
+                    for z in sides {
+                        if self.target_of(z) == top && !zones.iter().any(|have| have == z) {
+                            zones.push(z.to_string());
+                        }
+                    }
+                }
+                Some((config, zones))
+            })
+            .collect();
+        self
+    }
+
+    /// The highest SL-T of the zone over FR1..FR7 (0 for an unknown zone).
+    fn target_of(&self, name: &str) -> u8 {
+        self.zones
+            .iter()
+            .find(|z| z.field("name").as_str() == Some(name))
+            .map(|z| sl_target(z).into_iter().max().unwrap_or(0))
+            .unwrap_or(0)
     }
 
     /// The names of the zones `f` belongs to, in the order the model gives them or as the
     /// finding's entity names them.
     pub fn zones_of(&self, f: &Finding, db: &SourceDb) -> Vec<String> {
+        if let Some(span) = f.span {
+            let path = db.name(span.file);
+            let guarded: Vec<String> = self
+                .firewalls
+                .iter()
+                .filter(|(config, _)| path == config || path.ends_with(&format!("/{config}")))
+                .flat_map(|(_, zones)| zones.iter().cloned())
+                .collect();
+            if !guarded.is_empty()
+                && f.entity
+                    .as_ref()
+                    .is_none_or(|e| e.field("to_zone").is_missing())
+            {
+                let mut out: Vec<String> = Vec::new();
+                for z in guarded {
+                    if !out.contains(&z) {
+                        out.push(z);
+                    }
+                }
+                return out;
+            }
+        }
         zones_of(f, db, self.zones, &self.globs)
     }
 }
@@ -119,10 +191,13 @@ fn zones_of(
         return vec![z.to_string()];
     }
     let ns = e.field("namespace");
-    let ns = if ns.is_missing() {
-        e.field("workload").field("namespace")
-    } else {
+    let ns = if !ns.is_missing() {
         ns
+    } else if e.field("network_policies").as_list().is_some() {
+        // A `k8s.namespaces` entity: the namespace itself.
+        e.field("name")
+    } else {
+        e.field("workload").field("namespace")
     };
     if let Some(ns) = ns.as_str() {
         let hits: Vec<String> = zones
@@ -177,14 +252,16 @@ fn sl_target(z: &Value) -> [u8; 7] {
     out
 }
 
-/// Assesses every zone. `zones` is the `zones` entity list.
+/// Assesses every zone. `zones` is the `zones` entity list, `firewalls` the
+/// `zone_firewalls` one.
 pub fn assess(
     db: &SourceDb,
     program: &Program,
     findings: &[Finding],
     zones: &[Value],
+    firewalls: &[Value],
 ) -> Vec<ZoneAssessment> {
-    let index = ZoneIndex::new(zones);
+    let index = ZoneIndex::new(zones).with_firewalls(firewalls);
     // zone → rule id → (fr, level, count)
     let mut failing: BTreeMap<String, BTreeMap<String, (u8, u8, usize)>> = BTreeMap::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

@@ -124,3 +124,49 @@ fn plant_shows_zones_at_and_below_target() {
         "some zone below target"
     );
 }
+
+/// The rules in the gaps of `zone` for `fr`, in the example plant.
+fn plant_gap_rules(zone: &str, fr: &str) -> Vec<String> {
+    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["assess", "examples/plant", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run palisade");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let z = v["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == zone)
+        .cloned()
+        .expect("zone");
+    z["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["fr"] == fr)
+        .flat_map(|g| g["rules"].as_array().unwrap().clone())
+        .map(|r| r["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn firewall_findings_count_for_the_zones_the_firewall_protects() {
+    // ot-boundary enforces dmz|supervisory and supervisory|control: it protects supervisory
+    // (SL-T 3 > dmz's 2) and both of supervisory and control (a tie at 3).
+    for zone in ["supervisory", "control"] {
+        assert!(
+            plant_gap_rules(zone, "FR2").contains(&"accept_not_logged".to_string()),
+            "{zone}"
+        );
+    }
+    // it-dmz enforces enterprise|dmz and internet|dmz: it protects the dmz, not the others.
+    assert!(plant_gap_rules("dmz", "FR2").contains(&"accept_not_logged".to_string()));
+    assert!(plant_gap_rules("enterprise", "FR2").is_empty());
+    assert!(plant_gap_rules("internet", "FR2").is_empty());
+}
+
+#[test]
+fn namespace_findings_count_for_the_zones_listing_the_namespace() {
+    assert!(plant_gap_rules("dmz", "FR5").contains(&"namespace_without_default_deny".to_string()));
+}

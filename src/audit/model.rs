@@ -287,7 +287,7 @@ pub struct DiagnosticEntry {
 /// Builds the report of a run. Pure: same run and provenance, same report.
 pub fn build(run: &CheckRun, input: &ProvenanceInput) -> AuditReport {
     let db = &run.db;
-    let index = ZoneIndex::new(&run.zones);
+    let index = ZoneIndex::new(&run.zones).with_firewalls(&run.zone_model.firewalls);
     let findings: Vec<FindingEntry> = run
         .findings
         .iter()
@@ -305,7 +305,13 @@ pub fn build(run: &CheckRun, input: &ProvenanceInput) -> AuditReport {
             finding: finding_entry(db, &index, &s.finding, format!("W{}", i + 1)),
         })
         .collect();
-    let assessed = assess(db, &run.program, &run.findings, &run.zones);
+    let assessed = assess(
+        db,
+        &run.program,
+        &run.findings,
+        &run.zones,
+        &run.zone_model.firewalls,
+    );
     let firewalls: Vec<Firewall> = run
         .zone_model
         .firewalls

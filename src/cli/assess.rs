@@ -45,7 +45,13 @@ pub(crate) fn run(args: &AssessArgs) -> ExitStatus {
         emit(&text);
         return ExitStatus::Error;
     }
-    let zones = assess(&run.db, &run.program, &run.findings, &run.zones);
+    let zones = assess(
+        &run.db,
+        &run.program,
+        &run.findings,
+        &run.zones,
+        &run.zone_model.firewalls,
+    );
     match args.common.format {
         Format::Json => {
             let zs: Vec<serde_json::Value> = zones
