@@ -42,7 +42,7 @@ fn locals_resolve_to_their_binding() {
     let use_at = offset(MAIN, "c.image");
     let def = definition(&ix, FileId(1), use_at).unwrap();
     assert_eq!(def.start, offset(MAIN, "c in"));
-    assert_eq!(references(&ix, FileId(1), use_at, false).len(), 3, "c.name, c.image, {c.name}");
+    assert_eq!(references(&ix, FileId(1), use_at, false).len(), 3, "c.name, c.image, {{c.name}}");
 }
 
 #[test]

@@ -12,5 +12,6 @@ mod scope;
 
 pub use apply::{apply, Applied, Suppressed};
 pub use directive::{Suppression, Target};
+pub use comment::line_comment;
 pub use scan::scan;
 pub use scope::Scope;
