@@ -29,6 +29,8 @@ pub(crate) enum Outgoing {
     Message(Message),
     /// A JSON value that is not a `Message` (an error response with a `null` id).
     Raw(serde_json::Value),
+    /// Stop writing (everything sent before has been written).
+    Stop,
 }
 
 /// The channels of a stdio connection and the threads behind them.
@@ -46,7 +48,7 @@ impl Transport {
             let stdout = io::stdout();
             let mut stdout = stdout.lock();
             for out in out_rx {
-                if write(&mut stdout, out).is_err() {
+                if matches!(out, Outgoing::Stop) || write(&mut stdout, out).is_err() {
                     break;
                 }
             }
@@ -65,15 +67,16 @@ impl Transport {
         }
     }
 
-    /// Closes the output and waits until everything sent has been written.
+    /// Waits until everything sent so far has been written, then stops the writer.
     pub(crate) fn finish(self) {
-        drop(self.sender);
+        let _ = self.sender.send(Outgoing::Stop);
         let _ = self.writer.join();
     }
 }
 
 fn write(w: &mut impl Write, out: Outgoing) -> io::Result<()> {
     match out {
+        Outgoing::Stop => Ok(()),
         Outgoing::Message(m) => m.write(w),
         Outgoing::Raw(v) => {
             let text = v.to_string();
@@ -171,7 +174,22 @@ fn decode(bytes: &[u8], errors: &Sender<Outgoing>) -> Option<Message> {
         }
     };
     let id = value.get("id").cloned();
-    match serde_json::from_value::<Message>(value) {
+    let is_call = value.get("method").is_some();
+    let is_response = !is_call
+        && id.is_some()
+        && (value.get("result").is_some() || value.get("error").is_some());
+    // Decoded by shape: `Message` is untagged, and anything with an `id` would pass for a
+    // response.
+    let decoded = if is_call && id.is_some() {
+        serde_json::from_value::<lsp_server::Request>(value).map(Message::Request)
+    } else if is_call {
+        serde_json::from_value::<lsp_server::Notification>(value).map(Message::Notification)
+    } else if is_response {
+        serde_json::from_value::<lsp_server::Response>(value).map(Message::Response)
+    } else {
+        Err(serde::de::Error::custom("no `method`, `result` or `error`"))
+    };
+    match decoded {
         Ok(m) => Some(m),
         Err(e) => {
             let _ = errors.send(Outgoing::Raw(error(
