@@ -163,7 +163,15 @@ impl World {
         let path = path_of(&uri);
         let kind = match &path {
             Some(p) if p.extension().is_some_and(|e| e == "pal") => {
-                let i = match self.policies.iter().position(|x| x.path.as_ref() == Some(p)) {
+                let builtin = p
+                    .strip_prefix(builtin_dir())
+                    .ok()
+                    .map(|rel| format!("<builtin>/{}", driver::display_path(rel)));
+                let known = self.policies.iter().position(|x| {
+                    x.path.as_ref() == Some(p)
+                        || (x.builtin && builtin.as_deref() == Some(self.db.name(x.file)))
+                });
+                let i = match known {
                     Some(i) => i,
                     None => {
                         let file = self
@@ -259,8 +267,13 @@ impl World {
         }
     }
 
-    /// The URI of a file, when it is on disk.
+    /// The URI of a file, when it is on disk. Built-in policies are written once to a
+    /// read-only copy under the temporary directory, so that "go to definition" can open a
+    /// stdlib function or a pack rule.
     pub(crate) fn uri_of_file(&self, file: FileId) -> Option<Url> {
+        if self.is_builtin(file) {
+            return crate::convert::uri_of(&builtin_copy(self.db.name(file), self.db.text(file))?);
+        }
         let path = self
             .policies
             .iter()
@@ -465,6 +478,29 @@ impl World {
             .find(|p| p.file == file)
             .and_then(|p| p.path.as_deref())
     }
+}
+
+/// Where built-in files are copied for editors to open.
+fn builtin_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("palisade-lsp-{}", env!("CARGO_PKG_VERSION")))
+}
+
+/// The on-disk copy of a built-in file (`<builtin>/stdlib/k8s.pal`), written if missing or
+/// different.
+fn builtin_copy(name: &str, text: &str) -> Option<PathBuf> {
+    let rel = name.strip_prefix("<builtin>/")?;
+    if rel.split('/').any(|s| s == ".." || s.is_empty()) {
+        return None;
+    }
+    let path = builtin_dir().join(rel);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+        std::fs::create_dir_all(path.parent()?).ok()?;
+        // Write beside, then rename: another server may be reading the same copy.
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, text).ok()?;
+        std::fs::rename(&tmp, &path).ok()?;
+    }
+    Some(path)
 }
 
 fn item_names(m: &Module) -> impl Iterator<Item = String> + '_ {

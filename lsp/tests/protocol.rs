@@ -486,3 +486,69 @@ fn cancelled_requests_are_answered_as_cancelled() {
     assert!(r["error"]["code"] == -32800 || r.get("result").is_some(), "{r}");
     assert_eq!(c.shutdown(), 0);
 }
+
+/// The acceptance scenario of the language server, step by step: a copy of the example plant
+/// with a pack policy in `policies/`.
+#[test]
+fn acceptance_scenario() {
+    let (dir, policy) = plant_workspace();
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let mut c = Client::start(dir.path());
+    let u = c.open(&policy, "palisade");
+    assert!(errors(&c.diagnostics(&u)).is_empty());
+
+    // Hover and definition on the policy's identifiers: a stdlib function, a loop variable,
+    // an entity kind, a rule name.
+    let at = pos(&text, "runs_as_non_root(c)");
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": at}));
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("runs_as_non_root"), "{md}");
+    let d = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": at}));
+    let target = d["result"]["uri"].as_str().unwrap();
+    assert!(target.ends_with("stdlib/k8s.pal"), "{d}");
+    let copy = std::fs::read_to_string(target.strip_prefix("file://").unwrap()).unwrap();
+    let line = d["result"]["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(copy.lines().nth(line).unwrap().contains("fn runs_as_non_root"), "{d}");
+
+    let at = pos(&text, "c.securityContext.privileged ==");
+    let d = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": at}));
+    assert_eq!(d["result"]["uri"], u);
+    assert_eq!(d["result"]["range"]["start"], pos(&text, "c in k8s.containers"));
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(&text, "privileged_container")}));
+    let md = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("rule privileged_container") && md.contains("critical"), "{md}");
+
+    // Completion inside the file.
+    let comp = c.request("textDocument/completion", json!({"textDocument": {"uri": u}, "position": pos(&text, "  where c.securityContext.privileged")}));
+    assert!(comp["result"].as_array().unwrap().len() >= 5);
+    // Formatting answers (a pack file is already formatted: no edits).
+    let f = c.request("textDocument/formatting", json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    assert!(f["result"].is_array(), "{f}");
+
+    // A syntax error appended.
+    let lines = text.matches('\n').count();
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2},
+               "contentChanges": [{"range": {"start": {"line": lines, "character": 0}, "end": {"line": lines, "character": 0}},
+                                   "text": "rule oops {{\n"}]}),
+    );
+    assert!(!errors(&c.diagnostics(&u)).is_empty());
+
+    // A manifest with a privileged container: its findings, and a code action on one.
+    let manifest = dir.path().join("k8s/modbus-poller.yaml");
+    let mu = c.open(&manifest, "yaml");
+    let diags = c.diagnostics(&mu);
+    let d = diags.iter().find(|d| d["code"] == "privileged_container").expect("the finding").clone();
+    let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": mu}, "range": d["range"], "context": {"diagnostics": [d]}}));
+    assert!(!actions["result"].as_array().unwrap().is_empty());
+
+    // Unknown method and malformed message: still answering.
+    let r = c.request("palisade/nope", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    c.send_raw("not json at all");
+    assert_eq!(c.recv()["error"]["code"], -32700);
+    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(&text, "k8s.containers")}));
+    assert!(h["result"]["contents"]["value"].as_str().unwrap().contains("k8s.containers"));
+    assert_eq!(c.shutdown(), 0);
+}
