@@ -6,7 +6,12 @@
 //! 95th percentile and the maximum over 60 edits of the time from sending `didChange` to
 //! receiving the `publishDiagnostics` it causes. Each edit toggles an error, so every edit
 //! changes the diagnostics and is published. Figures are in `docs/benchmarks.md`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "bench")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "bench"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
@@ -31,10 +36,7 @@ fn main() {
     c.wait_diagnostics(&u);
     let broken = text.replace("len(w.name) > LIMIT", "len(w.name) > LIMITT");
     let samples = c.edits(&u, &[broken.as_str(), text.as_str()]);
-    report(
-        &format!("policy edit, {FILES}-file workspace"),
-        &samples,
-    );
+    report(&format!("policy edit, {FILES}-file workspace"), &samples);
 
     let manifest = root.join("k8s/modbus-poller.yaml");
     let mtext = std::fs::read_to_string(&manifest).unwrap();

@@ -122,7 +122,10 @@ mod tests {
         let pos = ix.position(y);
         assert_eq!(pos, Position::new(1, 4), "é is 1 unit, 😀 is 2");
         assert_eq!(ix.offset(pos), y);
-        assert_eq!(ix.offset(Position::new(1, 99)), text.find("\nlast").unwrap());
+        assert_eq!(
+            ix.offset(Position::new(1, 99)),
+            text.find("\nlast").unwrap()
+        );
         assert_eq!(ix.offset(Position::new(9, 0)), text.len());
         assert_eq!(ix.line(1), "xé😀y");
     }

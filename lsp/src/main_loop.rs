@@ -100,7 +100,10 @@ pub(crate) fn run(transport: Transport) -> Exit {
 
 fn cancel_id(params: &Value) -> Option<RequestId> {
     match params.get("id")? {
-        Value::Number(n) => n.as_i64().and_then(|i| i32::try_from(i).ok()).map(RequestId::from),
+        Value::Number(n) => n
+            .as_i64()
+            .and_then(|i| i32::try_from(i).ok())
+            .map(RequestId::from),
         Value::String(s) => Some(RequestId::from(s.clone())),
         _ => None,
     }
@@ -143,7 +146,10 @@ impl Server {
         if self.shutdown {
             self.respond(
                 r.id,
-                Err((ErrorCode::InvalidRequest, "the server is shutting down".into())),
+                Err((
+                    ErrorCode::InvalidRequest,
+                    "the server is shutting down".into(),
+                )),
             );
             return;
         }
@@ -190,37 +196,39 @@ impl Server {
         let Some(world) = self.world.as_mut() else {
             return; // before initialize, notifications are dropped
         };
-        let done = catch_unwind(AssertUnwindSafe(|| -> Option<()> {
-            match n.method.as_str() {
-                notif::DidOpenTextDocument::METHOD => {
-                    let p: lsp_types::DidOpenTextDocumentParams =
-                        serde_json::from_value(n.params).ok()?;
-                    world.open(p.text_document.uri, p.text_document.text);
-                }
-                notif::DidChangeTextDocument::METHOD => {
-                    let p: lsp_types::DidChangeTextDocumentParams =
-                        serde_json::from_value(n.params).ok()?;
-                    let uri = p.text_document.uri;
-                    let doc = world.docs.get_mut(&uri)?; // a change before its open: ignored
-                    for c in p.content_changes {
-                        apply_change(&mut doc.text, c.range, &c.text);
+        let done =
+            catch_unwind(AssertUnwindSafe(|| -> Option<()> {
+                match n.method.as_str() {
+                    notif::DidOpenTextDocument::METHOD => {
+                        let p: lsp_types::DidOpenTextDocumentParams =
+                            serde_json::from_value(n.params).ok()?;
+                        world.open(p.text_document.uri, p.text_document.text);
                     }
-                    world.sync(&uri);
+                    notif::DidChangeTextDocument::METHOD => {
+                        let p: lsp_types::DidChangeTextDocumentParams =
+                            serde_json::from_value(n.params).ok()?;
+                        let uri = p.text_document.uri;
+                        let doc = world.docs.get_mut(&uri)?; // a change before its open: ignored
+                        for c in p.content_changes {
+                            apply_change(&mut doc.text, c.range, &c.text);
+                        }
+                        world.sync(&uri);
+                    }
+                    notif::DidCloseTextDocument::METHOD => {
+                        let p: lsp_types::DidCloseTextDocumentParams =
+                            serde_json::from_value(n.params).ok()?;
+                        world.close(&p.text_document.uri);
+                        self.published.remove(&p.text_document.uri);
+                        let clear =
+                            PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None);
+                        let _ = self.out.send(Outgoing::Message(Message::Notification(
+                            Notification::new(notif::PublishDiagnostics::METHOD.into(), clear),
+                        )));
+                    }
+                    _ => {} // didSave, initialized, configuration changes, unknown ones
                 }
-                notif::DidCloseTextDocument::METHOD => {
-                    let p: lsp_types::DidCloseTextDocumentParams =
-                        serde_json::from_value(n.params).ok()?;
-                    world.close(&p.text_document.uri);
-                    self.published.remove(&p.text_document.uri);
-                    let clear = PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None);
-                    let _ = self.out.send(Outgoing::Message(Message::Notification(
-                        Notification::new(notif::PublishDiagnostics::METHOD.into(), clear),
-                    )));
-                }
-                _ => {} // didSave, initialized, configuration changes, unknown ones
-            }
-            Some(())
-        }));
+                Some(())
+            }));
         if done.is_err() {
             self.log(&format!("internal error while handling `{}`", n.method));
         }
@@ -273,7 +281,10 @@ fn root_of(params: &Value) -> Option<std::path::PathBuf> {
         .and_then(|f| f.get("uri"))
         .and_then(Value::as_str);
     let uri = folder.or_else(|| params.get("rootUri").and_then(Value::as_str));
-    if let Some(path) = uri.and_then(|u| Url::parse(u).ok()).and_then(|u| path_of(&u)) {
+    if let Some(path) = uri
+        .and_then(|u| Url::parse(u).ok())
+        .and_then(|u| path_of(&u))
+    {
         return Some(path);
     }
     params

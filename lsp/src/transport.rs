@@ -87,7 +87,11 @@ fn write(w: &mut impl Write, out: Outgoing) -> io::Result<()> {
 }
 
 /// Reads messages until the end of input.
-pub(crate) fn read_loop(r: &mut impl BufRead, messages: &Sender<Incoming>, errors: &Sender<Outgoing>) {
+pub(crate) fn read_loop(
+    r: &mut impl BufRead,
+    messages: &Sender<Incoming>,
+    errors: &Sender<Outgoing>,
+) {
     loop {
         match read_one(r) {
             Frame::Eof => break,
@@ -169,15 +173,18 @@ fn decode(bytes: &[u8], errors: &Sender<Outgoing>) -> Option<Message> {
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
-            let _ = errors.send(Outgoing::Raw(error(None, -32700, &format!("invalid JSON: {e}"))));
+            let _ = errors.send(Outgoing::Raw(error(
+                None,
+                -32700,
+                &format!("invalid JSON: {e}"),
+            )));
             return None;
         }
     };
     let id = value.get("id").cloned();
     let is_call = value.get("method").is_some();
-    let is_response = !is_call
-        && id.is_some()
-        && (value.get("result").is_some() || value.get("error").is_some());
+    let is_response =
+        !is_call && id.is_some() && (value.get("result").is_some() || value.get("error").is_some());
     // Decoded by shape: `Message` is untagged, and anything with an `id` would pass for a
     // response.
     let decoded = if is_call && id.is_some() {

@@ -214,7 +214,9 @@ impl World {
 
     /// The editor's text of `uri` changed (already applied to `docs`).
     pub(crate) fn sync(&mut self, uri: &Url) {
-        let Some(doc) = self.docs.get(uri) else { return };
+        let Some(doc) = self.docs.get(uri) else {
+            return;
+        };
         let text = doc.text.clone();
         self.set_text(doc.kind, text);
     }
@@ -244,7 +246,9 @@ impl World {
 
     /// An editor closed a document: its file goes back to the disk's text.
     pub(crate) fn close(&mut self, uri: &Url) {
-        let Some(doc) = self.docs.remove(uri) else { return };
+        let Some(doc) = self.docs.remove(uri) else {
+            return;
+        };
         let disk = path_of(uri)
             .and_then(|p| std::fs::read_to_string(p).ok())
             .unwrap_or_default();
@@ -318,7 +322,10 @@ impl World {
                     .collect();
                 check::compile(&modules)
             };
-            let broken = self.policies.iter().any(|p| p.syntax.iter().any(Diagnostic::is_error))
+            let broken = self
+                .policies
+                .iter()
+                .any(|p| p.syntax.iter().any(Diagnostic::is_error))
                 || compiled.diagnostics.iter().any(Diagnostic::is_error);
             let mut diagnostics: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
             for d in compiled.diagnostics {
@@ -464,11 +471,7 @@ impl World {
 
     /// The rule metadata of a rule id in the last good program.
     pub(crate) fn rule(&self, id: &str) -> Option<Arc<palisade::eval::RuleMeta>> {
-        self.program
-            .as_ref()?
-            .rules()
-            .find(|r| r.id == id)
-            .cloned()
+        self.program.as_ref()?.rules().find(|r| r.id == id).cloned()
     }
 
     /// The path of a policy file, if it is on disk.

@@ -4,7 +4,12 @@
 //! The Python interpreter is `PALISADE_E2E_PYTHON` (`.ci/run` points it at a venv where it
 //! installed `pytest-lsp`), else `python3`. Without `pytest-lsp` the test is skipped with a
 //! message, unless `PALISADE_REQUIRE_E2E=1` (set by `.ci/run`), which makes it a failure.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::Path;
 use std::process::Command;
@@ -22,7 +27,9 @@ fn pytest_lsp_client_sees_diagnostics_hover_and_completion() {
             !required,
             "PALISADE_REQUIRE_E2E=1 but `{python}` cannot import pytest_lsp"
         );
-        eprintln!("skipped: `{python}` has no pytest-lsp (`pip install pytest-lsp`, or run .ci/run)");
+        eprintln!(
+            "skipped: `{python}` has no pytest-lsp (`pip install pytest-lsp`, or run .ci/run)"
+        );
         return;
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1,6 +1,11 @@
 //! Protocol tests: start the `palisade-lsp` binary over stdio, drive it with JSON-RPC as an
 //! editor would, and assert the answers.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -157,7 +162,10 @@ fn uri(path: &Path) -> String {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// A workspace like the one users have: the example plant and a policy of the pack in
@@ -167,7 +175,11 @@ fn plant_workspace() -> (tempfile::TempDir, PathBuf) {
     copy_dir(&repo().join("examples/plant"), dir.path());
     std::fs::create_dir_all(dir.path().join("policies")).unwrap();
     let policy = dir.path().join("policies/fr2_use_control.pal");
-    std::fs::copy(repo().join("policies/iec62443/fr2_use_control.pal"), &policy).unwrap();
+    std::fs::copy(
+        repo().join("policies/iec62443/fr2_use_control.pal"),
+        &policy,
+    )
+    .unwrap();
     (dir, policy)
 }
 
@@ -186,7 +198,9 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The LSP position of the first occurrence of `needle` (ASCII text).
 fn pos(text: &str, needle: &str) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in text"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in text"));
     let before = &text[..at];
     let line = before.matches('\n').count();
     let col = at - before.rfind('\n').map_or(0, |i| i + 1);
@@ -244,7 +258,10 @@ fn policy_diagnostics_follow_edits() {
     let mut c = Client::start(dir.path());
     let u = c.open(&policy, "palisade");
     let diags = c.diagnostics(&u);
-    assert!(errors(&diags).is_empty(), "a copy of a pack policy is clean: {diags:?}");
+    assert!(
+        errors(&diags).is_empty(),
+        "a copy of a pack policy is clean: {diags:?}"
+    );
 
     let text = std::fs::read_to_string(&policy).unwrap();
     let end = text.matches('\n').count();
@@ -297,18 +314,45 @@ fn hover_definition_completion_formatting_on_a_policy() {
     assert!(errors(&c.diagnostics(&u)).is_empty());
 
     // Hover: a function of another module, an entity kind, a requirement, a builtin.
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(own_text, "zoned(")}));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(own_text, "zoned(")}),
+    );
     let md = h["result"]["contents"]["value"].as_str().unwrap();
-    assert!(md.contains("fn zoned(n)") && md.contains("zone prefix"), "{md}");
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(own_text, "workloads")}));
-    assert!(h["result"]["contents"]["value"].as_str().unwrap().contains("k8s.workloads"));
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(own_text, "SR 5.1")}));
+    assert!(
+        md.contains("fn zoned(n)") && md.contains("zone prefix"),
+        "{md}"
+    );
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(own_text, "workloads")}),
+    );
+    assert!(h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("k8s.workloads"));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(own_text, "SR 5.1")}),
+    );
     let md = h["result"]["contents"]["value"].as_str().unwrap();
-    assert!(md.contains("SR 5.1") && md.contains("Network segmentation"), "{md}");
+    assert!(
+        md.contains("SR 5.1") && md.contains("Network segmentation"),
+        "{md}"
+    );
 
     // Definition across modules.
-    let d = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": pos(own_text, "zoned(")}));
-    assert!(d["result"]["uri"].as_str().unwrap().ends_with("policies/lib.pal"), "{d}");
+    let d = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": u}, "position": pos(own_text, "zoned(")}),
+    );
+    assert!(
+        d["result"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("policies/lib.pal"),
+        "{d}"
+    );
     assert_eq!(d["result"]["range"]["start"]["line"], 6);
     // References from the definition site.
     let lib_uri = uri(&dir.path().join("policies/lib.pal"));
@@ -320,12 +364,31 @@ fn hover_definition_completion_formatting_on_a_policy() {
     // Completion: fields of the loop variable's entity kind.
     let at = pos(own_text, "w.name)");
     let at = json!({"line": at["line"], "character": at["character"].as_u64().unwrap() + 2});
-    let comp = c.request("textDocument/completion", json!({"textDocument": {"uri": u}, "position": at}));
-    let labels: Vec<&str> = comp["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert!(labels.contains(&"namespace") && labels.contains(&"kind"), "{labels:?}");
+    let comp = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": at}),
+    );
+    let labels: Vec<&str> = comp["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"namespace") && labels.contains(&"kind"),
+        "{labels:?}"
+    );
     // Anywhere in a body: keywords, names in scope, builtins.
-    let comp = c.request("textDocument/completion", json!({"textDocument": {"uri": u}, "position": pos(own_text, "  deny")}));
-    let labels: Vec<&str> = comp["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let comp = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos(own_text, "  deny")}),
+    );
+    let labels: Vec<&str> = comp["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert!(labels.len() >= 5);
     for want in ["deny", "w", "lib", "len", "k8s"] {
         assert!(labels.contains(&want), "{want} in {labels:?}");
@@ -333,19 +396,37 @@ fn hover_definition_completion_formatting_on_a_policy() {
 
     // Formatting: the badly laid out file comes back in `palisade fmt`'s layout.
     let messy = own_text.replace("  severity low", "        severity     low");
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": messy}]}));
-    let f = c.request("textDocument/formatting", json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": messy}]}),
+    );
+    let f = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
     let edits = f["result"].as_array().unwrap();
     assert_eq!(edits.len(), 1, "{f}");
     assert_eq!(edits[0]["newText"], own_text);
 
     // Document symbols, rename.
-    let s = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": lib_uri}}));
-    let names: Vec<&str> = s["result"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let s = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": lib_uri}}),
+    );
+    let names: Vec<&str> = s["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["PREFIXES", "zoned"]);
     let rn = c.request("textDocument/rename", json!({"textDocument": {"uri": lib_uri}, "position": pos(&lib_text, "zoned(n)"), "newName": "has_zone"}));
     let changes = rn["result"]["changes"].as_object().unwrap();
-    assert_eq!(changes.len(), 2, "definition in lib.pal and use in naming.pal: {rn}");
+    assert_eq!(
+        changes.len(),
+        2,
+        "definition in lib.pal and use in naming.pal: {rn}"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -357,32 +438,68 @@ fn findings_in_a_manifest_with_code_actions() {
     let mut c = Client::start(dir.path());
     let u = c.open(&manifest, "yaml");
     let diags = c.diagnostics(&u);
-    let privileged: Vec<&Value> = diags.iter().filter(|d| d["code"] == "privileged_container").collect();
+    let privileged: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "privileged_container")
+        .collect();
     assert_eq!(privileged.len(), 1, "{diags:?}");
     let d = privileged[0].clone();
-    let line = text.lines().position(|l| l.contains("privileged: true")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("privileged: true"))
+        .unwrap();
     assert_eq!(d["range"]["start"]["line"], line, "{d}");
 
-    let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}));
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
     let list = actions["result"].as_array().unwrap();
-    let suppress = list.iter().find(|a| a["title"].as_str().unwrap().contains("Suppress `privileged_container`")).expect("a suppression action");
+    let suppress = list
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .contains("Suppress `privileged_container`")
+        })
+        .expect("a suppression action");
     let edit = &suppress["edit"]["changes"][&u][0];
     let inserted = edit["newText"].as_str().unwrap();
-    assert!(inserted.trim_start().starts_with("# palisade:ignore privileged_container reason=\""), "{inserted}");
-    assert!(list.iter().any(|a| a["command"]["command"] == "palisade.explain"));
+    assert!(
+        inserted
+            .trim_start()
+            .starts_with("# palisade:ignore privileged_container reason=\""),
+        "{inserted}"
+    );
+    assert!(list
+        .iter()
+        .any(|a| a["command"]["command"] == "palisade.explain"));
 
     // Applying the edit (as the editor would) silences the finding.
     let line = edit["range"]["start"]["line"].as_u64().unwrap() as usize;
     let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
     lines.insert(line, inserted);
     let suppressed = lines.concat();
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": suppressed}]}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": suppressed}]}),
+    );
     let diags = c.diagnostics(&u);
-    assert!(diags.iter().all(|d| d["code"] != "privileged_container"), "{diags:?}");
+    assert!(
+        diags.iter().all(|d| d["code"] != "privileged_container"),
+        "{diags:?}"
+    );
 
     // The explain command answers with the rule's documentation.
-    let ex = c.request("workspace/executeCommand", json!({"command": "palisade.explain", "arguments": ["privileged_container"]}));
-    assert!(ex["result"]["text"].as_str().unwrap().contains("SR 2.1"), "{ex}");
+    let ex = c.request(
+        "workspace/executeCommand",
+        json!({"command": "palisade.explain", "arguments": ["privileged_container"]}),
+    );
+    assert!(
+        ex["result"]["text"].as_str().unwrap().contains("SR 2.1"),
+        "{ex}"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -424,7 +541,10 @@ fn bad_input_never_stops_the_server() {
     let diags = c.diagnostics(&bu);
     assert!(!diags.is_empty(), "a load error");
     // Requests on positions past the end, on unknown documents.
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": uri(&policy)}, "position": {"line": 99999, "character": 5}}));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&policy)}, "position": {"line": 99999, "character": 5}}),
+    );
     assert!(h.get("error").is_none(), "{h}");
     let h = c.request("textDocument/definition", json!({"textDocument": {"uri": "file:///nowhere.pal"}, "position": {"line": 0, "character": 0}}));
     assert!(h["result"].is_null(), "{h}");
@@ -480,10 +600,19 @@ fn cancelled_requests_are_answered_as_cancelled() {
         "params": {"textDocument": {"uri": u}, "position": {"line": 0, "character": 0}}});
     let cancel = json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 500}});
     let (h, cl) = (hover.to_string(), cancel.to_string());
-    write!(c.stdin, "Content-Length: {}\r\n\r\n{h}Content-Length: {}\r\n\r\n{cl}", h.len(), cl.len()).unwrap();
+    write!(
+        c.stdin,
+        "Content-Length: {}\r\n\r\n{h}Content-Length: {}\r\n\r\n{cl}",
+        h.len(),
+        cl.len()
+    )
+    .unwrap();
     c.stdin.flush().unwrap();
     let r = c.response(&json!(500));
-    assert!(r["error"]["code"] == -32800 || r.get("result").is_some(), "{r}");
+    assert!(
+        r["error"]["code"] == -32800 || r.get("result").is_some(),
+        "{r}"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -500,29 +629,56 @@ fn acceptance_scenario() {
     // Hover and definition on the policy's identifiers: a stdlib function, a loop variable,
     // an entity kind, a rule name.
     let at = pos(&text, "runs_as_non_root(c)");
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": at}));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": at}),
+    );
     let md = h["result"]["contents"]["value"].as_str().unwrap();
     assert!(md.contains("runs_as_non_root"), "{md}");
-    let d = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": at}));
+    let d = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": u}, "position": at}),
+    );
     let target = d["result"]["uri"].as_str().unwrap();
     assert!(target.ends_with("stdlib/k8s.pal"), "{d}");
     let copy = std::fs::read_to_string(target.strip_prefix("file://").unwrap()).unwrap();
     let line = d["result"]["range"]["start"]["line"].as_u64().unwrap() as usize;
-    assert!(copy.lines().nth(line).unwrap().contains("fn runs_as_non_root"), "{d}");
+    assert!(
+        copy.lines()
+            .nth(line)
+            .unwrap()
+            .contains("fn runs_as_non_root"),
+        "{d}"
+    );
 
     let at = pos(&text, "c.securityContext.privileged ==");
-    let d = c.request("textDocument/definition", json!({"textDocument": {"uri": u}, "position": at}));
+    let d = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": u}, "position": at}),
+    );
     assert_eq!(d["result"]["uri"], u);
-    assert_eq!(d["result"]["range"]["start"], pos(&text, "c in k8s.containers"));
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(&text, "privileged_container")}));
+    assert_eq!(
+        d["result"]["range"]["start"],
+        pos(&text, "c in k8s.containers")
+    );
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(&text, "privileged_container")}),
+    );
     let md = h["result"]["contents"]["value"].as_str().unwrap();
-    assert!(md.contains("rule privileged_container") && md.contains("critical"), "{md}");
+    assert!(
+        md.contains("rule privileged_container") && md.contains("critical"),
+        "{md}"
+    );
 
     // Completion inside the file.
     let comp = c.request("textDocument/completion", json!({"textDocument": {"uri": u}, "position": pos(&text, "  where c.securityContext.privileged")}));
     assert!(comp["result"].as_array().unwrap().len() >= 5);
     // Formatting answers (a pack file is already formatted: no edits).
-    let f = c.request("textDocument/formatting", json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}));
+    let f = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
     assert!(f["result"].is_array(), "{f}");
 
     // A syntax error appended.
@@ -539,8 +695,15 @@ fn acceptance_scenario() {
     let manifest = dir.path().join("k8s/modbus-poller.yaml");
     let mu = c.open(&manifest, "yaml");
     let diags = c.diagnostics(&mu);
-    let d = diags.iter().find(|d| d["code"] == "privileged_container").expect("the finding").clone();
-    let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": mu}, "range": d["range"], "context": {"diagnostics": [d]}}));
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "privileged_container")
+        .expect("the finding")
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": mu}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
     assert!(!actions["result"].as_array().unwrap().is_empty());
 
     // Unknown method and malformed message: still answering.
@@ -548,7 +711,13 @@ fn acceptance_scenario() {
     assert_eq!(r["error"]["code"], -32601);
     c.send_raw("not json at all");
     assert_eq!(c.recv()["error"]["code"], -32700);
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": u}, "position": pos(&text, "k8s.containers")}));
-    assert!(h["result"]["contents"]["value"].as_str().unwrap().contains("k8s.containers"));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos(&text, "k8s.containers")}),
+    );
+    assert!(h["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("k8s.containers"));
     assert_eq!(c.shutdown(), 0);
 }

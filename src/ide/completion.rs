@@ -86,7 +86,12 @@ pub fn complete(index: &Index, file: FileId, text: &str, offset: usize) -> Vec<C
     }
     let offset32 = u32::try_from(offset).unwrap_or(u32::MAX);
     for d in index.locals_at(file, offset32) {
-        out.push(item(&d.name, CompletionKind::Variable, Some(signature(d)), None));
+        out.push(item(
+            &d.name,
+            CompletionKind::Variable,
+            Some(signature(d)),
+            None,
+        ));
     }
     if let Some(scope) = index.scope(file) {
         for id in index.package_members(&scope.package) {
@@ -187,7 +192,12 @@ fn import_candidates(index: &Index, rest: &str) -> Vec<Completion> {
             },
             None => m.clone(),
         };
-        out.push(item(&label, CompletionKind::Module, Some(format!("module {m}")), None));
+        out.push(item(
+            &label,
+            CompletionKind::Module,
+            Some(format!("module {m}")),
+            None,
+        ));
     }
     dedup(out)
 }
@@ -226,7 +236,10 @@ fn member_candidates(
             return out;
         }
         // An imported module's members.
-        if let Some(path) = index.scope(file).and_then(|s| s.modules.get(first.as_str())) {
+        if let Some(path) = index
+            .scope(file)
+            .and_then(|s| s.modules.get(first.as_str()))
+        {
             for n in natives::in_module(path) {
                 out.push(native_item(n));
             }
@@ -288,12 +301,20 @@ fn in_rule_header(before: &str) -> bool {
     let after = before.get(i..).unwrap_or("");
     after.contains('{')
         && !after.contains('}')
-        && !after
-            .lines()
-            .any(|l| matches!(l.split_whitespace().next(), Some("for" | "let" | "where" | "deny")))
+        && !after.lines().any(|l| {
+            matches!(
+                l.split_whitespace().next(),
+                Some("for" | "let" | "where" | "deny")
+            )
+        })
 }
 
-fn item(label: &str, kind: CompletionKind, detail: Option<String>, doc: Option<String>) -> Completion {
+fn item(
+    label: &str,
+    kind: CompletionKind,
+    detail: Option<String>,
+    doc: Option<String>,
+) -> Completion {
     Completion {
         label: label.to_string(),
         kind,

@@ -131,10 +131,7 @@ pub fn signature(d: &Def) -> String {
             Some(k) => format!("{}: {}", d.name, k.name),
             None => d.name.to_string(),
         },
-        DefKind::ModuleAlias => format!(
-            "import {}",
-            d.module.as_deref().unwrap_or(&*d.name)
-        ),
+        DefKind::ModuleAlias => format!("import {}", d.module.as_deref().unwrap_or(&*d.name)),
     }
 }
 
@@ -170,7 +167,11 @@ fn def_markdown(index: &Index, db: &SourceDb, d: &Def) -> String {
         md.push_str(&lines.join("\n"));
     }
     if let Some(k) = d.entity {
-        md.push_str(&format!("\n\nRanges over `{}`: {}", k.name, first_line(k.doc)));
+        md.push_str(&format!(
+            "\n\nRanges over `{}`: {}",
+            k.name,
+            first_line(k.doc)
+        ));
     }
     if d.kind == DefKind::ModuleAlias {
         if let Some(path) = &d.module {

@@ -318,7 +318,8 @@ impl Index {
                 matches!(d.kind, DefKind::Parameter | DefKind::Variable)
                     && d.name_span.file == file
                     && d.name_span.end <= offset
-                    && d.scope.is_some_and(|s| s.start <= offset && offset <= s.end)
+                    && d.scope
+                        .is_some_and(|s| s.start <= offset && offset <= s.end)
             })
             .collect();
         // Innermost (latest) first, one per name.
@@ -503,7 +504,8 @@ impl Walker<'_> {
         } else if let Some(k) = kinds::kind(&id.name) {
             self.ix.add_ref(id.span, Target::Entity(k), false);
         } else if let Some(path) = self.scope.modules.get(&*id.name) {
-            self.ix.add_ref(id.span, Target::Module(path.clone()), false);
+            self.ix
+                .add_ref(id.span, Target::Module(path.clone()), false);
         }
     }
 
@@ -601,9 +603,10 @@ impl Walker<'_> {
                     return;
                 }
             }
-            if let Some(kind) = self.local(&root.name).and_then(|id| {
-                self.ix.def(id).and_then(|d| d.entity)
-            }) {
+            if let Some(kind) = self
+                .local(&root.name)
+                .and_then(|id| self.ix.def(id).and_then(|d| d.entity))
+            {
                 self.name(root);
                 if let Some(f) = kind.fields.iter().find(|f| f.name == &*field.name) {
                     self.ix.add_ref(field.span, Target::Field(kind, f), false);

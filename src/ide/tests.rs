@@ -32,7 +32,11 @@ fn definition_crosses_modules() {
     assert_eq!(&LIB[def.range()], "long");
     let refs = references(&ix, FileId(0), offset(LIB, "MAX = "), true);
     let files: Vec<u32> = refs.iter().map(|s| s.file.0).collect();
-    assert_eq!(files, vec![0, 0, 1], "definition, use in `long`, use in main");
+    assert_eq!(
+        files,
+        vec![0, 0, 1],
+        "definition, use in `long`, use in main"
+    );
 }
 
 #[test]
@@ -42,7 +46,11 @@ fn locals_resolve_to_their_binding() {
     let use_at = offset(MAIN, "c.image");
     let def = definition(&ix, FileId(1), use_at).unwrap();
     assert_eq!(def.start, offset(MAIN, "c in"));
-    assert_eq!(references(&ix, FileId(1), use_at, false).len(), 3, "c.name, c.image, {{c.name}}");
+    assert_eq!(
+        references(&ix, FileId(1), use_at, false).len(),
+        3,
+        "c.name, c.image, {{c.name}}"
+    );
 }
 
 #[test]
@@ -54,7 +62,11 @@ fn hover_shows_natives_entities_fields_and_requirements() {
     let h = hover(&ix, &db, FileId(1), offset(MAIN, "containers")).unwrap();
     assert!(h.markdown.contains("k8s.containers"), "{}", h.markdown);
     let h = hover(&ix, &db, FileId(1), offset(MAIN, "image")).unwrap();
-    assert!(h.markdown.starts_with("```pal\nk8s.containers.image"), "{}", h.markdown);
+    assert!(
+        h.markdown.starts_with("```pal\nk8s.containers.image"),
+        "{}",
+        h.markdown
+    );
     let h = hover(&ix, &db, FileId(1), offset(MAIN, "SR 5.2")).unwrap();
     assert!(h.markdown.contains("SR 5.2"), "{}", h.markdown);
     assert!(h.markdown.contains("too_long"), "{}", h.markdown);
@@ -75,7 +87,10 @@ fn completion_offers_fields_members_and_scope() {
     };
     let at = MAIN.find("c.name)").unwrap() + 2;
     let fields = labels(MAIN, at);
-    assert!(fields.contains(&"securityContext".to_string()), "{fields:?}");
+    assert!(
+        fields.contains(&"securityContext".to_string()),
+        "{fields:?}"
+    );
     let at = MAIN.find("long(c").unwrap();
     let members = labels(MAIN, at);
     assert!(members.contains(&"long".to_string()) && members.contains(&"MAX".to_string()));
@@ -84,7 +99,10 @@ fn completion_offers_fields_members_and_scope() {
     let at = MAIN.find("  where").unwrap() + 2;
     let plain = labels(MAIN, at);
     for want in ["where", "c", "len", "lib", "k8s"] {
-        assert!(plain.contains(&want.to_string()), "{want} missing from {plain:?}");
+        assert!(
+            plain.contains(&want.to_string()),
+            "{want} missing from {plain:?}"
+        );
     }
     let at = MAIN.find("SR 5.2").unwrap();
     assert!(labels(MAIN, at).contains(&"SR 1.1".to_string()));
@@ -94,7 +112,10 @@ fn completion_offers_fields_members_and_scope() {
 fn symbols_list_items_in_order() {
     let (_, modules) = set(&[("lib.pal", LIB), ("main.pal", MAIN)]);
     let ix = Index::build(&modules);
-    let names: Vec<&str> = file_symbols(&ix, FileId(0)).iter().map(|d| &*d.name).collect();
+    let names: Vec<&str> = file_symbols(&ix, FileId(0))
+        .iter()
+        .map(|d| &*d.name)
+        .collect();
     assert_eq!(names, vec!["MAX", "long"]);
     assert_eq!(workspace_symbols(&ix, "LONG").len(), 2);
 }

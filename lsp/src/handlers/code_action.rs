@@ -75,7 +75,10 @@ pub(crate) fn code_actions(world: &mut World, p: CodeActionParams) -> Reply {
             title: format!("Suppress `{id}` here (palisade:ignore)"),
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: Some(vec![diagnostic.clone()]),
-            edit: Some(WorkspaceEdit::new(HashMap::from([(uri.clone(), vec![edit])]))),
+            edit: Some(WorkspaceEdit::new(HashMap::from([(
+                uri.clone(),
+                vec![edit],
+            )]))),
             ..CodeAction::default()
         }));
         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -99,10 +102,16 @@ pub(crate) fn execute(
     p: ExecuteCommandParams,
 ) -> Result<(Value, Vec<Notification>), (ErrorCode, String)> {
     if p.command != EXPLAIN_COMMAND {
-        return Err((ErrorCode::InvalidParams, format!("unknown command `{}`", p.command)));
+        return Err((
+            ErrorCode::InvalidParams,
+            format!("unknown command `{}`", p.command),
+        ));
     }
     let Some(id) = p.arguments.first().and_then(Value::as_str) else {
-        return Err((ErrorCode::InvalidParams, "expected a rule id argument".into()));
+        return Err((
+            ErrorCode::InvalidParams,
+            "expected a rule id argument".into(),
+        ));
     };
     world.policy_analysis();
     let Some(rule) = world.rule(id) else {
@@ -117,12 +126,21 @@ pub(crate) fn execute(
         },
     );
     let location = super::location(world, rule.name_span);
-    Ok((serde_json::json!({ "rule": id, "text": text, "location": location }), vec![note]))
+    Ok((
+        serde_json::json!({ "rule": id, "text": text, "location": location }),
+        vec![note],
+    ))
 }
 
 /// The documentation of a rule, as `palisade explain` gives it (Markdown when `markdown`).
 fn explain(world: &World, rule: &RuleMeta, markdown: bool) -> String {
-    let b = |s: &str| if markdown { format!("**{s}**") } else { s.to_string() };
+    let b = |s: &str| {
+        if markdown {
+            format!("**{s}**")
+        } else {
+            s.to_string()
+        }
+    };
     let mut out = format!("{} — {}\n", b(&rule.id), rule.title);
     out.push_str(&format!(
         "\n{} severity, SL {}{}",
@@ -164,7 +182,11 @@ pub(crate) fn finding_hover(world: &mut World, p: &TextDocumentPositionParams) -
     let range = *range;
     let mut parts = Vec::new();
     for (f, _) in &found {
-        parts.push(format!("{}\n\n{}", f.message, explain(world, &f.rule, true)));
+        parts.push(format!(
+            "{}\n\n{}",
+            f.message,
+            explain(world, &f.rule, true)
+        ));
     }
     ok(Hover {
         contents: HoverContents::Markup(MarkupContent {

@@ -69,7 +69,12 @@ fn input(world: &mut World, file: FileId) -> Vec<Diagnostic> {
 }
 
 /// A core diagnostic as an LSP diagnostic in `file`.
-pub(crate) fn convert(world: &World, ix: &LineIndex<'_>, file: FileId, d: &CoreDiagnostic) -> Diagnostic {
+pub(crate) fn convert(
+    world: &World,
+    ix: &LineIndex<'_>,
+    file: FileId,
+    d: &CoreDiagnostic,
+) -> Diagnostic {
     let range = match d.span {
         Some(s) if s.file == file => ix.range(s.start as usize, s.end as usize),
         _ => ix.range(0, 0),
@@ -106,16 +111,14 @@ pub(crate) fn convert(world: &World, ix: &LineIndex<'_>, file: FileId, d: &CoreD
 
 /// A finding as a diagnostic: code = rule id; `data` carries the rule id for code actions.
 pub(crate) fn finding(ix: &LineIndex<'_>, f: &Finding) -> Diagnostic {
-    let range = f
-        .span
-        .map_or_else(|| ix.range(0, 0), |s| ix.range(s.start as usize, s.end as usize));
+    let range = f.span.map_or_else(
+        || ix.range(0, 0),
+        |s| ix.range(s.start as usize, s.end as usize),
+    );
     let rule = &f.rule;
     let mut message = f.message.clone();
     if !rule.requirements.is_empty() {
-        message.push_str(&format!(
-            "\nIEC 62443-3-3 {}",
-            rule.requirements.join(", ")
-        ));
+        message.push_str(&format!("\nIEC 62443-3-3 {}", rule.requirements.join(", ")));
     }
     if let Some(fix) = &rule.remediation {
         message.push_str("\nhelp: ");

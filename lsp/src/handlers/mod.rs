@@ -14,9 +14,9 @@ use lsp_server::{ErrorCode, Notification, Request};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
-    ExecuteCommandOptions, HoverProviderCapability, OneOf, RenameOptions, SemanticTokensFullOptions,
-    SemanticTokensOptions, SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+    ExecuteCommandOptions, HoverProviderCapability, OneOf, RenameOptions,
+    SemanticTokensFullOptions, SemanticTokensOptions, SemanticTokensServerCapabilities,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -92,9 +92,7 @@ pub(crate) fn request(world: &mut World, r: &Request) -> Answer {
         req::PrepareRenameRequest::METHOD => with(r, |p| navigation::prepare_rename(world, p)),
         req::Rename::METHOD => with(r, |p| navigation::rename(world, p)),
         req::DocumentSymbolRequest::METHOD => with(r, |p| navigation::document_symbols(world, p)),
-        req::WorkspaceSymbolRequest::METHOD => {
-            with(r, |p| navigation::workspace_symbols(world, p))
-        }
+        req::WorkspaceSymbolRequest::METHOD => with(r, |p| navigation::workspace_symbols(world, p)),
         req::Completion::METHOD => with(r, |p| completion::completion(world, p)),
         req::Formatting::METHOD => with(r, |p| formatting::format(world, p)),
         req::CodeActionRequest::METHOD => with(r, |p| code_action::code_actions(world, p)),
@@ -103,9 +101,7 @@ pub(crate) fn request(world: &mut World, r: &Request) -> Answer {
             notifications.extend(n);
             Ok(v)
         }),
-        req::SemanticTokensFullRequest::METHOD => {
-            with(r, |p| semantic_tokens::full(world, p))
-        }
+        req::SemanticTokensFullRequest::METHOD => with(r, |p| semantic_tokens::full(world, p)),
         other => Err((
             ErrorCode::MethodNotFound,
             format!("unknown method `{other}`"),

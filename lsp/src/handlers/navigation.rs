@@ -17,7 +17,10 @@ use crate::convert::LineIndex;
 use crate::world::World;
 
 /// The file and byte offset of a position in a policy document.
-fn locate(world: &World, p: &TextDocumentPositionParams) -> Option<(palisade::source::FileId, u32)> {
+fn locate(
+    world: &World,
+    p: &TextDocumentPositionParams,
+) -> Option<(palisade::source::FileId, u32)> {
     let file = world.policy_of(&p.text_document.uri)?.file;
     Some((file, offset_in(world, &p.text_document.uri, p.position)?))
 }
@@ -66,8 +69,10 @@ pub(crate) fn references(world: &mut World, p: ReferenceParams) -> Reply {
         return Ok(Value::Null);
     };
     let spans = ide::references(&index, file, offset, p.context.include_declaration);
-    let locations: Vec<lsp_types::Location> =
-        spans.into_iter().filter_map(|s| location(world, s)).collect();
+    let locations: Vec<lsp_types::Location> = spans
+        .into_iter()
+        .filter_map(|s| location(world, s))
+        .collect();
     ok(locations)
 }
 
@@ -80,10 +85,19 @@ pub(crate) fn prepare_rename(world: &mut World, p: TextDocumentPositionParams) -
         return Ok(Value::Null);
     };
     let Target::Def(id) = r.target else {
-        return Err((ErrorCode::RequestFailed, "only names defined in policies can be renamed".into()));
+        return Err((
+            ErrorCode::RequestFailed,
+            "only names defined in policies can be renamed".into(),
+        ));
     };
-    if index.def(id).is_some_and(|d| world.is_builtin(d.name_span.file)) {
-        return Err((ErrorCode::RequestFailed, "built-in definitions cannot be renamed".into()));
+    if index
+        .def(id)
+        .is_some_and(|d| world.is_builtin(d.name_span.file))
+    {
+        return Err((
+            ErrorCode::RequestFailed,
+            "built-in definitions cannot be renamed".into(),
+        ));
     }
     let ix = LineIndex::new(world.db.text(file));
     ok(PrepareRenameResponse::Range(
@@ -99,15 +113,27 @@ pub(crate) fn rename(world: &mut World, p: RenameParams) -> Reply {
     let Some(id) = ide::def_at(&index, file, offset) else {
         return Err((ErrorCode::RequestFailed, "no renamable name here".into()));
     };
-    let valid = p.new_name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && p.new_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let valid = p
+        .new_name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && p.new_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !ide::completion::KEYWORDS.contains(&p.new_name.as_str());
     if !valid {
-        return Err((ErrorCode::InvalidParams, format!("`{}` is not a valid name", p.new_name)));
+        return Err((
+            ErrorCode::InvalidParams,
+            format!("`{}` is not a valid name", p.new_name),
+        ));
     }
     let refs = index.references(id);
     if refs.iter().any(|r| world.is_builtin(r.span.file)) {
-        return Err((ErrorCode::RequestFailed, "built-in definitions cannot be renamed".into()));
+        return Err((
+            ErrorCode::RequestFailed,
+            "built-in definitions cannot be renamed".into(),
+        ));
     }
     let mut changes: HashMap<lsp_types::Url, Vec<TextEdit>> = HashMap::new();
     for r in refs {
@@ -159,7 +185,10 @@ pub(crate) fn document_symbols(world: &mut World, p: DocumentSymbolParams) -> Re
     ok(symbols)
 }
 
-#[expect(deprecated, reason = "SymbolInformation::deprecated is a required field")]
+#[expect(
+    deprecated,
+    reason = "SymbolInformation::deprecated is a required field"
+)]
 pub(crate) fn workspace_symbols(world: &mut World, p: WorkspaceSymbolParams) -> Reply {
     let index = world.index();
     let symbols: Vec<SymbolInformation> = ide::workspace_symbols(&index, &p.query)

@@ -4,8 +4,8 @@
 //! Keywords, strings and comments are left to the TextMate grammar (`editors/`).
 
 use lsp_types::{
-    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens,
-    SemanticTokensLegend, SemanticTokensParams,
+    SemanticToken, SemanticTokenModifier, SemanticTokenType, SemanticTokens, SemanticTokensLegend,
+    SemanticTokensParams,
 };
 use palisade::ide::{DefKind, Target};
 use serde_json::Value;
