@@ -17,8 +17,14 @@ fn main() -> ExitCode {
         println!("palisade-lsp {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
-    match main_loop::run(transport::Transport::stdio()) {
-        main_loop::Exit::Clean => ExitCode::SUCCESS,
-        main_loop::Exit::Abrupt => ExitCode::FAILURE,
+    // The loop runs on a thread with a large stack: parsing, checking and indexing recurse
+    // over expressions, and a policy being typed can nest deeply.
+    let main = std::thread::Builder::new()
+        .name("palisade-lsp".into())
+        .stack_size(64 * 1024 * 1024)
+        .spawn(|| main_loop::run(transport::Transport::stdio()));
+    match main.map(std::thread::JoinHandle::join) {
+        Ok(Ok(main_loop::Exit::Clean)) => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
     }
 }

@@ -139,8 +139,19 @@ impl Server {
                 return;
             }
             let root = root_of(&r.params);
-            self.world = Some(World::new(root));
+            let shown = root.as_ref().map(|p| p.display().to_string());
+            let loaded = catch_unwind(AssertUnwindSafe(|| World::new(root)));
             self.respond(r.id, Ok(handlers::capabilities()));
+            self.world = Some(match loaded {
+                Ok(w) => w,
+                Err(_) => {
+                    self.log(&format!(
+                        "internal error while loading the workspace `{}`: only the built-in policies are loaded",
+                        shown.unwrap_or_default()
+                    ));
+                    World::new(None)
+                }
+            });
             return;
         }
         if self.shutdown {

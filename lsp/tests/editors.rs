@@ -1,7 +1,12 @@
 //! The TextMate grammar in `editors/` stays in step with the language: it is valid JSON with
 //! the `source.palisade` scope, it colours every keyword of `grammar/palisade.pest` and every
 //! rule metadata key the checker accepts.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use std::path::Path;
 
@@ -58,6 +63,9 @@ fn textmate_grammar_covers_the_language() {
         assert!(covered.iter().any(|w| w == k), "keyword `{k}` not coloured");
     }
     for (k, _) in palisade::check::META_KEYS {
-        assert!(covered.iter().any(|w| w == k), "metadata key `{k}` not coloured");
+        assert!(
+            covered.iter().any(|w| w == k),
+            "metadata key `{k}` not coloured"
+        );
     }
 }
