@@ -39,6 +39,8 @@ struct Server {
     published: HashMap<Url, Vec<Diagnostic>>,
     /// Open documents whose diagnostics may have changed.
     stale: bool,
+    /// The client can register file watchers (`workspace/didChangeWatchedFiles`).
+    can_watch: bool,
 }
 
 pub(crate) fn run(transport: Transport) -> Exit {
@@ -49,6 +51,7 @@ pub(crate) fn run(transport: Transport) -> Exit {
         cancelled: HashSet::new(),
         published: HashMap::new(),
         stale: false,
+        can_watch: false,
     };
     let mut queue: VecDeque<Incoming> = VecDeque::new();
     let exit = loop {
@@ -139,6 +142,11 @@ impl Server {
                 return;
             }
             let root = root_of(&r.params);
+            self.can_watch = r
+                .params
+                .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let shown = root.as_ref().map(|p| p.display().to_string());
             let loaded = catch_unwind(AssertUnwindSafe(|| World::new(root)));
             self.respond(r.id, Ok(handlers::capabilities()));
@@ -236,7 +244,39 @@ impl Server {
                             Notification::new(notif::PublishDiagnostics::METHOD.into(), clear),
                         )));
                     }
-                    _ => {} // didSave, initialized, configuration changes, unknown ones
+                    notif::DidChangeWatchedFiles::METHOD => {
+                        let p: lsp_types::DidChangeWatchedFilesParams =
+                            serde_json::from_value(n.params).ok()?;
+                        for change in p.changes {
+                            world.disk_changed(&change.uri);
+                        }
+                    }
+                    notif::Initialized::METHOD if self.can_watch => {
+                        let watchers = ["**/*.pal", "**/*.{yaml,yml,json,toml,tf}"]
+                            .into_iter()
+                            .map(|g| lsp_types::FileSystemWatcher {
+                                glob_pattern: lsp_types::GlobPattern::String(g.into()),
+                                kind: None,
+                            })
+                            .collect();
+                        let options =
+                            lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers };
+                        let params = lsp_types::RegistrationParams {
+                            registrations: vec![lsp_types::Registration {
+                                id: "palisade-watch".into(),
+                                method: notif::DidChangeWatchedFiles::METHOD.into(),
+                                register_options: serde_json::to_value(options).ok(),
+                            }],
+                        };
+                        let _ = self
+                            .out
+                            .send(Outgoing::Message(Message::Request(Request::new(
+                                RequestId::from("palisade-watch".to_string()),
+                                req::RegisterCapability::METHOD.into(),
+                                params,
+                            ))));
+                    }
+                    _ => {} // didSave, configuration changes, unknown ones
                 }
                 Some(())
             }));

@@ -75,6 +75,8 @@ pub(crate) struct InputAnalysis {
 }
 
 pub(crate) struct World {
+    /// The workspace folder, if the editor gave one.
+    root: Option<PathBuf>,
     pub(crate) db: SourceDb,
     pub(crate) policies: Vec<Policy>,
     /// Parallel to `policies`.
@@ -96,6 +98,7 @@ impl World {
     /// Loads the built-in policies and, under `root`, the workspace's policies and inputs.
     pub(crate) fn new(root: Option<PathBuf>) -> World {
         let mut w = World {
+            root: root.clone(),
             db: SourceDb::new(),
             policies: Vec::new(),
             modules: Vec::new(),
@@ -160,56 +163,88 @@ impl World {
 
     /// An editor opened a document.
     pub(crate) fn open(&mut self, uri: Url, text: String) {
-        let path = path_of(&uri);
-        let kind = match &path {
-            Some(p) if p.extension().is_some_and(|e| e == "pal") => {
-                let builtin = p
-                    .strip_prefix(builtin_dir())
-                    .ok()
-                    .map(|rel| format!("<builtin>/{}", driver::display_path(rel)));
-                let known = self.policies.iter().position(|x| {
-                    x.path.as_ref() == Some(p)
-                        || (x.builtin && builtin.as_deref() == Some(self.db.name(x.file)))
-                });
-                let i = match known {
-                    Some(i) => i,
-                    None => {
-                        let file = self
-                            .db
-                            .add(SourceFile::new(driver::display_path(p), String::new()));
-                        self.push_policy(file, Some(p.clone()), false, false);
-                        self.policies.len() - 1
-                    }
-                };
-                DocKind::Policy(i)
-            }
-            Some(p) => match self.inputs.iter().position(|x| &x.path == p) {
-                Some(i) => DocKind::Input(i),
-                None => match input::detect(p, &text) {
-                    Some(format) => {
-                        let file = self
-                            .db
-                            .add(SourceFile::new(driver::display_path(p), String::new()));
-                        self.inputs.push(Input {
-                            path: p.clone(),
-                            diagnostics: Vec::new(),
-                            dirty: true,
-                        });
-                        self.loaded.push(LoadedInput {
-                            file,
-                            format,
-                            documents: Vec::new(),
-                            firewall: None,
-                        });
-                        DocKind::Input(self.inputs.len() - 1)
-                    }
-                    None => DocKind::Other,
-                },
-            },
+        let kind = match path_of(&uri) {
+            Some(p) => self.kind_of(&p, &text),
             None => DocKind::Other,
         };
         self.docs.insert(uri.clone(), Doc { text, kind });
         self.sync(&uri);
+    }
+
+    /// What a file is: a known policy or input, or a new one (added), or neither.
+    fn kind_of(&mut self, p: &Path, text: &str) -> DocKind {
+        if p.extension().is_some_and(|e| e == "pal") {
+            let builtin = p
+                .strip_prefix(builtin_dir())
+                .ok()
+                .map(|rel| format!("<builtin>/{}", driver::display_path(rel)));
+            let known = self.policies.iter().position(|x| {
+                x.path.as_deref() == Some(p)
+                    || (x.builtin && builtin.as_deref() == Some(self.db.name(x.file)))
+            });
+            let i = match known {
+                Some(i) => i,
+                None => {
+                    let file = self
+                        .db
+                        .add(SourceFile::new(driver::display_path(p), String::new()));
+                    self.push_policy(file, Some(p.to_path_buf()), false, false);
+                    self.policies.len() - 1
+                }
+            };
+            return DocKind::Policy(i);
+        }
+        if let Some(i) = self.inputs.iter().position(|x| x.path == p) {
+            return DocKind::Input(i);
+        }
+        let Some(format) = input::detect(p, text) else {
+            return DocKind::Other;
+        };
+        let file = self
+            .db
+            .add(SourceFile::new(driver::display_path(p), String::new()));
+        self.inputs.push(Input {
+            path: p.to_path_buf(),
+            diagnostics: Vec::new(),
+            dirty: true,
+        });
+        self.loaded.push(LoadedInput {
+            file,
+            format,
+            documents: Vec::new(),
+            firewall: None,
+        });
+        DocKind::Input(self.inputs.len() - 1)
+    }
+
+    /// A file changed, appeared or disappeared on disk (`workspace/didChangeWatchedFiles`).
+    /// Open documents keep the editor's text; a deleted file is kept as an empty one.
+    pub(crate) fn disk_changed(&mut self, uri: &Url) {
+        let Some(path) = path_of(uri) else { return };
+        if self
+            .docs
+            .keys()
+            .any(|u| path_of(u).as_deref() == Some(path.as_path()))
+        {
+            return;
+        }
+        let text = std::fs::read_to_string(&path);
+        let known = self
+            .policies
+            .iter()
+            .any(|p| p.path.as_deref() == Some(path.as_path()))
+            || self.inputs.iter().any(|i| i.path == path);
+        let text = match text {
+            Ok(t) => t,
+            Err(_) if known => String::new(),
+            Err(_) => return,
+        };
+        let in_workspace = self.root.as_ref().is_some_and(|r| path.starts_with(r));
+        if !known && !in_workspace {
+            return;
+        }
+        let kind = self.kind_of(&path, &text);
+        self.set_text(kind, text);
     }
 
     /// The editor's text of `uri` changed (already applied to `docs`).

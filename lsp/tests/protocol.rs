@@ -27,6 +27,10 @@ struct Client {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with(root, json!({}))
+    }
+
+    fn start_with(root: &Path, capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_palisade-lsp"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -70,7 +74,7 @@ impl Client {
         let root_uri = uri(root);
         let init = c.request(
             "initialize",
-            json!({"processId": null, "rootUri": root_uri, "capabilities": {},
+            json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities,
                    "workspaceFolders": [{"uri": root_uri, "name": "ws"}]}),
         );
         assert!(init["result"]["capabilities"].is_object(), "{init}");
@@ -719,5 +723,51 @@ fn acceptance_scenario() {
         .as_str()
         .unwrap()
         .contains("k8s.containers"));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn files_changed_on_disk_are_picked_up() {
+    let (dir, _) = plant_workspace();
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut c = Client::start_with(dir.path(), caps);
+    // The server asks to watch policies and inputs.
+    let reg = loop {
+        let m = c.recv();
+        if m["method"] == "client/registerCapability" {
+            break m;
+        }
+        c.notes.push(m);
+    };
+    assert_eq!(
+        reg["params"]["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    c.send(&json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
+
+    let manifest = dir.path().join("k8s/modbus-poller.yaml");
+    let mu = c.open(&manifest, "yaml");
+    let before = c.diagnostics(&mu);
+    assert!(before.iter().all(|d| d["code"] != "poller_named"));
+    // A new policy written to disk (not opened in the editor).
+    let new = dir.path().join("policies/naming.pal");
+    std::fs::write(&new, "package site.naming\n\n/// Poller\nrule poller_named {\n  requirement \"SR 5.1\"\n  severity low\n\n  for c in k8s.containers\n  where c.name == \"poller\"\n  deny at c.name: \"a poller\"\n}\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&new), "type": 1}]}),
+    );
+    let after = c.diagnostics(&mu);
+    assert!(
+        after.iter().any(|d| d["code"] == "poller_named"),
+        "{after:?}"
+    );
+    // Deleted again: the finding goes.
+    std::fs::remove_file(&new).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&new), "type": 3}]}),
+    );
+    let gone = c.diagnostics(&mu);
+    assert!(gone.iter().all(|d| d["code"] != "poller_named"), "{gone:?}");
     assert_eq!(c.shutdown(), 0);
 }
