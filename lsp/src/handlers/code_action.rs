@@ -22,7 +22,8 @@ use crate::world::World;
 /// The reason placeholder of an inserted suppression.
 pub(crate) const REASON_PLACEHOLDER: &str = "TODO: why this finding is accepted";
 
-/// Findings of an input document whose range meets `range`.
+/// Findings of an input document on the lines `range` covers (an editor asks for the
+/// actions at the cursor, which may be anywhere on the finding's line).
 fn findings_in(world: &mut World, uri: &lsp_types::Url, range: Range) -> Vec<(Finding, Range)> {
     let Some(file) = world.input_of(uri).map(|l| l.file) else {
         return Vec::new();
@@ -40,7 +41,7 @@ fn findings_in(world: &mut World, uri: &lsp_types::Url, range: Range) -> Vec<(Fi
         .filter_map(|f| {
             let span = f.span?;
             let r = ix.range(span.start as usize, span.end as usize);
-            let meets = r.start <= range.end && range.start <= r.end;
+            let meets = r.start.line <= range.end.line && range.start.line <= r.end.line;
             meets.then_some((f, r))
         })
         .collect()
