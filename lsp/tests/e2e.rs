@@ -37,6 +37,7 @@ fn pytest_lsp_client_sees_diagnostics_hover_and_completion() {
         .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
         .arg(manifest.join("tests/e2e/test_editor.py"))
         .env("PALISADE_LSP", env!("CARGO_BIN_EXE_palisade-lsp"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PALISADE_REPO", manifest.parent().unwrap())
         .output()
         .unwrap();
