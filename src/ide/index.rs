@@ -50,6 +50,9 @@ pub struct Def {
     pub doc: Option<String>,
     /// Where a local binding is visible (its item, quantifier or comprehension).
     pub scope: Option<Span>,
+    /// The offset from which a local binding is visible: after its name, or the start of
+    /// its comprehension (whose body comes before the `for`).
+    pub visible_from: u32,
     /// The entity kind a loop variable ranges over (`for c in k8s.containers`).
     pub entity: Option<&'static EntityKind>,
     /// Parameters of a function.
@@ -181,6 +184,7 @@ impl Index {
                 ix: &mut ix,
                 scope: &scope,
                 locals: Vec::new(),
+                in_comp: false,
             };
             for item in &m.items {
                 w.item(item);
@@ -317,7 +321,7 @@ impl Index {
             .filter(|d| {
                 matches!(d.kind, DefKind::Parameter | DefKind::Variable)
                     && d.name_span.file == file
-                    && d.name_span.end <= offset
+                    && d.visible_from <= offset
                     && d.scope
                         .is_some_and(|s| s.start <= offset && offset <= s.end)
             })
@@ -345,6 +349,7 @@ impl Def {
             package: package.to_string(),
             doc: None,
             scope: None,
+            visible_from: name.span.end,
             entity: None,
             params: Vec::new(),
             module: None,
@@ -368,6 +373,8 @@ struct Walker<'a> {
     scope: &'a FileScope,
     /// Visible local bindings, innermost last.
     locals: Vec<(Arc<str>, DefId)>,
+    /// Binding the variables of a comprehension.
+    in_comp: bool,
 }
 
 impl Walker<'_> {
@@ -442,6 +449,11 @@ impl Walker<'_> {
     ) {
         let id = self.ix.push(Def {
             scope: Some(scope),
+            visible_from: if self.in_comp {
+                scope.start
+            } else {
+                name.span.end
+            },
             entity,
             ..Def::new(name, kind, name.span, &self.scope.package)
         });
@@ -581,7 +593,9 @@ impl Walker<'_> {
                 CompClause::For(var, iter) => {
                     self.expr(iter);
                     let entity = self.entity_of(iter);
+                    self.in_comp = true;
                     self.bind(var, DefKind::Variable, span, entity);
+                    self.in_comp = false;
                 }
                 CompClause::If(cond) => self.expr(cond),
             }

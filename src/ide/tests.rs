@@ -119,3 +119,20 @@ fn symbols_list_items_in_order() {
     assert_eq!(names, vec!["MAX", "long"]);
     assert_eq!(workspace_symbols(&ix, "LONG").len(), 2);
 }
+
+#[test]
+fn completion_offers_firewall_zone_and_conduit_fields() {
+    let text = "package site.net\n\nrule r {\n  severity low\n\n  for f in fw.rules\n  where f.action == \"accept\" and any c in conduits: c.from == \"x\"\n  deny at f: \"x\"\n}\n\nconst Z = [z.purdue for z in zones]\n";
+    let (_, modules) = set(&[("net.pal", text)]);
+    let ix = Index::build(&modules);
+    let at = |needle: &str| text.find(needle).unwrap() + 2;
+    let labels = |offset: usize| -> Vec<String> {
+        complete(&ix, FileId(0), text, offset)
+            .into_iter()
+            .map(|c| c.label)
+            .collect()
+    };
+    assert!(labels(at("f.action")).contains(&"dst".to_string()));
+    assert!(labels(at("c.from")).contains(&"bidirectional".to_string()));
+    assert!(labels(at("z.purdue")).contains(&"purdue".to_string()));
+}
