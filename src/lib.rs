@@ -16,6 +16,7 @@ pub mod entities;
 pub mod eval;
 pub mod firewall;
 pub mod fmt;
+pub mod ide;
 pub mod input;
 pub mod natives;
 pub mod report;

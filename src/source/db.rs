@@ -85,6 +85,17 @@ impl SourceDb {
         id
     }
 
+    /// Replaces the file behind `id` (an editor's new text); `false` if there is no such file.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) -> bool {
+        match self.files.get_mut(id.0 as usize) {
+            Some(slot) => {
+                *slot = file;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }

@@ -36,3 +36,23 @@ pub(super) fn strip_closer(text: &str) -> &str {
         .unwrap_or(text.len());
     text.get(..end).unwrap_or(text)
 }
+
+/// `body` as a whole-line comment in the comment syntax of `format`, e.g. `# body` for YAML,
+/// `// body` for JSON (JSONC), `! body` for Cisco and `<!-- body -->` for pfSense XML. Used by
+/// the language server's "suppress this finding" action, so what it inserts is a directive
+/// [`scan`](super::scan) reads back.
+pub fn line_comment(format: crate::input::Format, body: &str) -> String {
+    use crate::firewall::Vendor;
+    use crate::input::Format;
+    match format {
+        Format::Json => format!("// {body}"),
+        Format::Firewall(Vendor::CiscoIos | Vendor::CiscoAsa) => format!("! {body}"),
+        Format::Firewall(Vendor::Pfsense) => format!("<!-- {body} -->"),
+        Format::Yaml
+        | Format::Toml
+        | Format::Hcl
+        | Format::Firewall(Vendor::Iptables | Vendor::Nftables | Vendor::Junos) => {
+            format!("# {body}")
+        }
+    }
+}

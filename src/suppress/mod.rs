@@ -11,6 +11,7 @@ mod scan;
 mod scope;
 
 pub use apply::{apply, Applied, Suppressed};
+pub use comment::line_comment;
 pub use directive::{Suppression, Target};
 pub use scan::scan;
 pub use scope::Scope;

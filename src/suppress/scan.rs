@@ -185,6 +185,31 @@ mod tests {
     }
 
     #[test]
+    fn line_comments_of_every_format_are_read_back() {
+        use crate::firewall::Vendor;
+        use crate::input::Format;
+        for format in [
+            Format::Yaml,
+            Format::Json,
+            Format::Toml,
+            Format::Hcl,
+            Format::Firewall(Vendor::Iptables),
+            Format::Firewall(Vendor::Nftables),
+            Format::Firewall(Vendor::CiscoIos),
+            Format::Firewall(Vendor::CiscoAsa),
+            Format::Firewall(Vendor::Junos),
+            Format::Firewall(Vendor::Pfsense),
+        ] {
+            let comment = crate::suppress::line_comment(format, "palisade:ignore r1 reason=\"x\"");
+            let text = format!("  {comment}\n  k: v\n");
+            let (found, diags) = scan(F, &text);
+            assert!(diags.is_empty(), "{text}: {diags:?}");
+            let s = found.first().unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(s.target, Target::Rule("r1".to_string()), "{text}");
+        }
+    }
+
+    #[test]
     fn requirements_dates_and_whole_files() {
         let text = "# palisade:ignore-file SR 1.1 RE 2 reason=\"lab\" expires=2026-03-01\nk: v\n";
         let (found, diags) = scan(F, text);
