@@ -112,12 +112,22 @@ pub(crate) struct CheckArgs {
     /// Check files that `.gitignore` files exclude.
     #[arg(long)]
     pub(crate) no_gitignore: bool,
+    /// Follow symbolic links that stay inside the checked directory (loops and links leading
+    /// outside it are reported and never followed).
+    #[arg(long)]
+    pub(crate) follow_symlinks: bool,
     /// Largest input file to read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
     pub(crate) max_file_size: u64,
     /// Deepest nesting of lists and maps in an input.
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub(crate) max_depth: usize,
+    /// Most nodes YAML aliases may expand to in one file.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub(crate) max_alias_nodes: usize,
+    /// Most documents in one input file.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub(crate) max_documents: usize,
     /// Evaluation steps allowed for one rule on one entity.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub(crate) max_steps: u64,

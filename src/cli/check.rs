@@ -69,11 +69,13 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             include: args.include.clone(),
             exclude: args.exclude.clone(),
             no_gitignore: args.no_gitignore,
+            follow_symlinks: args.follow_symlinks,
         },
         input_limits: input::Limits {
             max_file_size: args.max_file_size,
             max_depth: args.max_depth,
-            ..input::Limits::default()
+            max_alias_nodes: args.max_alias_nodes,
+            max_documents: args.max_documents,
         },
         eval_limits: eval::Limits {
             max_steps: args.max_steps,

@@ -25,18 +25,21 @@ pub(crate) fn width() -> usize {
         .unwrap_or(100)
 }
 
-/// Sets the number of rayon worker threads.
+/// Stack of each rayon worker. Policy expressions are bounded in depth when parsed, but the
+/// checker and interpreter walk them recursively, and so do user functions; a roomy stack
+/// (reserved, not committed) keeps hostile policies far from the edge.
+const WORKER_STACK: usize = 32 * 1024 * 1024;
+
+/// Sets up the rayon worker threads: `jobs` of them (default: one per core).
 pub(crate) fn set_jobs(jobs: Option<usize>) -> Result<(), String> {
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(n) = jobs {
         if n == 0 {
             return Err("`--jobs` must be at least 1".to_string());
         }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .map_err(|e| e.to_string())?;
+        pool = pool.num_threads(n);
     }
-    Ok(())
+    pool.build_global().map_err(|e| e.to_string())
 }
 
 /// Writes to stdout, ignoring a closed pipe.

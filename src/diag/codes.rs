@@ -91,6 +91,13 @@ codes! {
     DuplicateKey = "duplicate-key", Warning;
     /// An input exceeds a loader limit (size, depth, aliases, documents).
     InputLimit = "input-limit", Error;
+    /// A symbolic link in a checked directory that was not followed: by default no link is
+    /// (`--follow-symlinks` follows those that stay inside the checked tree), and a link that
+    /// leads outside the tree, loops back on its own ancestors or points nowhere never is.
+    /// Name a file on the command line to check it wherever it is.
+    SymlinkSkipped = "symlink-skipped", Info;
+    /// An input file holds no document (it is empty, or only whitespace and comments).
+    EmptyInput = "empty-input", Warning;
     /// A YAML alias refers to an anchor that was never defined.
     UnknownAnchor = "unknown-anchor", Error;
 

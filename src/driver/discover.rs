@@ -1,6 +1,11 @@
 //! Finding input files: walkdir over the given paths, honouring `.gitignore` files, hidden
 //! directories and include/exclude globs. Output is sorted, so runs are deterministic.
+//!
+//! A checked tree may come from anyone (a pull request): symbolic links are not followed
+//! unless asked, and even then never out of the tree nor round a loop; every link skipped,
+//! every unreadable directory and every entry that vanished during the walk is a diagnostic.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -8,7 +13,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 
 use super::policies::display_path;
 
@@ -32,6 +37,10 @@ pub struct Filters {
     pub exclude: Vec<String>,
     /// Do not read `.gitignore` files.
     pub no_gitignore: bool,
+    /// Follow symbolic links whose targets stay inside the walked directory (loops and links
+    /// leading outside are reported, never followed). Off by default: every link found in a
+    /// walk is reported and skipped.
+    pub follow_symlinks: bool,
 }
 
 /// Extensions always checked when found in a directory walk.
@@ -99,10 +108,21 @@ pub fn discover(
             continue;
         }
         let mut ignores: HashMap<PathBuf, Option<Gitignore>> = HashMap::new();
-        let walker = WalkDir::new(root).sort_by_file_name().into_iter();
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        let skipped_links: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
+        let walker = WalkDir::new(root)
+            .follow_links(filters.follow_symlinks)
+            .sort_by_file_name()
+            .into_iter();
         let walker = walker.filter_entry(|e| {
             if e.depth() == 0 {
                 return true;
+            }
+            if e.path_is_symlink() || e.file_type().is_symlink() {
+                if let Some(d) = symlink_refused(e.path(), &canonical_root, filters) {
+                    skipped_links.borrow_mut().push(d);
+                    return false;
+                }
             }
             let name = e.file_name().to_string_lossy();
             if e.file_type().is_dir()
@@ -121,15 +141,7 @@ pub fn discover(
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(display_path)
-                        .unwrap_or_else(|| display_path(root));
-                    diags.push(
-                        Diagnostic::new(Code::IoError, format!("cannot read `{path}`: {e}"))
-                            .path(path)
-                            .help("check the permissions of the directory"),
-                    );
+                    diags.push(walk_error(root, &e));
                     continue;
                 }
             };
@@ -158,10 +170,74 @@ pub fn discover(
                 sniff: !known,
             });
         }
+        diags.append(&mut skipped_links.into_inner());
     }
     out.sort();
     out.dedup_by(|a, b| a.path == b.path);
     out
+}
+
+/// Why the symbolic link at `path` is not followed, or `None` to follow it.
+fn symlink_refused(path: &Path, canonical_root: &Path, filters: &Filters) -> Option<Diagnostic> {
+    let name = display_path(path);
+    let target = std::fs::read_link(path)
+        .map(|t| display_path(&t))
+        .unwrap_or_default();
+    let refused = |message: String, severity: Severity, help: &str| {
+        Some(
+            Diagnostic::new(Code::SymlinkSkipped, message)
+                .severity(severity)
+                .path(name.clone())
+                .help(help.to_string()),
+        )
+    };
+    if !filters.follow_symlinks {
+        return refused(
+            format!("symbolic link `{name}` (to `{target}`) is not followed"),
+            Severity::Info,
+            "pass `--follow-symlinks` to follow links that stay inside the checked tree, or name the target on the command line",
+        );
+    }
+    match std::fs::canonicalize(path) {
+        Err(e) => refused(
+            format!("symbolic link `{name}` (to `{target}`) leads nowhere: {e}"),
+            Severity::Warning,
+            "remove the dangling link, or exclude it with `--exclude`",
+        ),
+        Ok(resolved) if !resolved.starts_with(canonical_root) => refused(
+            format!("symbolic link `{name}` leads outside the checked tree, to `{target}`"),
+            Severity::Warning,
+            "links out of the checked tree are never followed; name the target on the command line to check it",
+        ),
+        Ok(_) => None,
+    }
+}
+
+/// A walk error (unreadable directory, symbolic link loop, entry removed during the walk) as
+/// a diagnostic naming the path.
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(display_path)
+        .unwrap_or_else(|| display_path(root));
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Diagnostic::new(
+            Code::SymlinkSkipped,
+            format!(
+                "symbolic link `{path}` loops back to `{}`; not followed",
+                display_path(ancestor)
+            ),
+        )
+        .severity(Severity::Warning)
+        .path(path)
+        .help("remove the link, or exclude it with `--exclude`");
+    }
+    let reason = e
+        .io_error()
+        .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+    Diagnostic::new(Code::IoError, format!("cannot read `{path}`: {reason}"))
+        .path(path)
+        .help("check the permissions of the directory; the rest of the tree is still checked")
 }
 
 /// Whether `path` survives the `.gitignore` files from `root` down to its directory

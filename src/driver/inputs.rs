@@ -67,7 +67,20 @@ pub fn load_inputs(
     let loaded: Vec<(LoadedInput, Vec<Diagnostic>)> = pending
         .par_iter()
         .map(|(id, format)| {
-            let l = input::load(*id, db_ref.text(*id), *format, limits);
+            let mut l = input::load(*id, db_ref.text(*id), *format, limits);
+            if l.documents.is_empty() && l.diagnostics.is_empty() {
+                let name = db_ref.name(*id);
+                let what = if db_ref.text(*id).trim().is_empty() {
+                    "is empty"
+                } else {
+                    "holds no document"
+                };
+                l.diagnostics.push(
+                    Diagnostic::new(Code::EmptyInput, format!("`{name}` {what}"))
+                        .path(name)
+                        .help("nothing in it is checked; delete the file or exclude it with `--exclude`"),
+                );
+            }
             (
                 LoadedInput {
                     file: *id,

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::eval::{Finding, RuleSeverity};
 use crate::source::{SourceDb, Span};
 
-use super::{sanitize, Location};
+use super::{sanitize, sanitize_source, Location};
 
 /// Renders diagnostics and findings for a terminal.
 pub struct Renderer<'a> {
@@ -152,7 +152,15 @@ impl View {
             .labels
             .first()
             .and_then(|(span, _, _)| db.get(span.file))
-            .map(|file| NamedSource::new(file.name.clone(), Arc::clone(&file.text)));
+            .map(|file| {
+                // File names and contents come from the checked tree: neither may carry a
+                // terminal escape sequence to the screen.
+                let text = match sanitize_source(&file.text) {
+                    std::borrow::Cow::Borrowed(_) => Arc::clone(&file.text),
+                    std::borrow::Cow::Owned(clean) => Arc::from(clean),
+                };
+                NamedSource::new(sanitize(&file.name), text)
+            });
         let labels = d
             .labels
             .iter()

@@ -579,13 +579,39 @@ impl<'a> Lower<'a> {
             return self.placeholder(span);
         }
         let mut toks: Vec<Tok> = Vec::new();
-        let flat = pair.into_inner().flat_map(|p| {
-            if p.as_rule() == Rule::operand {
-                p.into_inner().collect::<Vec<_>>()
-            } else {
-                vec![p]
-            }
-        });
+        let flat: Vec<Pair<'_, Rule>> = pair
+            .into_inner()
+            .flat_map(|p| {
+                if p.as_rule() == Rule::operand {
+                    p.into_inner().collect::<Vec<_>>()
+                } else {
+                    vec![p]
+                }
+            })
+            .collect();
+        // Every operator and postfix (field, index, call) of the flat list may add a level to
+        // the tree: `a and b and c` is as deep as three nested parentheses. Counting them
+        // keeps long chains, which later passes walk recursively, inside the same bound.
+        let ops = flat
+            .iter()
+            .filter(|p| {
+                let r = p.as_rule();
+                binop(r).is_some()
+                    || matches!(
+                        r,
+                        Rule::op_not | Rule::op_neg | Rule::field | Rule::index | Rule::call
+                    )
+            })
+            .count();
+        if depth + ops > 4 * MAX_DEPTH {
+            self.error(
+                span,
+                format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
+                "too deep",
+                "split the expression with `let` bindings or functions",
+            );
+            return self.placeholder(span);
+        }
         for p in flat {
             let pspan = self.span(&p);
             match p.as_rule() {
@@ -609,7 +635,28 @@ impl<'a> Lower<'a> {
         }
         let mut pos = 0;
         let e = climb(&toks, &mut pos, 0, 0);
-        e.unwrap_or_else(|| self.placeholder(span))
+        match e {
+            // `climb` gives up (None) only past its own depth bound.
+            None => {
+                self.error(
+                    span,
+                    format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
+                    "too deep",
+                    "split the expression with `let` bindings or functions",
+                );
+                self.placeholder(span)
+            }
+            Some(e) if depth + tree_depth(&e) > MAX_DEPTH => {
+                self.error(
+                    span,
+                    format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
+                    "too deep",
+                    "split the expression with `let` bindings or functions",
+                );
+                self.placeholder(span)
+            }
+            Some(e) => e,
+        }
     }
 
     fn postfix(&mut self, base: Expr, p: Pair<'_, Rule>, depth: usize) -> Expr {
@@ -753,6 +800,55 @@ fn binop(rule: Rule) -> Option<BinOp> {
         Rule::op_rem => BinOp::Rem,
         _ => return None,
     })
+}
+
+/// The depth of an expression tree, counted without recursion (the tree may be deep).
+fn tree_depth(e: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(e, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        let d = d + 1;
+        match &e.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Name(_) => {}
+            ExprKind::Str(parts) => stack.extend(parts.iter().filter_map(|p| match p {
+                StrPart::Interp(e) => Some((e, d)),
+                StrPart::Text(_) => None,
+            })),
+            ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::Paren(a) => {
+                stack.push((a, d));
+            }
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) | ExprKind::Quant(_, _, a, b) => {
+                stack.extend([(&**a, d), (&**b, d)]);
+            }
+            ExprKind::Call(f, args) => {
+                stack.push((f, d));
+                stack.extend(args.iter().map(|a| (a, d)));
+            }
+            ExprKind::List(items) => stack.extend(items.iter().map(|a| (a, d))),
+            ExprKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, a)| (a, d))),
+            ExprKind::ListComp(a, clauses) => {
+                stack.push((a, d));
+                stack.extend(clauses.iter().map(|c| (clause_expr(c), d)));
+            }
+            ExprKind::MapComp(a, b, clauses) => {
+                stack.extend([(&**a, d), (&**b, d)]);
+                stack.extend(clauses.iter().map(|c| (clause_expr(c), d)));
+            }
+            ExprKind::If(a, b, c) => stack.extend([(&**a, d), (&**b, d), (&**c, d)]),
+        }
+    }
+    deepest
+}
+
+fn clause_expr(c: &CompClause) -> &Expr {
+    match c {
+        CompClause::For(_, e) | CompClause::If(e) => e,
+    }
 }
 
 /// Precedence of `not`: it applies to a whole comparison (`not a == b` is `not (a == b)`).
