@@ -89,6 +89,12 @@ codes! {
     NotUtf8 = "not-utf8", Error;
     /// A map in an input has the same key twice; the last value is used.
     DuplicateKey = "duplicate-key", Warning;
+    /// A `.json` file uses what only JSONC allows (comments, trailing commas). Palisade reads
+    /// it, but strict JSON readers, and so the tools that consume the file, may not.
+    JsoncExtension = "jsonc-extension", Warning;
+    /// A number too large (or too small) for a 64-bit integer or float: it is read as the
+    /// nearest float (or infinity, or zero), so comparisons with it may not be what was meant.
+    LossyNumber = "lossy-number", Warning;
     /// An input exceeds a loader limit (size, depth, aliases, documents).
     InputLimit = "input-limit", Error;
     /// A symbolic link in a checked directory that was not followed: by default no link is

@@ -200,7 +200,7 @@ fn symlink_refused(path: &Path, canonical_root: &Path, filters: &Filters) -> Opt
     }
     match std::fs::canonicalize(path) {
         Err(e) => refused(
-            format!("symbolic link `{name}` (to `{target}`) leads nowhere: {e}"),
+            format!("symbolic link `{name}` (to `{target}`) cannot be followed: {e}"),
             Severity::Warning,
             "remove the dangling link, or exclude it with `--exclude`",
         ),
@@ -235,6 +235,19 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     let reason = e
         .io_error()
         .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+    let is_link = e
+        .path()
+        .and_then(|p| std::fs::symlink_metadata(p).ok())
+        .is_some_and(|m| m.file_type().is_symlink());
+    if is_link {
+        return Diagnostic::new(
+            Code::SymlinkSkipped,
+            format!("symbolic link `{path}` cannot be followed: {reason}"),
+        )
+        .severity(Severity::Warning)
+        .path(path)
+        .help("remove the link, or exclude it with `--exclude`");
+    }
     Diagnostic::new(Code::IoError, format!("cannot read `{path}`: {reason}"))
         .path(path)
         .help("check the permissions of the directory; the rest of the tree is still checked")

@@ -68,13 +68,10 @@ pub fn load_inputs(
         .par_iter()
         .map(|(id, format)| {
             let mut l = input::load(*id, db_ref.text(*id), *format, limits);
-            if l.documents.is_empty() && l.diagnostics.is_empty() {
+            let blank = db_ref.text(*id).trim().is_empty();
+            if blank || (l.documents.is_empty() && l.diagnostics.is_empty()) {
                 let name = db_ref.name(*id);
-                let what = if db_ref.text(*id).trim().is_empty() {
-                    "is empty"
-                } else {
-                    "holds no document"
-                };
+                let what = if blank { "is empty" } else { "holds no document" };
                 l.diagnostics.push(
                     Diagnostic::new(Code::EmptyInput, format!("`{name}` {what}"))
                         .path(name)

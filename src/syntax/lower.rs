@@ -17,6 +17,10 @@ struct Lower<'a> {
     file: FileId,
     text: &'a str,
     diags: &'a mut Vec<Diagnostic>,
+    /// Expressions already reported too deep: one report per expression, not one per level.
+    too_deep: Vec<Span>,
+    /// An operand of the expression being lowered was past [`MAX_DEPTH`].
+    deeper: bool,
 }
 
 pub(super) fn lower_file(
@@ -25,7 +29,13 @@ pub(super) fn lower_file(
     mut pairs: Pairs<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
 ) -> Module {
-    let mut lw = Lower { file, text, diags };
+    let mut lw = Lower {
+        file,
+        text,
+        diags,
+        too_deep: Vec::new(),
+        deeper: false,
+    };
     let mut module = Module {
         file,
         package: None,
@@ -567,15 +577,27 @@ impl<'a> Lower<'a> {
         Some(c)
     }
 
-    fn expr(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Expr {
-        let span = self.span(&pair);
-        if depth > MAX_DEPTH {
+    /// Reports an expression deeper than [`MAX_DEPTH`] (once, however many of its levels
+    /// notice) and stands a placeholder in for it.
+    fn too_deep(&mut self, span: Span) -> Expr {
+        let overlaps = |s: &Span| s.start < span.end && span.start < s.end;
+        if !self.too_deep.iter().any(overlaps) {
+            self.too_deep.push(span);
             self.error(
                 span,
-                "expression nested too deeply",
+                format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
                 "too deep",
                 "split the expression with `let` bindings or functions",
             );
+        }
+        self.placeholder(span)
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Expr {
+        let span = self.span(&pair);
+        if depth > MAX_DEPTH {
+            // Reported once by the outermost expression, not by each of its operands.
+            self.deeper = true;
             return self.placeholder(span);
         }
         let mut toks: Vec<Tok> = Vec::new();
@@ -604,13 +626,7 @@ impl<'a> Lower<'a> {
             })
             .count();
         if depth + ops > 4 * MAX_DEPTH {
-            self.error(
-                span,
-                format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
-                "too deep",
-                "split the expression with `let` bindings or functions",
-            );
-            return self.placeholder(span);
+            return self.too_deep(span);
         }
         for p in flat {
             let pspan = self.span(&p);
@@ -635,27 +651,16 @@ impl<'a> Lower<'a> {
         }
         let mut pos = 0;
         let e = climb(&toks, &mut pos, 0, 0);
+        let operand_too_deep = std::mem::take(&mut self.deeper);
         match e {
             // `climb` gives up (None) only past its own depth bound.
-            None => {
-                self.error(
-                    span,
-                    format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
-                    "too deep",
-                    "split the expression with `let` bindings or functions",
-                );
+            Some(e) if !operand_too_deep && depth + tree_depth(&e) <= MAX_DEPTH => e,
+            // The outermost expression reports, so one deep expression is one diagnostic.
+            _ if depth == 0 => self.too_deep(span),
+            _ => {
+                self.deeper = true;
                 self.placeholder(span)
             }
-            Some(e) if depth + tree_depth(&e) > MAX_DEPTH => {
-                self.error(
-                    span,
-                    format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
-                    "too deep",
-                    "split the expression with `let` bindings or functions",
-                );
-                self.placeholder(span)
-            }
-            Some(e) => e,
         }
     }
 
