@@ -90,8 +90,9 @@ codes! {
     /// A map in an input has the same key twice; the last value is used.
     DuplicateKey = "duplicate-key", Warning;
     /// A `.json` file uses what only JSONC allows (comments, trailing commas). Palisade reads
-    /// it, but strict JSON readers, and so the tools that consume the file, may not.
-    JsoncExtension = "jsonc-extension", Warning;
+    /// it, but strict JSON readers, and so the tools that consume the file, may not. A note,
+    /// since editor and compiler configuration files are often written so on purpose.
+    JsoncExtension = "jsonc-extension", Info;
     /// A number too large (or too small) for a 64-bit integer or float: it is read as the
     /// nearest float (or infinity, or zero), so comparisons with it may not be what was meant.
     LossyNumber = "lossy-number", Warning;

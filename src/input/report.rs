@@ -28,13 +28,14 @@ pub(super) fn lossy_number(text: &str, kind: &crate::value::Kind, at: Span) -> O
     if lower.contains("inf") || lower.contains("nan") {
         return None;
     }
+    let hex_or_octal = lower.starts_with("0x") || lower.starts_with("0o");
     let mantissa = lower.split('e').next().unwrap_or("");
-    let integral = !lower.contains(['.', 'e']);
+    let integral = hex_or_octal || !lower.contains(['.', 'e']);
     let read_as = if f.is_infinite() {
         "infinity"
-    } else if *f == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+    } else if *f == 0.0 && !hex_or_octal && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
         "zero"
-    } else if integral {
+    } else if integral && !fits_i64(&lower) {
         "a float, losing precision"
     } else {
         return None;
@@ -49,6 +50,28 @@ pub(super) fn lossy_number(text: &str, kind: &crate::value::Kind, at: Span) -> O
         .at(at, "out of range")
         .help("quote the value if it is an identifier rather than a quantity"),
     )
+}
+
+/// Whether an integer as written (decimal with an optional sign, `0x` hex or `0o` octal)
+/// fits in `i64`; an integer read as a float on purpose (`!!float 1`) lost nothing.
+fn fits_i64(lower: &str) -> bool {
+    let (negative, unsigned) = match lower.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, lower.strip_prefix('+').unwrap_or(lower)),
+    };
+    let (radix, digits) = if let Some(hex) = unsigned.strip_prefix("0x") {
+        (16, hex)
+    } else if let Some(oct) = unsigned.strip_prefix("0o") {
+        (8, oct)
+    } else {
+        (10, unsigned)
+    };
+    let signed = if negative {
+        format!("-{digits}")
+    } else {
+        digits.to_string()
+    };
+    i64::from_str_radix(&signed, radix).is_ok()
 }
 
 /// A map or list nested deeper than `Limits::max_depth`.

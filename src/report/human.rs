@@ -165,7 +165,8 @@ impl View {
             .labels
             .iter()
             .map(|(s, text, primary)| {
-                let span = SourceSpan::new((s.start as usize).into(), s.len());
+                let len = shown_len(db, *s);
+                let span = SourceSpan::new((s.start as usize).into(), len);
                 let text = text.as_deref().map(sanitize);
                 if *primary {
                     LabeledSpan::new_primary_with_span(text, span)
@@ -182,6 +183,30 @@ impl View {
             source,
             labels,
         }
+    }
+}
+
+/// Most lines a label may cover; a longer span (a block never closed, a whole file) is shown
+/// by its first line only, so a hostile file cannot make the report as long as itself.
+const MAX_LABEL_LINES: usize = 8;
+
+/// The length of `span` as drawn: the whole span, or up to the end of its first line when it
+/// covers more than [`MAX_LABEL_LINES`] lines.
+fn shown_len(db: &SourceDb, span: Span) -> usize {
+    let text = db.get(span.file).map(|f| &*f.text).unwrap_or("");
+    let covered = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    if covered
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .take(MAX_LABEL_LINES + 1)
+        .count()
+        > MAX_LABEL_LINES
+    {
+        covered.find('\n').unwrap_or(covered.len())
+    } else {
+        span.len()
     }
 }
 
