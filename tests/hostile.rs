@@ -153,6 +153,12 @@ fn catalogue() -> (tempfile::TempDir, PathBuf) {
         symlink("/", dir.join("link-root")).unwrap();
         symlink("missing.yaml", dir.join("link-dangling.yaml")).unwrap();
         symlink("duplicate-keys.yaml", dir.join("link-inside.yaml")).unwrap();
+        // A named pipe: opening it would block the run forever.
+        let fifo = Command::new("mkfifo")
+            .arg(dir.join("pipe.yaml"))
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(fifo, "mkfifo");
         fs::write(dir.join("unreadable.yaml"), "a: [\n").unwrap();
         fs::set_permissions(dir.join("unreadable.yaml"), fs::Permissions::from_mode(0)).unwrap();
         fs::create_dir(dir.join("unreadable-dir")).unwrap();
@@ -363,6 +369,7 @@ fn whole_catalogue_in_one_run() {
             "link-root",
             "link-dangling.yaml",
             "link-inside.yaml",
+            "pipe.yaml",
         ]
         .map(String::from),
     );

@@ -103,6 +103,9 @@ codes! {
     /// leads outside the tree, loops back on its own ancestors or points nowhere never is.
     /// Name a file on the command line to check it wherever it is.
     SymlinkSkipped = "symlink-skipped", Info;
+    /// A FIFO, socket or device found in a walk or named on the command line: never read (it
+    /// could block or never end).
+    SpecialFile = "special-file", Info;
     /// An input file holds no document (it is empty, or only whitespace and comments).
     EmptyInput = "empty-input", Warning;
     /// A YAML alias refers to an anchor that was never defined.

@@ -96,6 +96,10 @@ pub fn discover(
             });
             continue;
         }
+        if !root.is_dir() && std::fs::metadata(root).is_ok() {
+            diags.push(special_file(root).severity(Severity::Error));
+            continue;
+        }
         if !root.is_dir() {
             diags.push(
                 Diagnostic::new(
@@ -146,6 +150,9 @@ pub fn discover(
                 }
             };
             if !entry.file_type().is_file() {
+                if !entry.file_type().is_dir() && !entry.file_type().is_symlink() {
+                    diags.push(special_file(entry.path()));
+                }
                 continue;
             }
             let path = entry.path();
@@ -175,6 +182,17 @@ pub fn discover(
     out.sort();
     out.dedup_by(|a, b| a.path == b.path);
     out
+}
+
+/// A FIFO, socket or device: never opened, since reading it could block or never end.
+fn special_file(path: &Path) -> Diagnostic {
+    let name = display_path(path);
+    Diagnostic::new(
+        Code::SpecialFile,
+        format!("`{name}` is not a regular file (a pipe, socket or device); not read"),
+    )
+    .path(name)
+    .help("only regular files are checked")
 }
 
 /// Why the symbolic link at `path` is not followed, or `None` to follow it.
