@@ -128,6 +128,10 @@ pub(crate) struct CheckArgs {
     /// Most documents in one input file.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub(crate) max_documents: usize,
+    /// Most values in one input file (estimated before parsing from its lines, commas and
+    /// brackets); bounds the memory one file can take.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub(crate) max_nodes: usize,
     /// Evaluation steps allowed for one rule on one entity.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub(crate) max_steps: u64,

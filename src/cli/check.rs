@@ -76,6 +76,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             max_depth: args.max_depth,
             max_alias_nodes: args.max_alias_nodes,
             max_documents: args.max_documents,
+            max_nodes: args.max_nodes,
         },
         eval_limits: eval::Limits {
             max_steps: args.max_steps,
