@@ -121,9 +121,26 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// The catalogue's temporary directory; gives unreadable entries their permissions back
+/// so that it can be removed.
+struct Catalogue(tempfile::TempDir);
+
+impl Drop for Catalogue {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let dir = self.0.path().join("catalogue");
+            for name in ["unreadable.yaml", "unreadable-dir"] {
+                let _ = fs::set_permissions(dir.join(name), fs::Permissions::from_mode(0o700));
+            }
+        }
+    }
+}
+
 /// Builds the catalogue in a fresh temporary directory: the committed cases, the generated
 /// ones, and the special files (100 MB, symbolic links, unreadable, odd names).
-fn catalogue() -> (tempfile::TempDir, PathBuf) {
+fn catalogue() -> (Catalogue, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("catalogue");
     fs::create_dir(&dir).unwrap();
@@ -160,12 +177,12 @@ fn catalogue() -> (tempfile::TempDir, PathBuf) {
             .is_ok_and(|s| s.success());
         assert!(fifo, "mkfifo");
         fs::write(dir.join("unreadable.yaml"), "a: [\n").unwrap();
-        fs::set_permissions(dir.join("unreadable.yaml"), fs::Permissions::from_mode(0)).unwrap();
+        fs::set_permissions(dir.join("unreadable.yaml"), fs::Permissions::from_mode(0o000)).unwrap();
         fs::create_dir(dir.join("unreadable-dir")).unwrap();
         fs::write(dir.join("unreadable-dir/inner.yaml"), "a: [\n").unwrap();
-        fs::set_permissions(dir.join("unreadable-dir"), fs::Permissions::from_mode(0)).unwrap();
+        fs::set_permissions(dir.join("unreadable-dir"), fs::Permissions::from_mode(0o000)).unwrap();
     }
-    (tmp, dir)
+    (Catalogue(tmp), dir)
 }
 
 /// Whether this process can read `path` despite its permissions (root can).
