@@ -22,7 +22,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 work=$(mktemp -d)
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'chmod -R u+rwx "$work" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"; echo "work: $work"' EXIT
 cat="$work/catalogue"
 mkdir -p "$cat"
 cp tests/hostile/inputs/* "$cat/"

@@ -118,6 +118,11 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
             v
         }),
         ("long-line.yaml", long_line),
+        // A diagnostic past column 65,535: too far right for a snippet.
+        (
+            "long-line-duplicate.json",
+            format!("{{\"a\": \"{}\", \"a\": 1}}\n", "x".repeat(70_000)).into_bytes(),
+        ),
     ]
 }
 
@@ -177,10 +182,18 @@ fn catalogue() -> (Catalogue, PathBuf) {
             .is_ok_and(|s| s.success());
         assert!(fifo, "mkfifo");
         fs::write(dir.join("unreadable.yaml"), "a: [\n").unwrap();
-        fs::set_permissions(dir.join("unreadable.yaml"), fs::Permissions::from_mode(0o000)).unwrap();
+        fs::set_permissions(
+            dir.join("unreadable.yaml"),
+            fs::Permissions::from_mode(0o000),
+        )
+        .unwrap();
         fs::create_dir(dir.join("unreadable-dir")).unwrap();
         fs::write(dir.join("unreadable-dir/inner.yaml"), "a: [\n").unwrap();
-        fs::set_permissions(dir.join("unreadable-dir"), fs::Permissions::from_mode(0o000)).unwrap();
+        fs::set_permissions(
+            dir.join("unreadable-dir"),
+            fs::Permissions::from_mode(0o000),
+        )
+        .unwrap();
     }
     (Catalogue(tmp), dir)
 }

@@ -147,7 +147,13 @@ struct View {
 }
 
 impl View {
-    fn build(db: &SourceDb, d: Draft) -> View {
+    fn build(db: &SourceDb, mut d: Draft) -> View {
+        // A snippet of a very long line would be as long as the line (and miette cannot
+        // draw labels past column 65,535): say where instead.
+        if let Some((span, _, _)) = d.labels.iter().find(|(s, _, _)| !snippet_fits(db, *s)) {
+            d.message = format!("{}: {}", Location::of(db, *span), d.message);
+            d.labels.clear();
+        }
         let source = d
             .labels
             .first()
@@ -184,6 +190,33 @@ impl View {
             labels,
         }
     }
+}
+
+/// Longest line (bytes) drawn in a snippet.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+/// Whether the lines a label's snippet shows (its own, and one of context each side) are all
+/// short enough to draw.
+fn snippet_fits(db: &SourceDb, span: Span) -> bool {
+    let text = db.get(span.file).map(|f| &*f.text).unwrap_or("");
+    let start = (span.start as usize).min(text.len());
+    let end = (start + shown_len(db, span)).min(text.len());
+    let before = text.get(..start).unwrap_or("");
+    let from = before
+        .rfind('\n')
+        .and_then(|i| before.get(..i))
+        .map_or(0, |b| b.rfind('\n').map_or(0, |j| j + 1));
+    let after = text.get(end..).unwrap_or("");
+    let to = after
+        .find('\n')
+        .and_then(|i| after.get(i + 1..).map(|rest| (i, rest)))
+        .map_or(text.len(), |(i, rest)| {
+            end + i + 1 + rest.find('\n').unwrap_or(rest.len())
+        });
+    text.get(from..to)
+        .unwrap_or("")
+        .split('\n')
+        .all(|line| line.len() <= MAX_SNIPPET_LINE)
 }
 
 /// Most lines a label may cover; a longer span (a block never closed, a whole file) is shown
