@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let loaded = input::load(FileId(0), text, Format::Hcl, &Limits::default());
-    if let Some(d) = loaded.diagnostics.iter().find(|d| d.code == Code::InternalError) {
+    if let Some(d) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::InternalError)
+    {
         panic!("internal error: {}", d.message);
     }
 });

@@ -13,8 +13,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let loaded = input::load(FileId(0), text, Format::Firewall(palisade::firewall::Vendor::Junos), &Limits::default());
-    if let Some(d) = loaded.diagnostics.iter().find(|d| d.code == Code::InternalError) {
+    let loaded = input::load(
+        FileId(0),
+        text,
+        Format::Firewall(palisade::firewall::Vendor::Junos),
+        &Limits::default(),
+    );
+    if let Some(d) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::InternalError)
+    {
         panic!("internal error: {}", d.message);
     }
 });
