@@ -117,7 +117,10 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
             v.extend(b"</filter></pfsense>\n");
             v
         }),
-        ("documents.yaml", "---\nkind: A\n".repeat(12_000).into_bytes()),
+        (
+            "documents.yaml",
+            "---\nkind: A\n".repeat(12_000).into_bytes(),
+        ),
         ("long-line.yaml", long_line),
         // A diagnostic past column 65,535: too far right for a snippet.
         (
