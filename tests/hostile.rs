@@ -459,10 +459,15 @@ fn whole_catalogue_in_one_run() {
     );
 
     // The other formats escape input content too.
-    for format in ["sarif", "junit", "github"] {
+    for format in ["json", "sarif", "junit", "github"] {
         let o = palisade(&dir, &["check", ".", "--format", format]);
         assert_sane(format, &o);
         assert!(!o.stdout.contains(&0x1b), "raw escape in {format} output");
+        // U+009B (CSI), written in UTF-8: a C1 control some terminals obey.
+        assert!(
+            !o.stdout.windows(2).any(|w| w == [0xc2, 0x9b]),
+            "raw CSI in {format} output"
+        );
         if format != "github" {
             assert!(
                 String::from_utf8_lossy(&o.stdout).contains("privileged"),

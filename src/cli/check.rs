@@ -161,17 +161,13 @@ fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Ta
         CheckFormat::Json => {
             let mut report = json::report(db, findings, diagnostics, run.files, rules.len());
             json::add_adoption(&mut report, db, &run.suppressed, run.baselined);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            )
+            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            format!("{}\n", palisade::report::escape_json_controls(text))
         }
         CheckFormat::Sarif => {
             let report = sarif::report(db, rules, findings, diagnostics);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            )
+            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            format!("{}\n", palisade::report::escape_json_controls(text))
         }
         CheckFormat::Junit => junit::report(db, rules, findings, diagnostics),
         CheckFormat::Github => github::report(db, findings, diagnostics),

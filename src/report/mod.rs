@@ -26,6 +26,24 @@ pub fn sanitize(s: &str) -> String {
         .collect()
 }
 
+/// Escapes, in serialized JSON, the characters JSON itself leaves raw but a terminal may obey:
+/// DEL and the C1 controls (U+0080 to U+009F, among them CSI, U+009B). JSON writers escape only
+/// what is below U+0020; these can appear only inside strings, where `\u00XX` means the same.
+pub fn escape_json_controls(json: String) -> String {
+    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Source text safe to print: each terminal control character (other than line breaks and
 /// tabs) becomes as many `?` as it has bytes, so every byte offset, hence every span, still
 /// points at the same place. Borrows the text when it holds no control character.
@@ -64,6 +82,15 @@ mod tests {
             sanitize_source("plain\n"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn json_escapes_del_and_c1_controls() {
+        let json = serde_json::to_string("a\u{9b}31m\u{7f}b\u{1b}").unwrap_or_default();
+        let escaped = super::escape_json_controls(json);
+        assert_eq!(escaped, r#""a\u009b31m\u007fb\u001b""#);
+        let back: String = serde_json::from_str(&escaped).unwrap_or_default();
+        assert_eq!(back, "a\u{9b}31m\u{7f}b\u{1b}");
     }
 
     #[test]
