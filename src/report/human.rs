@@ -120,7 +120,12 @@ impl<'a> Renderer<'a> {
     fn render(&self, view: Draft) -> String {
         let view = View::build(self.db, view);
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &view).is_err() {
+        // Should the renderer fail, or panic on a snippet it cannot draw, the message still
+        // goes out, plainly, and the report goes on.
+        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.handler.render_report(&mut out, &view).is_ok()
+        }));
+        if !matches!(drawn, Ok(true)) {
             out = format!("{}: {}\n", view.code, view.message);
         }
         out
