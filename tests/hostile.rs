@@ -541,3 +541,60 @@ fn a_file_vanishing_during_the_run_is_a_diagnostic() {
     assert_eq!(diags[0].code, palisade::diag::Code::IoError);
     assert!(diags[0].message.contains("a.yaml"), "{}", diags[0].message);
 }
+
+/// Every input limit trips on the catalogue case built for it, and its flag raises it.
+#[test]
+fn limits_trip_and_their_flags_raise_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut many = "[".to_string();
+    many.push_str(&"1,".repeat(1_100_000));
+    many.push_str("1]");
+    fs::write(tmp.path().join("many-values.json"), many).unwrap();
+    fs::write(
+        tmp.path().join("documents.yaml"),
+        "---\nkind: A\n".repeat(12_000),
+    )
+    .unwrap();
+    let inputs = manifest_dir().join("tests/hostile/inputs");
+    fs::copy(
+        inputs.join("alias-bomb.yaml"),
+        tmp.path().join("alias-bomb.yaml"),
+    )
+    .unwrap();
+    let mut deep = String::new();
+    for i in 0..300 {
+        deep.push_str(&" ".repeat(i));
+        deep.push_str("a:\n");
+    }
+    deep.push_str(&" ".repeat(300));
+    deep.push_str("b: 1\n");
+    fs::write(tmp.path().join("deep-300.yaml"), deep).unwrap();
+    let big = fs::File::create(tmp.path().join("big.yaml")).unwrap();
+    big.set_len(40 * 1024 * 1024).unwrap();
+    drop(big);
+    let cases = [
+        ("many-values.json", "--max-nodes", "2000000"),
+        ("documents.yaml", "--max-documents", "20000"),
+        ("alias-bomb.yaml", "--max-alias-nodes", "1000000000"),
+        ("deep-300.yaml", "--max-depth", "400"),
+        ("big.yaml", "--max-file-size", "50000000"),
+    ];
+    for (case, flag, value) in cases {
+        let limited = |extra: &[&str]| {
+            let mut args = vec!["check", "--no-builtin", case, "--format", "json"];
+            args.extend_from_slice(extra);
+            let o = palisade(tmp.path(), &args);
+            assert_sane(case, &o);
+            json(&o)["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "palisade::input-limit")
+        };
+        assert!(limited(&[]), "{case}: the default limit does not trip");
+        assert!(
+            !limited(&[flag, value]),
+            "{case}: `{flag} {value}` does not raise it"
+        );
+    }
+}
