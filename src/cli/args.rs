@@ -123,12 +123,26 @@ pub(crate) struct CheckArgs {
     /// Check files that `.gitignore` files exclude.
     #[arg(long)]
     pub(crate) no_gitignore: bool,
+    /// Follow symbolic links that stay inside the checked directory (loops and links leading
+    /// outside it are reported and never followed).
+    #[arg(long)]
+    pub(crate) follow_symlinks: bool,
     /// Largest input file to read, in bytes [default: 33554432, or `[limits]` of palisade.toml].
     #[arg(long, value_name = "BYTES")]
     pub(crate) max_file_size: Option<u64>,
     /// Deepest nesting of lists and maps in an input [default: 256].
     #[arg(long, value_name = "N")]
     pub(crate) max_depth: Option<usize>,
+    /// Most nodes YAML aliases may expand to in one file [default: 100000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_alias_nodes: Option<usize>,
+    /// Most documents in one input file [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_documents: Option<usize>,
+    /// Most values in one input file (estimated before parsing from its lines, commas and
+    /// brackets); bounds the memory one file can take [default: 1000000].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_nodes: Option<usize>,
     /// Evaluation steps allowed for one rule on one entity [default: 1000000].
     #[arg(long, value_name = "N")]
     pub(crate) max_steps: Option<u64>,

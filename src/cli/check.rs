@@ -129,9 +129,13 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     opts.filters.include = args.include.clone();
     opts.filters.exclude = args.exclude.clone();
     opts.filters.no_gitignore |= args.no_gitignore;
+    opts.filters.follow_symlinks |= args.follow_symlinks;
     let limits = &mut opts.input_limits;
     limits.max_file_size = args.max_file_size.unwrap_or(limits.max_file_size);
     limits.max_depth = args.max_depth.unwrap_or(limits.max_depth);
+    limits.max_alias_nodes = args.max_alias_nodes.unwrap_or(limits.max_alias_nodes);
+    limits.max_documents = args.max_documents.unwrap_or(limits.max_documents);
+    limits.max_nodes = args.max_nodes.unwrap_or(limits.max_nodes);
     opts.eval_limits.max_steps = args.max_steps.unwrap_or(opts.eval_limits.max_steps);
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
     opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
@@ -258,18 +262,14 @@ fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Ta
         CheckFormat::Json => {
             let mut report = json::report(db, findings, diagnostics, run.files, rules.len());
             json::add_adoption(&mut report, db, &run.suppressed, run.baselined);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            )
+            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            format!("{}\n", palisade::report::escape_json_controls(text))
         }
         CheckFormat::Sarif => {
             let report =
                 sarif::report_with_suppressed(db, rules, findings, &run.suppressed, diagnostics);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            )
+            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            format!("{}\n", palisade::report::escape_json_controls(text))
         }
         CheckFormat::Junit => junit::report(db, rules, findings, diagnostics),
         CheckFormat::Github => github::report(db, findings, diagnostics),

@@ -43,6 +43,7 @@ impl From<ExitStatus> for ExitCode {
 
 /// Parses the arguments and runs the command.
 pub(crate) fn run() -> ExitStatus {
+    output::stop_on_interrupt();
     let parsed = Cli::command()
         .try_get_matches()
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));

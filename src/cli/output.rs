@@ -1,7 +1,8 @@
 //! Shared output helpers: colour choice, thread pool, writing to stdout and to files.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::args::ColorChoice;
 
@@ -25,18 +26,21 @@ pub(crate) fn width() -> usize {
         .unwrap_or(100)
 }
 
-/// Sets the number of rayon worker threads.
+/// Stack of each rayon worker. Policy expressions are bounded in depth when parsed, but the
+/// checker and interpreter walk them recursively, and so do user functions; a roomy stack
+/// (reserved, not committed) keeps hostile policies far from the edge.
+const WORKER_STACK: usize = 32 * 1024 * 1024;
+
+/// Sets up the rayon worker threads: `jobs` of them (default: one per core).
 pub(crate) fn set_jobs(jobs: Option<usize>) -> Result<(), String> {
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(n) = jobs {
         if n == 0 {
             return Err("`--jobs` must be at least 1".to_string());
         }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .map_err(|e| e.to_string())?;
+        pool = pool.num_threads(n);
     }
-    Ok(())
+    pool.build_global().map_err(|e| e.to_string())
 }
 
 /// Writes to stdout, ignoring a closed pipe.
@@ -50,6 +54,42 @@ pub(crate) fn emit(text: &str) {
 pub(crate) fn emit_err(text: &str) {
     let mut out = std::io::stderr().lock();
     let _ = out.write_all(text.as_bytes());
+}
+
+/// Temporary files being written by [`write_atomically`], removed if the run is interrupted.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On Ctrl-C (SIGINT) or SIGTERM: remove the temporary files of outputs being written and
+/// exit at once with 128 + the signal number (130 for Ctrl-C). Outputs already renamed into
+/// place are whole; those not yet written are left as they were.
+pub(crate) fn stop_on_interrupt() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        // Without a handler the default action still stops the run promptly.
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let pending = PENDING
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for tmp in pending.iter() {
+                let _ = std::fs::remove_file(tmp);
+            }
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+fn pending(tmp: &Path, add: bool) {
+    let mut pending = PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if add {
+        pending.push(tmp.to_path_buf());
+    } else {
+        pending.retain(|p| p != tmp);
+    }
 }
 
 /// Writes through a temporary file in the same directory, then renames it over the target,
@@ -69,6 +109,8 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
             ".{name}.{}.{attempt}.palisade.tmp",
             std::process::id()
         ));
+        // Registered before it exists, so an interrupt never leaves it behind.
+        pending(&tmp, true);
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -76,9 +118,13 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         {
             Ok(file) => break (tmp, file),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                pending(&tmp, false);
                 attempt += 1;
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                pending(&tmp, false);
+                return Err(e);
+            }
         }
     };
     let flushed = file
@@ -89,5 +135,6 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    pending(&tmp, false);
     written
 }

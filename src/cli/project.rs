@@ -71,6 +71,7 @@ pub(crate) fn configured_options(
     };
     opts.filters = Filters {
         no_gitignore: c.gitignore == Some(false),
+        follow_symlinks: c.follow_symlinks == Some(true),
         ..Filters::default()
     };
     opts.selection.max_level = c.level;
@@ -83,6 +84,7 @@ pub(crate) fn configured_options(
         max_depth: c.limits.max_depth.unwrap_or(i.max_depth),
         max_documents: c.limits.max_documents.unwrap_or(i.max_documents),
         max_alias_nodes: c.limits.max_alias_nodes.unwrap_or(i.max_alias_nodes),
+        max_nodes: c.limits.max_nodes.unwrap_or(i.max_nodes),
     };
     opts.eval_limits = eval::Limits {
         max_steps: c.limits.max_steps.unwrap_or(e.max_steps),

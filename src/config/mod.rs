@@ -44,6 +44,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Honour `.gitignore` files (default true).
     pub gitignore: Option<bool>,
+    /// Follow symbolic links that stay inside the checked tree (default false).
+    pub follow_symlinks: Option<bool>,
     /// `[rules] select`: run only rules any of these covers.
     pub select: Vec<RuleRef>,
     /// `[rules] ignore`: never run rules any of these covers.
@@ -96,6 +98,7 @@ pub struct LimitOverrides {
     pub max_depth: Option<usize>,
     pub max_documents: Option<usize>,
     pub max_alias_nodes: Option<usize>,
+    pub max_nodes: Option<usize>,
     pub max_steps: Option<u64>,
 }
 
@@ -107,6 +110,7 @@ const TOP_KEYS: &[&str] = &[
     "include",
     "exclude",
     "gitignore",
+    "follow-symlinks",
     "rules",
     "overrides",
     "formats",
@@ -121,6 +125,7 @@ const LIMIT_KEYS: &[&str] = &[
     "max-depth",
     "max-documents",
     "max-alias-nodes",
+    "max-nodes",
     "max-steps",
 ];
 
@@ -186,6 +191,7 @@ pub fn parse(file: FileId, text: &str, root: PathBuf) -> (Config, Vec<Diagnostic
     config.include = p.globs(top, "include");
     config.exclude = p.globs(top, "exclude");
     config.gitignore = p.bool(top, "gitignore");
+    config.follow_symlinks = p.bool(top, "follow-symlinks");
     if let Some(rules) = p.table(top, "rules") {
         p.unknown_keys(rules, RULES_KEYS, "`[rules]`");
         config.select = p.refs(rules, "select", true);
@@ -252,6 +258,7 @@ pub fn parse(file: FileId, text: &str, root: PathBuf) -> (Config, Vec<Diagnostic
         l.max_depth = p.positive(limits, "max-depth").map(|n| n as usize);
         l.max_documents = p.positive(limits, "max-documents").map(|n| n as usize);
         l.max_alias_nodes = p.positive(limits, "max-alias-nodes").map(|n| n as usize);
+        l.max_nodes = p.positive(limits, "max-nodes").map(|n| n as usize);
         l.max_steps = p.positive(limits, "max-steps");
     }
     (config, p.diags)

@@ -27,6 +27,9 @@ pub const STARTER: &str = r#"# palisade.toml: configuration for `palisade check`
 # Honour .gitignore files.
 # gitignore = true
 
+# Follow symbolic links that stay inside the checked tree (links leaving it never are).
+# follow-symlinks = false
+
 [rules]
 # Run only the rules these cover: rule ids, FR1..FR7, or "SR x.y [RE n]" (empty: all).
 # select = ["FR1", "FR5", "SR 3.3"]
@@ -60,5 +63,6 @@ pub const STARTER: &str = r#"# palisade.toml: configuration for `palisade check`
 # max-depth = 256            # nesting of lists and maps
 # max-documents = 10000      # YAML documents per file
 # max-alias-nodes = 100000   # nodes YAML aliases may expand to, per file
+# max-nodes = 1000000        # values per file (estimated before parsing)
 # max-steps = 1000000        # evaluation steps per rule and entity
 "#;

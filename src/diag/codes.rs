@@ -89,8 +89,25 @@ codes! {
     NotUtf8 = "not-utf8", Error;
     /// A map in an input has the same key twice; the last value is used.
     DuplicateKey = "duplicate-key", Warning;
+    /// A `.json` file uses what only JSONC allows (comments, trailing commas). Palisade reads
+    /// it, but strict JSON readers, and so the tools that consume the file, may not. A note,
+    /// since editor and compiler configuration files are often written so on purpose.
+    JsoncExtension = "jsonc-extension", Info;
+    /// A number too large (or too small) for a 64-bit integer or float: it is read as the
+    /// nearest float (or infinity, or zero), so comparisons with it may not be what was meant.
+    LossyNumber = "lossy-number", Warning;
     /// An input exceeds a loader limit (size, depth, aliases, documents).
     InputLimit = "input-limit", Error;
+    /// A symbolic link in a checked directory that was not followed: by default no link is
+    /// (`--follow-symlinks` follows those that stay inside the checked tree), and a link that
+    /// leads outside the tree, loops back on its own ancestors or points nowhere never is.
+    /// Name a file on the command line to check it wherever it is.
+    SymlinkSkipped = "symlink-skipped", Info;
+    /// A FIFO, socket or device found in a walk or named on the command line: never read (it
+    /// could block or never end).
+    SpecialFile = "special-file", Info;
+    /// An input file holds no document (it is empty, or only whitespace and comments).
+    EmptyInput = "empty-input", Warning;
     /// A YAML alias refers to an anchor that was never defined.
     UnknownAnchor = "unknown-anchor", Error;
 

@@ -1,6 +1,11 @@
 //! Finding input files: walkdir over the given paths, honouring `.gitignore` files, hidden
 //! directories and include/exclude globs. Output is sorted, so runs are deterministic.
+//!
+//! A checked tree may come from anyone (a pull request): symbolic links are not followed
+//! unless asked, and even then never out of the tree nor round a loop; every link skipped,
+//! every unreadable directory and every entry that vanished during the walk is a diagnostic.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -8,7 +13,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 
 use super::policies::display_path;
 use crate::config::FILE_NAME;
@@ -35,6 +40,10 @@ pub struct Filters {
     pub exclude: Vec<String>,
     /// Do not read `.gitignore` files.
     pub no_gitignore: bool,
+    /// Follow symbolic links whose targets stay inside the walked directory (loops and links
+    /// leading outside are reported, never followed). Off by default: every link found in a
+    /// walk is reported and skipped.
+    pub follow_symlinks: bool,
 }
 
 /// Extensions always checked when found in a directory walk.
@@ -91,6 +100,10 @@ pub fn discover(
             });
             continue;
         }
+        if !root.is_dir() && std::fs::metadata(root).is_ok() {
+            diags.push(special_file(root).severity(Severity::Error));
+            continue;
+        }
         if !root.is_dir() {
             diags.push(
                 Diagnostic::new(
@@ -103,10 +116,21 @@ pub fn discover(
             continue;
         }
         let mut ignores: HashMap<PathBuf, Option<Gitignore>> = HashMap::new();
-        let walker = WalkDir::new(root).sort_by_file_name().into_iter();
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        let skipped_links: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
+        let walker = WalkDir::new(root)
+            .follow_links(filters.follow_symlinks)
+            .sort_by_file_name()
+            .into_iter();
         let walker = walker.filter_entry(|e| {
             if e.depth() == 0 {
                 return true;
+            }
+            if e.path_is_symlink() || e.file_type().is_symlink() {
+                if let Some(d) = symlink_refused(e.path(), &canonical_root, filters) {
+                    skipped_links.borrow_mut().push(d);
+                    return false;
+                }
             }
             let name = e.file_name().to_string_lossy();
             if e.file_type().is_dir()
@@ -125,19 +149,14 @@ pub fn discover(
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(display_path)
-                        .unwrap_or_else(|| display_path(root));
-                    diags.push(
-                        Diagnostic::new(Code::IoError, format!("cannot read `{path}`: {e}"))
-                            .path(path)
-                            .help("check the permissions of the directory"),
-                    );
+                    diags.push(walk_error(root, &e));
                     continue;
                 }
             };
             if !entry.file_type().is_file() {
+                if !entry.file_type().is_dir() && !entry.file_type().is_symlink() {
+                    diags.push(special_file(entry.path()));
+                }
                 continue;
             }
             let path = entry.path();
@@ -164,10 +183,98 @@ pub fn discover(
                 format: None,
             });
         }
+        diags.append(&mut skipped_links.into_inner());
     }
     out.sort();
     out.dedup_by(|a, b| a.path == b.path);
     out
+}
+
+/// A FIFO, socket or device: never opened, since reading it could block or never end.
+fn special_file(path: &Path) -> Diagnostic {
+    let name = display_path(path);
+    Diagnostic::new(
+        Code::SpecialFile,
+        format!("`{name}` is not a regular file (a pipe, socket or device); not read"),
+    )
+    .path(name)
+    .help("only regular files are checked")
+}
+
+/// Why the symbolic link at `path` is not followed, or `None` to follow it.
+fn symlink_refused(path: &Path, canonical_root: &Path, filters: &Filters) -> Option<Diagnostic> {
+    let name = display_path(path);
+    let target = std::fs::read_link(path)
+        .map(|t| display_path(&t))
+        .unwrap_or_default();
+    let refused = |message: String, severity: Severity, help: &str| {
+        Some(
+            Diagnostic::new(Code::SymlinkSkipped, message)
+                .severity(severity)
+                .path(name.clone())
+                .help(help.to_string()),
+        )
+    };
+    if !filters.follow_symlinks {
+        return refused(
+            format!("symbolic link `{name}` (to `{target}`) is not followed"),
+            Severity::Info,
+            "pass `--follow-symlinks` to follow links that stay inside the checked tree, or name the target on the command line",
+        );
+    }
+    match std::fs::canonicalize(path) {
+        Err(e) => refused(
+            format!("symbolic link `{name}` (to `{target}`) cannot be followed: {e}"),
+            Severity::Warning,
+            "remove the dangling link, or exclude it with `--exclude`",
+        ),
+        Ok(resolved) if !resolved.starts_with(canonical_root) => refused(
+            format!("symbolic link `{name}` leads outside the checked tree, to `{target}`"),
+            Severity::Warning,
+            "links out of the checked tree are never followed; name the target on the command line to check it",
+        ),
+        Ok(_) => None,
+    }
+}
+
+/// A walk error (unreadable directory, symbolic link loop, entry removed during the walk) as
+/// a diagnostic naming the path.
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(display_path)
+        .unwrap_or_else(|| display_path(root));
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Diagnostic::new(
+            Code::SymlinkSkipped,
+            format!(
+                "symbolic link `{path}` loops back to `{}`; not followed",
+                display_path(ancestor)
+            ),
+        )
+        .severity(Severity::Warning)
+        .path(path)
+        .help("remove the link, or exclude it with `--exclude`");
+    }
+    let reason = e
+        .io_error()
+        .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+    let is_link = e
+        .path()
+        .and_then(|p| std::fs::symlink_metadata(p).ok())
+        .is_some_and(|m| m.file_type().is_symlink());
+    if is_link {
+        return Diagnostic::new(
+            Code::SymlinkSkipped,
+            format!("symbolic link `{path}` cannot be followed: {reason}"),
+        )
+        .severity(Severity::Warning)
+        .path(path)
+        .help("remove the link, or exclude it with `--exclude`");
+    }
+    Diagnostic::new(Code::IoError, format!("cannot read `{path}`: {reason}"))
+        .path(path)
+        .help("check the permissions of the directory; the rest of the tree is still checked")
 }
 
 /// Whether `path` survives the `.gitignore` files from `root` down to its directory

@@ -23,6 +23,11 @@ pub struct LoadedInput {
     pub firewall: Option<Arc<Config>>,
 }
 
+/// Files larger than this (bytes) are loaded one at a time, under [`BIG_LOADS`].
+const BIG_FILE: usize = 4 * 1024 * 1024;
+
+static BIG_LOADS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 enum Read {
     Text(String),
     Failed(Diagnostic),
@@ -87,7 +92,23 @@ pub fn load_inputs_with(
     let loaded: Vec<(LoadedInput, Vec<Diagnostic>)> = pending
         .par_iter()
         .map(|(id, format)| {
-            let l = input::load(*id, db_ref.text(*id), *format, limits);
+            let text = db_ref.text(*id);
+            // Large files load one at a time: a parser's peak is many times its input, and
+            // a tree of hostile files must not add those peaks up across every core. (Loaders
+            // use no rayon, so a worker holding the lock never waits on work that needs it.)
+            let _serial = (text.len() > BIG_FILE)
+                .then(|| BIG_LOADS.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            let mut l = input::load(*id, text, *format, limits);
+            let blank = db_ref.text(*id).trim().is_empty();
+            if blank || (l.documents.is_empty() && l.diagnostics.is_empty()) {
+                let name = db_ref.name(*id);
+                let what = if blank { "is empty" } else { "holds no document" };
+                l.diagnostics.push(
+                    Diagnostic::new(Code::EmptyInput, format!("`{name}` {what}"))
+                        .path(name)
+                        .help("nothing in it is checked; delete the file or exclude it with `--exclude`"),
+                );
+            }
             (
                 LoadedInput {
                     file: *id,

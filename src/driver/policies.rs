@@ -96,13 +96,40 @@ pub fn pal_files(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
         );
         return Vec::new();
     }
-    let mut out: Vec<PathBuf> = WalkDir::new(path)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "pal"))
-        .map(|e| e.into_path())
-        .collect();
+    // Policy directories are walked without following symbolic links, so a policy root
+    // never reaches past itself; links, unreadable directories and vanished entries are
+    // reported, not skipped in silence.
+    let mut out = Vec::new();
+    for entry in WalkDir::new(path).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().map_or_else(|| display_path(path), display_path);
+                diags.push(
+                    Diagnostic::new(Code::IoError, format!("cannot read `{at}`: {e}"))
+                        .path(at)
+                        .help("check the permissions of the policy directory"),
+                );
+                continue;
+            }
+        };
+        if entry.file_type().is_symlink() {
+            let at = display_path(entry.path());
+            diags.push(
+                Diagnostic::new(
+                    Code::SymlinkSkipped,
+                    format!("symbolic link `{at}` in a policy directory is not followed"),
+                )
+                .severity(crate::diag::Severity::Warning)
+                .path(at)
+                .help("policies are read only from inside the given directories; pass the target with another `--policy`"),
+            );
+            continue;
+        }
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "pal") {
+            out.push(entry.into_path());
+        }
+    }
     out.sort();
     out
 }

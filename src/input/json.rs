@@ -48,6 +48,16 @@ pub(super) fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
             return loaded;
         }
     };
+    if let Some((at, what)) = jsonc_extension(text) {
+        loaded.diagnostics.push(
+            Diagnostic::new(
+                Code::JsoncExtension,
+                format!("{what} is not standard JSON"),
+            )
+            .at(Span::new(file, at, at + 1), "JSONC only")
+            .help("Palisade reads comments and trailing commas, but strict JSON readers reject them; remove it if other tools read this file"),
+        );
+    }
     let Some(root) = parsed.value else {
         return loaded;
     };
@@ -55,9 +65,10 @@ pub(super) fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
         file,
         limits,
         diagnostics: Vec::new(),
+        lossy: 0,
     };
     let value = builder.value(&root, 0);
-    loaded.diagnostics = builder.diagnostics;
+    loaded.diagnostics.append(&mut builder.diagnostics);
     if let Some(value) = value {
         let span = value.span.unwrap_or_else(|| Span::new(file, 0, text.len()));
         loaded.documents.push(Document {
@@ -73,6 +84,8 @@ struct Builder<'l> {
     file: FileId,
     limits: &'l Limits,
     diagnostics: Vec<Diagnostic>,
+    /// Lossy numbers reported so far (at most [`report::MAX_LOSSY`]).
+    lossy: usize,
 }
 
 impl Builder<'_> {
@@ -86,7 +99,16 @@ impl Builder<'_> {
         let span = self.span(node.range());
         let kind = match node {
             ast::Value::StringLit(s) => Kind::Str(Arc::from(s.value.as_ref())),
-            ast::Value::NumberLit(n) => number(n.value),
+            ast::Value::NumberLit(n) => {
+                let kind = number(n.value);
+                if self.lossy < report::MAX_LOSSY {
+                    if let Some(d) = report::lossy_number(n.value, &kind, span) {
+                        self.diagnostics.push(d);
+                        self.lossy += 1;
+                    }
+                }
+                kind
+            }
             ast::Value::BooleanLit(b) => Kind::Bool(b.value),
             ast::Value::NullKeyword(_) => Kind::Null,
             ast::Value::Array(array) => {
@@ -146,6 +168,47 @@ fn number(text: &str) -> Kind {
         Ok(f) => Kind::Float(f),
         Err(_) => Kind::Str(Arc::from(text)),
     }
+}
+
+/// The first comment or trailing comma of a text that parsed as JSONC: its offset and what it
+/// is. One pass over the bytes, aware of strings.
+fn jsonc_extension(text: &str) -> Option<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut last_comma: Option<usize> = None;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else {
+            match b {
+                b'"' => {
+                    in_string = true;
+                    last_comma = None;
+                }
+                b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => {
+                    return Some((i, "a comment"));
+                }
+                b',' => last_comma = Some(i),
+                b']' | b'}' => {
+                    if let Some(at) = last_comma {
+                        return Some((at, "a trailing comma"));
+                    }
+                }
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                _ => last_comma = None,
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 fn syntax_error(file: FileId, text: &str, error: &ParseError) -> Diagnostic {

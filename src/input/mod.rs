@@ -81,6 +81,10 @@ pub struct Limits {
     pub max_alias_nodes: usize,
     /// Most documents in one file.
     pub max_documents: usize,
+    /// Most values one file may hold, estimated before parsing by counting lines, commas and
+    /// opening brackets (an upper bound for every format). Parsers and loaded trees take
+    /// 100 to 800 bytes per value, so this bounds the memory one file can take.
+    pub max_nodes: usize,
 }
 
 impl Default for Limits {
@@ -90,6 +94,7 @@ impl Default for Limits {
             max_depth: 256,
             max_alias_nodes: 100_000,
             max_documents: 10_000,
+            max_nodes: 1_000_000,
         }
     }
 }
@@ -100,6 +105,20 @@ impl Default for Limits {
 /// become diagnostics, and the documents read before a syntax error are kept. Should a parser
 /// library panic all the same, the panic becomes an internal-error diagnostic.
 pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded {
+    if let Some(at) = beyond_nodes(text, limits.max_nodes) {
+        return Loaded {
+            diagnostics: vec![Diagnostic::new(
+                Code::InputLimit,
+                format!(
+                    "file holds more than {} values (counting lines, commas and brackets); not loaded",
+                    limits.max_nodes
+                ),
+            )
+            .at(Span::new(file, at, at + 1), "the limit is reached here")
+            .help("raise the limit with `--max-nodes`, or exclude the file")],
+            ..Loaded::default()
+        };
+    }
     let result = catch_unwind(AssertUnwindSafe(|| match format {
         Format::Yaml => yaml::load(file, text, limits),
         Format::Json => json::load(file, text, limits),
@@ -117,6 +136,22 @@ pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded
         .help("this is a bug in Palisade; please report it with the file that caused it")],
         firewall: None,
     })
+}
+
+/// An upper bound of the number of values in `text`, whatever its format: every value but the
+/// first follows a line break, a comma or an opening bracket. The offset where the count passes
+/// `max`, if it does.
+pub fn beyond_nodes(text: &str, max: usize) -> Option<usize> {
+    let mut count = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        if matches!(b, b'\n' | b',' | b'[' | b'{') {
+            count += 1;
+            if count > max {
+                return Some(i);
+            }
+        }
+    }
+    None
 }
 
 /// A firewall configuration: one document holding the normalized model and its analysis.

@@ -14,6 +14,66 @@ pub(super) fn duplicate_key(key: &str, second: Span, first: Option<Span>) -> Dia
     }
 }
 
+/// Most lossy-number warnings per file: one is enough to act on, a million would drown the
+/// report.
+pub(super) const MAX_LOSSY: usize = 10;
+
+/// A number that does not fit its type: `text` as written, `kind` as loaded. `None` when
+/// nothing was lost.
+pub(super) fn lossy_number(text: &str, kind: &crate::value::Kind, at: Span) -> Option<Diagnostic> {
+    let crate::value::Kind::Float(f) = kind else {
+        return None;
+    };
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("inf") || lower.contains("nan") {
+        return None;
+    }
+    let hex_or_octal = lower.starts_with("0x") || lower.starts_with("0o");
+    let mantissa = lower.split('e').next().unwrap_or("");
+    let integral = hex_or_octal || !lower.contains(['.', 'e']);
+    let read_as = if f.is_infinite() {
+        "infinity"
+    } else if *f == 0.0 && !hex_or_octal && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "zero"
+    } else if integral && !fits_i64(&lower) {
+        "a float, losing precision"
+    } else {
+        return None;
+    };
+    let shown: String = text.chars().take(40).collect();
+    let ellipsis = if text.chars().count() > 40 { "…" } else { "" };
+    Some(
+        Diagnostic::new(
+            Code::LossyNumber,
+            format!("number `{shown}{ellipsis}` does not fit a 64-bit number; read as {read_as}"),
+        )
+        .at(at, "out of range")
+        .help("quote the value if it is an identifier rather than a quantity"),
+    )
+}
+
+/// Whether an integer as written (decimal with an optional sign, `0x` hex or `0o` octal)
+/// fits in `i64`; an integer read as a float on purpose (`!!float 1`) lost nothing.
+fn fits_i64(lower: &str) -> bool {
+    let (negative, unsigned) = match lower.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, lower.strip_prefix('+').unwrap_or(lower)),
+    };
+    let (radix, digits) = if let Some(hex) = unsigned.strip_prefix("0x") {
+        (16, hex)
+    } else if let Some(oct) = unsigned.strip_prefix("0o") {
+        (8, oct)
+    } else {
+        (10, unsigned)
+    };
+    let signed = if negative {
+        format!("-{digits}")
+    } else {
+        digits.to_string()
+    };
+    i64::from_str_radix(&signed, radix).is_ok()
+}
+
 /// A map or list nested deeper than `Limits::max_depth`.
 pub(super) fn too_deep(at: Span, max_depth: usize) -> Diagnostic {
     Diagnostic::new(

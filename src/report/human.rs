@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::eval::{Finding, RuleSeverity};
 use crate::source::{SourceDb, Span};
 
-use super::{sanitize, Location};
+use super::{sanitize, sanitize_source, Location};
 
 /// Renders diagnostics and findings for a terminal.
 pub struct Renderer<'a> {
@@ -120,7 +120,12 @@ impl<'a> Renderer<'a> {
     fn render(&self, view: Draft) -> String {
         let view = View::build(self.db, view);
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &view).is_err() {
+        // Should the renderer fail, or panic on a snippet it cannot draw, the message still
+        // goes out, plainly, and the report goes on.
+        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.handler.render_report(&mut out, &view).is_ok()
+        }));
+        if !matches!(drawn, Ok(true)) {
             out = format!("{}: {}\n", view.code, view.message);
         }
         out
@@ -147,17 +152,32 @@ struct View {
 }
 
 impl View {
-    fn build(db: &SourceDb, d: Draft) -> View {
+    fn build(db: &SourceDb, mut d: Draft) -> View {
+        // A snippet of a very long line would be as long as the line (and miette cannot
+        // draw labels past column 65,535): say where instead.
+        if let Some((span, _, _)) = d.labels.iter().find(|(s, _, _)| !snippet_fits(db, *s)) {
+            d.message = format!("{}: {}", Location::of(db, *span), d.message);
+            d.labels.clear();
+        }
         let source = d
             .labels
             .first()
             .and_then(|(span, _, _)| db.get(span.file))
-            .map(|file| NamedSource::new(file.name.clone(), Arc::clone(&file.text)));
+            .map(|file| {
+                // File names and contents come from the checked tree: neither may carry a
+                // terminal escape sequence to the screen.
+                let text = match sanitize_source(&file.text) {
+                    std::borrow::Cow::Borrowed(_) => Arc::clone(&file.text),
+                    std::borrow::Cow::Owned(clean) => Arc::from(clean),
+                };
+                NamedSource::new(sanitize(&file.name), text)
+            });
         let labels = d
             .labels
             .iter()
             .map(|(s, text, primary)| {
-                let span = SourceSpan::new((s.start as usize).into(), s.len());
+                let len = shown_len(db, *s);
+                let span = SourceSpan::new((s.start as usize).into(), len);
                 let text = text.as_deref().map(sanitize);
                 if *primary {
                     LabeledSpan::new_primary_with_span(text, span)
@@ -174,6 +194,57 @@ impl View {
             source,
             labels,
         }
+    }
+}
+
+/// Longest line (bytes) drawn in a snippet.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+/// Whether the lines a label's snippet shows (its own, and one of context each side) are all
+/// short enough to draw.
+fn snippet_fits(db: &SourceDb, span: Span) -> bool {
+    let text = db.get(span.file).map(|f| &*f.text).unwrap_or("");
+    let start = (span.start as usize).min(text.len());
+    let end = (start + shown_len(db, span)).min(text.len());
+    let before = text.get(..start).unwrap_or("");
+    let from = before
+        .rfind('\n')
+        .and_then(|i| before.get(..i))
+        .map_or(0, |b| b.rfind('\n').map_or(0, |j| j + 1));
+    let after = text.get(end..).unwrap_or("");
+    let to = after
+        .find('\n')
+        .and_then(|i| after.get(i + 1..).map(|rest| (i, rest)))
+        .map_or(text.len(), |(i, rest)| {
+            end + i + 1 + rest.find('\n').unwrap_or(rest.len())
+        });
+    text.get(from..to)
+        .unwrap_or("")
+        .split('\n')
+        .all(|line| line.len() <= MAX_SNIPPET_LINE)
+}
+
+/// Most lines a label may cover; a longer span (a block never closed, a whole file) is shown
+/// by its first line only, so a hostile file cannot make the report as long as itself.
+const MAX_LABEL_LINES: usize = 8;
+
+/// The length of `span` as drawn: the whole span, or up to the end of its first line when it
+/// covers more than [`MAX_LABEL_LINES`] lines.
+fn shown_len(db: &SourceDb, span: Span) -> usize {
+    let text = db.get(span.file).map(|f| &*f.text).unwrap_or("");
+    let covered = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    if covered
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .take(MAX_LABEL_LINES + 1)
+        .count()
+        > MAX_LABEL_LINES
+    {
+        covered.find('\n').unwrap_or(covered.len())
+    } else {
+        span.len()
     }
 }
 

@@ -17,6 +17,10 @@ struct Lower<'a> {
     file: FileId,
     text: &'a str,
     diags: &'a mut Vec<Diagnostic>,
+    /// Expressions already reported too deep: one report per expression, not one per level.
+    too_deep: Vec<Span>,
+    /// An operand of the expression being lowered was past [`MAX_DEPTH`].
+    deeper: bool,
 }
 
 pub(super) fn lower_file(
@@ -25,7 +29,13 @@ pub(super) fn lower_file(
     mut pairs: Pairs<'_, Rule>,
     diags: &mut Vec<Diagnostic>,
 ) -> Module {
-    let mut lw = Lower { file, text, diags };
+    let mut lw = Lower {
+        file,
+        text,
+        diags,
+        too_deep: Vec::new(),
+        deeper: false,
+    };
     let mut module = Module {
         file,
         package: None,
@@ -567,25 +577,57 @@ impl<'a> Lower<'a> {
         Some(c)
     }
 
-    fn expr(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Expr {
-        let span = self.span(&pair);
-        if depth > MAX_DEPTH {
+    /// Reports an expression deeper than [`MAX_DEPTH`] (once, however many of its levels
+    /// notice) and stands a placeholder in for it.
+    fn too_deep(&mut self, span: Span) -> Expr {
+        let overlaps = |s: &Span| s.start < span.end && span.start < s.end;
+        if !self.too_deep.iter().any(overlaps) {
+            self.too_deep.push(span);
             self.error(
                 span,
-                "expression nested too deeply",
+                format!("expression has more than {MAX_DEPTH} levels of operators and nesting"),
                 "too deep",
                 "split the expression with `let` bindings or functions",
             );
+        }
+        self.placeholder(span)
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Expr {
+        let span = self.span(&pair);
+        if depth > MAX_DEPTH {
+            // Reported once by the outermost expression, not by each of its operands.
+            self.deeper = true;
             return self.placeholder(span);
         }
         let mut toks: Vec<Tok> = Vec::new();
-        let flat = pair.into_inner().flat_map(|p| {
-            if p.as_rule() == Rule::operand {
-                p.into_inner().collect::<Vec<_>>()
-            } else {
-                vec![p]
-            }
-        });
+        let flat: Vec<Pair<'_, Rule>> = pair
+            .into_inner()
+            .flat_map(|p| {
+                if p.as_rule() == Rule::operand {
+                    p.into_inner().collect::<Vec<_>>()
+                } else {
+                    vec![p]
+                }
+            })
+            .collect();
+        // Every operator and postfix (field, index, call) of the flat list may add a level to
+        // the tree: `a and b and c` is as deep as three nested parentheses. Counting them
+        // keeps long chains, which later passes walk recursively, inside the same bound.
+        let ops = flat
+            .iter()
+            .filter(|p| {
+                let r = p.as_rule();
+                binop(r).is_some()
+                    || matches!(
+                        r,
+                        Rule::op_not | Rule::op_neg | Rule::field | Rule::index | Rule::call
+                    )
+            })
+            .count();
+        if depth + ops > 4 * MAX_DEPTH {
+            return self.too_deep(span);
+        }
         for p in flat {
             let pspan = self.span(&p);
             match p.as_rule() {
@@ -609,7 +651,17 @@ impl<'a> Lower<'a> {
         }
         let mut pos = 0;
         let e = climb(&toks, &mut pos, 0, 0);
-        e.unwrap_or_else(|| self.placeholder(span))
+        let operand_too_deep = std::mem::take(&mut self.deeper);
+        match e {
+            // `climb` gives up (None) only past its own depth bound.
+            Some(e) if !operand_too_deep && depth + tree_depth(&e) <= MAX_DEPTH => e,
+            // The outermost expression reports, so one deep expression is one diagnostic.
+            _ if depth == 0 => self.too_deep(span),
+            _ => {
+                self.deeper = true;
+                self.placeholder(span)
+            }
+        }
     }
 
     fn postfix(&mut self, base: Expr, p: Pair<'_, Rule>, depth: usize) -> Expr {
@@ -753,6 +805,55 @@ fn binop(rule: Rule) -> Option<BinOp> {
         Rule::op_rem => BinOp::Rem,
         _ => return None,
     })
+}
+
+/// The depth of an expression tree, counted without recursion (the tree may be deep).
+fn tree_depth(e: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(e, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        let d = d + 1;
+        match &e.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Name(_) => {}
+            ExprKind::Str(parts) => stack.extend(parts.iter().filter_map(|p| match p {
+                StrPart::Interp(e) => Some((e, d)),
+                StrPart::Text(_) => None,
+            })),
+            ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::Paren(a) => {
+                stack.push((a, d));
+            }
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) | ExprKind::Quant(_, _, a, b) => {
+                stack.extend([(&**a, d), (&**b, d)]);
+            }
+            ExprKind::Call(f, args) => {
+                stack.push((f, d));
+                stack.extend(args.iter().map(|a| (a, d)));
+            }
+            ExprKind::List(items) => stack.extend(items.iter().map(|a| (a, d))),
+            ExprKind::Map(entries) => stack.extend(entries.iter().map(|(_, _, a)| (a, d))),
+            ExprKind::ListComp(a, clauses) => {
+                stack.push((a, d));
+                stack.extend(clauses.iter().map(|c| (clause_expr(c), d)));
+            }
+            ExprKind::MapComp(a, b, clauses) => {
+                stack.extend([(&**a, d), (&**b, d)]);
+                stack.extend(clauses.iter().map(|c| (clause_expr(c), d)));
+            }
+            ExprKind::If(a, b, c) => stack.extend([(&**a, d), (&**b, d), (&**c, d)]),
+        }
+    }
+    deepest
+}
+
+fn clause_expr(c: &CompClause) -> &Expr {
+    match c {
+        CompClause::For(_, e) | CompClause::If(e) => e,
+    }
 }
 
 /// Precedence of `not`: it applies to a whole comparison (`not a == b` is `not (a == b)`).

@@ -26,7 +26,8 @@ fn json_big_integers_become_floats() {
         "[9223372036854775807, 9223372036854775808, -9223372036854775809]",
         Format::Json,
     );
-    case.assert_clean();
+    // Precision is lost: a warning for each of the two that do not fit.
+    assert_eq!(case.codes(), [Code::LossyNumber, Code::LossyNumber]);
     assert_eq!(case.at(0, "0").as_int(), Some(i64::MAX));
     assert!(matches!(case.at(0, "1").kind, Kind::Float(f) if f == 9223372036854775808.0));
     assert!(matches!(case.at(0, "2").kind, Kind::Float(_)));
@@ -45,7 +46,9 @@ fn json_duplicate_key() {
 #[test]
 fn json_comments_and_trailing_commas() {
     let case = load_text("// c\n{\"a\": [1, 2,], /* b */ \"b\": 1,}\n", Format::Json);
-    case.assert_clean();
+    // Read, with one note that strict JSON readers would not.
+    assert_eq!(case.codes(), [Code::JsoncExtension]);
+    assert!(case.errors().is_empty());
     assert_eq!(case.at(0, "a.1").as_int(), Some(2));
     let case = load_text("{'a': 1}", Format::Json);
     assert_eq!(
@@ -59,7 +62,7 @@ fn json_comments_and_trailing_commas() {
 fn json_empty_file_has_no_documents() {
     for text in ["", "  \n", "// nothing\n"] {
         let case = load_text(text, Format::Json);
-        case.assert_clean();
+        assert!(case.errors().is_empty());
         assert!(case.loaded.documents.is_empty());
     }
 }

@@ -264,7 +264,8 @@ fn yaml_core_schema_scalars() {
 - 0.0.0.0
 ";
     let case = load_text(text, Format::Yaml);
-    case.assert_clean();
+    // 99999999999999999999 does not fit in 64 bits: read as a float, with a warning.
+    assert_eq!(case.codes(), [Code::LossyNumber]);
     let items = case.doc(0).as_list().unwrap().to_vec();
     let shown: Vec<String> = items
         .iter()

@@ -35,6 +35,8 @@ pub(super) struct Restore {
     tables: Vec<Table>,
     /// The table opened by the last `*table`, until `COMMIT`.
     current: Option<String>,
+    /// Where that table was opened.
+    opened: Option<Span>,
     pub(super) diags: Vec<Diagnostic>,
 }
 
@@ -69,6 +71,7 @@ impl Restore {
             file,
             tables: Vec::new(),
             current: None,
+            opened: None,
             diags: Vec::new(),
         }
     }
@@ -92,10 +95,12 @@ impl Restore {
             }
             self.table(name, false);
             self.current = Some(name.to_string());
+            self.opened = Some(span);
             return;
         }
         if line == "COMMIT" {
             self.current = None;
+            self.opened = None;
             return;
         }
         let toks = match lex::split(line, base) {
@@ -481,6 +486,17 @@ impl Restore {
     pub(super) fn finish(mut self) -> (Vec<Ruleset>, Vec<Diagnostic>) {
         let mut out = Vec::new();
         let mut diags = std::mem::take(&mut self.diags);
+        if let (Some(name), Some(span)) = (&self.current, self.opened) {
+            // A truncated file: `iptables-restore` applies nothing of a table never committed.
+            diags.push(
+                Diagnostic::new(
+                    Code::FirewallSyntax,
+                    format!("table `{name}` is never committed: no `COMMIT` line follows it"),
+                )
+                .at(span, "opened here")
+                .help("`iptables-restore` refuses a table without `COMMIT`; the file may be truncated. Its rules are still checked"),
+            );
+        }
         for t in self.tables {
             if t.name == "nat" || values::builtin_chains(&t.name).is_none() {
                 // `nat` does not filter; an unknown table was reported when it was opened.

@@ -83,7 +83,20 @@ pub fn sniff(text: &str) -> bool {
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let stmts = syntax::parse(file, text, &mut diagnostics);
-    let mut root = tree::build(file, &stmts);
+    let (mut root, truncated) = tree::build(file, &stmts);
+    if truncated {
+        diagnostics.push(
+            crate::diag::Diagnostic::new(
+                crate::diag::Code::FirewallSyntax,
+                format!(
+                    "the configuration expands to more than {} words of statements; the rest is not read",
+                    tree::MAX_WRITES
+                ),
+            )
+            .span(Some(crate::source::Span::new(file, 0, 0)))
+            .help("`[ … ]` lists in nested blocks multiply; look for an unclosed `[` or `{`"),
+        );
+    }
     groups::inherit(&mut root);
     let mut cx = cx::Cx::new(&root, diagnostics);
     let (mut rulesets, mut interfaces) = interpret(&mut cx);

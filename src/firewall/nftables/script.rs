@@ -135,7 +135,14 @@ impl<'a> Reader<'a> {
 
     /// Reads the whole file.
     pub(super) fn run(&mut self) {
+        let mut last = None;
         loop {
+            // A turn that consumed nothing would repeat forever (found by fuzzing: a stray
+            // `)` at the top level): step over one token.
+            if last == Some(self.i) {
+                self.i += 1;
+            }
+            last = Some(self.i);
             self.skip_ends();
             let Some(t) = self.peek() else { break };
             match t.text.as_str() {
@@ -219,7 +226,14 @@ impl<'a> Reader<'a> {
     }
 
     fn table_body(&mut self, t: usize, open: &Tok) {
+        let mut last = None;
         loop {
+            // A turn that consumed nothing would repeat forever (found by fuzzing: a stray
+            // `)` at the top level): step over one token.
+            if last == Some(self.i) {
+                self.i += 1;
+            }
+            last = Some(self.i);
             self.skip_ends();
             let Some(tok) = self.peek() else {
                 let span = self.span(open, open);
@@ -297,7 +311,14 @@ impl<'a> Reader<'a> {
 
     /// The statements of a chain, up to its closing `}`.
     pub(super) fn chain_body(&mut self, t: usize, c: usize, open: &Tok) {
+        let mut last = None;
         loop {
+            // A turn that consumed nothing would repeat forever (found by fuzzing: a stray
+            // `)` at the top level): step over one token.
+            if last == Some(self.i) {
+                self.i += 1;
+            }
+            last = Some(self.i);
             self.skip_ends();
             let Some(tok) = self.peek() else {
                 let span = self.span(open, open);
@@ -353,7 +374,14 @@ impl<'a> Reader<'a> {
             dynamic: false,
             elements: Vec::new(),
         };
+        let mut last = None;
         loop {
+            // A turn that consumed nothing would repeat forever (found by fuzzing: a stray
+            // `)` at the top level): step over one token.
+            if last == Some(self.i) {
+                self.i += 1;
+            }
+            last = Some(self.i);
             self.skip_ends();
             let Some(tok) = self.peek() else {
                 let span = self.span(open, open);

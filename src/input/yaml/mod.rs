@@ -55,6 +55,7 @@ pub(super) fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
             root_is_empty: false,
             prev_end: 0,
             expanded: 0,
+            lossy: 0,
         };
         if let Some(error) = loader.run(padded.as_deref().unwrap_or(text)) {
             if attempts < repair::MAX_REPAIRS && loader.repair(&error, &mut repairs) {
@@ -97,6 +98,8 @@ struct Loader<'a> {
     root_is_empty: bool,
     /// The end of the previous event, where a block scalar's indicator search starts.
     prev_end: usize,
+    /// Lossy numbers reported so far (at most [`report::MAX_LOSSY`] per file).
+    lossy: usize,
     /// Nodes produced by alias expansion so far in the file.
     expanded: usize,
 }
@@ -164,8 +167,15 @@ impl Loader<'_> {
                 let tag = tag.as_deref();
                 let has_properties = anchor != 0 || tag.is_some();
                 let span = self.scalar_span(start, end, style, has_properties, value.is_empty());
+                let kind = scalar::resolve(&value, style, tag);
+                if self.lossy < report::MAX_LOSSY {
+                    if let Some(d) = report::lossy_number(&value, &kind, span) {
+                        self.loaded.diagnostics.push(d);
+                        self.lossy += 1;
+                    }
+                }
                 let node = Node {
-                    value: Value::with_span(scalar::resolve(&value, style, tag), span),
+                    value: Value::with_span(kind, span),
                     count: 1,
                     height: 0,
                     merge: scalar::is_merge_key(&value, style, tag),
