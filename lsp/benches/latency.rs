@@ -37,6 +37,34 @@ fn main() {
     let broken = text.replace("len(w.name) > LIMIT", "len(w.name) > LIMITT");
     let samples = c.edits(&u, &[broken.as_str(), text.as_str()]);
     report(&format!("policy edit, {FILES}-file workspace"), &samples);
+    // Hover right after an edit: pays for re-parsing, re-compiling and re-indexing.
+    let at = text.find("too_long(n)").unwrap();
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut hovers = Vec::new();
+    for i in 0..EDITS {
+        c.version += 1;
+        let edited = format!("{text}// edit {i}\n");
+        c.send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": u, "version": c.version},
+                       "contentChanges": [{"text": edited}]}}));
+        let id = 1000 + i as i64;
+        let start = Instant::now();
+        c.send(
+            json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": u}, "position": {"line": line, "character": col}}}),
+        );
+        let r = c.wait(|m| m["id"] == id);
+        hovers.push(start.elapsed());
+        assert!(r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("too_long"));
+    }
+    report(
+        &format!("hover after an edit, {FILES}-file workspace"),
+        &hovers,
+    );
 
     let manifest = root.join("k8s/modbus-poller.yaml");
     let mtext = std::fs::read_to_string(&manifest).unwrap();
