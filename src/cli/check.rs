@@ -79,6 +79,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             max_steps: args.max_steps,
             ..eval::Limits::default()
         },
+        cache_dir: cache_dir(args),
     };
     let mut run = driver::check(&opts);
     // Record before filtering, so `--write-baseline` with `--baseline` re-records everything;
@@ -123,6 +124,22 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         }
     }
     status
+}
+
+/// The result cache's directory: `--cache-dir`, else `$XDG_CACHE_HOME/palisade`, else
+/// `$HOME/.cache/palisade`; none with `--no-cache` or when none of these is set.
+fn cache_dir(args: &CheckArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    if let Some(dir) = &args.cache_dir {
+        return Some(dir.clone());
+    }
+    let non_empty = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty());
+    non_empty("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| non_empty("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|base| base.join("palisade"))
 }
 
 /// 2 on errors (an expired suppression counts as a failure, not an error), 1 on findings.

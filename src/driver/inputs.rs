@@ -35,6 +35,18 @@ pub fn load_inputs(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedInput> {
+    let pending = read_inputs(db, candidates, limits, diags);
+    load_read(db, &pending, limits, diags)
+}
+
+/// The first half of [`load_inputs`]: reads `candidates` and detects their formats. Files go
+/// into `db` in candidate order; returns each input file with its format.
+pub fn read_inputs(
+    db: &mut SourceDb,
+    candidates: &[Candidate],
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(FileId, Format)> {
     let reads: Vec<Read> = candidates.par_iter().map(|c| read(c, limits)).collect();
     let mut pending = Vec::new();
     for (c, r) in candidates.iter().zip(reads) {
@@ -63,7 +75,17 @@ pub fn load_inputs(
             }
         }
     }
-    let db_ref = &*db;
+    pending
+}
+
+/// The second half of [`load_inputs`]: loads files read by [`read_inputs`], in parallel.
+pub fn load_read(
+    db: &SourceDb,
+    pending: &[(FileId, Format)],
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LoadedInput> {
+    let db_ref = db;
     let loaded: Vec<(LoadedInput, Vec<Diagnostic>)> = pending
         .par_iter()
         .map(|(id, format)| {

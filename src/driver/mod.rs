@@ -2,6 +2,7 @@
 //!
 //! The only part of the library that touches the file system.
 
+pub mod cache;
 pub mod discover;
 pub mod inputs;
 pub mod policies;
@@ -16,7 +17,7 @@ use crate::source::SourceDb;
 use crate::suppress;
 
 pub use discover::{discover, Candidate, Filters};
-pub use inputs::{load_inputs, LoadedInput};
+pub use inputs::{load_inputs, load_read, read_inputs, LoadedInput};
 pub use policies::{display_path, load_policies, pal_files, LoadedPolicies, PolicySources};
 
 /// What `palisade check` needs to know.
@@ -32,6 +33,8 @@ pub struct CheckOptions {
     /// Today's date, for `expires=` of suppressions (`None`: nothing expires). The library reads
     /// no clock: the CLI passes it in.
     pub today: Option<jiff::civil::Date>,
+    /// The result cache's directory (`None`: no cache); see [`cache`].
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The result of a run: everything the reporters need.
@@ -86,16 +89,15 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
         };
     }
     let candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
-    let inputs = load_inputs(&mut db, &candidates, &opts.input_limits, &mut diagnostics);
-    let (outcome, entities) = evaluate_with_entities(&db, &program, &inputs, &opts.eval_limits);
-    let zones = entities
-        .get("zones")
-        .map(|z| z.as_ref().clone())
-        .unwrap_or_default();
+    let cache::Evaluated {
+        files,
+        outcome,
+        zones,
+    } = cache::load_and_evaluate(&mut db, &program, &candidates, opts, &mut diagnostics);
     diagnostics.extend(outcome.diagnostics);
     let mut suppressions = Vec::new();
-    for input in &inputs {
-        let (found, diags) = suppress::scan(input.file, db.text(input.file));
+    for &file in &files {
+        let (found, diags) = suppress::scan(file, db.text(file));
         suppressions.extend(found);
         diagnostics.extend(diags);
     }
@@ -107,7 +109,7 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
         program,
         findings: applied.kept,
         diagnostics,
-        files: inputs.len(),
+        files: files.len(),
         zones,
         suppressed: applied.suppressed,
         baselined: 0,
