@@ -19,6 +19,10 @@ use palisade::entities::{Entities, InputDoc};
 use palisade::input;
 use palisade::source::SourceDb;
 
+/// The same allocator as the `palisade` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut jobs = None;
     let mut entities = false;

@@ -2,6 +2,7 @@
 """Palisade's benchmark suite: one command, figures as ratios against peers measured in the same run.
 
     python3 benches/run.py --sizes 1000,10000 --runs 3            # the documented run
+    python3 benches/run.py --sizes 1000,10000,50000 --rulesets 1000,10000,100000
     python3 benches/run.py --sizes 200 --runs 1 --smoke           # CI smoke run: checks it works
 
 What it does, per corpus size N (files):
@@ -216,6 +217,35 @@ def cache_rows(d: str, runs: int) -> list[tuple[str, dict]]:
     return rows
 
 
+def ruleset_rows(sizes: list[int], runs: int) -> list[str]:
+    """Firewall rulesets: the indexed shadowing analysis against the naive O(n²) reference
+    (`cargo bench --bench firewall_analysis`), then `palisade check` end to end on generated
+    iptables-save rulesets against the parse floor."""
+    out = ["\n### Firewall rulesets (iptables-save)\n",
+           "Shadowed-rule analysis alone, indexed vs the naive pairwise reference "
+           "(`cargo bench --bench firewall_analysis`, in-process, one thread):\n", "```"]
+    r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "firewall_analysis"], cwd=ROOT,
+                       capture_output=True, text=True)
+    out += (r.stdout.strip() or f"failed: {r.stderr[-500:]}").splitlines()
+    out += ["```", "", "End to end, 2 threads (`palisade check --no-cache`, full pack):\n",
+            "| rules | floor wall s | full pack wall s | cpu s | peak RSS MB | ÷ floor |",
+            "|---:|---:|---:|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = os.path.join(tmp, f"fw-{n}.rules")
+            with open(path, "w") as f:
+                subprocess.run([sys.executable, os.path.join(HERE, "gen_iptables.py"), str(n)],
+                               stdout=f, check=True)
+            floor, _ = timed([FLOOR, "--jobs", "2", path], runs)
+            full, _ = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format", "json",
+                             path], runs)
+            if floor and full:
+                out.append(f"| {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | "
+                           f"{full['cpu']:.3f} | {full['rss_mb']:.0f} | "
+                           f"{full['wall'] / floor['wall']:.2f}× |")
+    return out
+
+
 def fmt_row(name: str, t: dict, base: dict | None) -> str:
     ratio = f"{t['wall'] / base['wall']:.2f}×" if base else "–"
     return (f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['rss_mb']:.0f} | {ratio} |")
@@ -231,6 +261,8 @@ def main() -> int:
                     help="peers to run: any of regorus,saphyr,checkov (empty for none)")
     ap.add_argument("--checkov-max", type=int, default=1000,
                     help="largest corpus Checkov runs on (it takes minutes at 10k)")
+    ap.add_argument("--rulesets", default="",
+                    help="firewall ruleset sizes in rules, e.g. 1000,10000,100000 (default none)")
     ap.add_argument("--no-cache-rows", action="store_true", help="skip the cold/warm cache rows")
     ap.add_argument("--smoke", action="store_true",
                     help="CI smoke run: check that every step works and counts agree, then exit")
@@ -301,6 +333,8 @@ def main() -> int:
                 row = results[s]["rows"].get(key)
                 cells.append(f"{row['wall'] / first[key]['wall']:.1f}×" if row else "–")
             report.append(f"| {key} | " + " | ".join(cells) + " |")
+    if a.rulesets:
+        report += ruleset_rows([int(r) for r in a.rulesets.split(",")], a.runs)
     missing_note = [f"- peer `{p}` missing: {why}" for p, why in sorted(missing.items())]
     text = "\n".join(missing_note + report) + "\n"
     with open(os.path.join(HERE, "results", "report.md"), "w") as f:

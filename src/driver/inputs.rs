@@ -24,7 +24,8 @@ pub struct LoadedInput {
 }
 
 enum Read {
-    Text(String),
+    /// The file, ready for the database, and its format if one claims it.
+    Text(SourceFile, Option<Format>),
     Failed(Diagnostic),
 }
 
@@ -47,20 +48,30 @@ pub fn read_inputs(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(FileId, Format)> {
-    let reads: Vec<Read> = candidates.par_iter().map(|c| read(c, limits)).collect();
+    // Reading, format detection and the line index of each file happen in parallel; files
+    // enter the database in candidate order.
+    let reads: Vec<Read> = candidates
+        .par_iter()
+        .map(|c| match read(c, limits) {
+            Ok(text) => {
+                let format = input::detect(&c.path, &text);
+                Read::Text(SourceFile::new(display_path(&c.path), text), format)
+            }
+            Err(d) => Read::Failed(d),
+        })
+        .collect();
     let mut pending = Vec::new();
     for (c, r) in candidates.iter().zip(reads) {
         match r {
             Read::Failed(d) => diags.push(d),
-            Read::Text(text) => {
-                let name = display_path(&c.path);
-                let format = input::detect(&c.path, &text);
+            Read::Text(file, format) => {
                 if format.is_none() && c.sniff {
                     // Found in a directory walk with no telling extension, and no format
                     // claims it: not an input (a README, a script…).
                     continue;
                 }
-                let id = db.add(SourceFile::new(name.clone(), text));
+                let name = file.name.clone();
+                let id = db.add(file);
                 match format {
                     Some(f) => pending.push((id, f)),
                     None => diags.push(
@@ -109,26 +120,24 @@ pub fn load_read(
     out
 }
 
-fn read(c: &Candidate, limits: &Limits) -> Read {
+fn read(c: &Candidate, limits: &Limits) -> Result<String, Diagnostic> {
     let name = display_path(&c.path);
     match std::fs::metadata(&c.path) {
         Ok(m) if m.len() > limits.max_file_size => {
-            return Read::Failed(
-                Diagnostic::new(
-                    Code::InputLimit,
-                    format!(
-                        "`{name}` is {} bytes, over the {} byte limit",
-                        m.len(),
-                        limits.max_file_size
-                    ),
-                )
-                .path(name)
-                .help("raise the limit with `--max-file-size` or exclude the file"),
+            return Err(Diagnostic::new(
+                Code::InputLimit,
+                format!(
+                    "`{name}` is {} bytes, over the {} byte limit",
+                    m.len(),
+                    limits.max_file_size
+                ),
             )
+            .path(name)
+            .help("raise the limit with `--max-file-size` or exclude the file"))
         }
         Ok(_) => {}
         Err(e) => {
-            return Read::Failed(
+            return Err(
                 Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
                     .path(name)
                     .help("check that the file exists and is readable"),
@@ -137,24 +146,21 @@ fn read(c: &Candidate, limits: &Limits) -> Read {
     }
     match std::fs::read(&c.path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Read::Text(
-                text.strip_prefix('\u{feff}')
-                    .map(str::to_string)
-                    .unwrap_or(text),
-            ),
-            Err(e) => Read::Failed(
-                Diagnostic::new(
-                    Code::NotUtf8,
-                    format!(
-                        "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-                .path(name)
-                .help("convert the file to UTF-8, or exclude it with `--exclude`"),
-            ),
+            Ok(text) => Ok(text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text)),
+            Err(e) => Err(Diagnostic::new(
+                Code::NotUtf8,
+                format!(
+                    "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .path(name)
+            .help("convert the file to UTF-8, or exclude it with `--exclude`")),
         },
-        Err(e) => Read::Failed(
+        Err(e) => Err(
             Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
                 .path(name)
                 .help("check that the file exists and is readable"),

@@ -27,7 +27,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use super::{report, Document, Limits, Loaded};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::value::Value;
+use crate::value::{Kind, Value};
 use offsets::Offsets;
 use repair::{Repairs, Shifts};
 use tree::{Node, Stop, Tree};
@@ -164,12 +164,18 @@ impl Loader<'_> {
                 let tag = tag.as_deref();
                 let has_properties = anchor != 0 || tag.is_some();
                 let span = self.scalar_span(start, end, style, has_properties, value.is_empty());
+                let kind = scalar::resolve(&value, style, tag);
+                // The text as a map key: the string value's own text when it is a string.
+                let key = match &kind {
+                    Kind::Str(s) if **s == *value => Arc::clone(s),
+                    _ => crate::value::intern(&value),
+                };
                 let node = Node {
-                    value: Value::with_span(scalar::resolve(&value, style, tag), span),
+                    value: Value::with_span(kind, span),
                     count: 1,
                     height: 0,
                     merge: scalar::is_merge_key(&value, style, tag),
-                    key: Some(Arc::from(value.as_ref())),
+                    key: Some(key),
                 };
                 if self.at_root() {
                     self.root_is_empty =
