@@ -173,12 +173,16 @@ fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Ta
     let (db, findings, diagnostics) = (&run.db, &run.findings, &run.diagnostics);
     match target.format {
         CheckFormat::Json => {
-            let mut report = json::report(db, findings, diagnostics, run.files, rules.len());
-            json::add_adoption(&mut report, db, &run.suppressed, run.baselined);
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            )
+            let text = json::render_pretty(
+                db,
+                findings,
+                diagnostics,
+                run.files,
+                rules.len(),
+                &run.suppressed,
+                run.baselined,
+            );
+            format!("{text}\n")
         }
         CheckFormat::Sarif => {
             let report = sarif::report(db, rules, findings, diagnostics);
