@@ -2,7 +2,7 @@
 """Palisade's benchmark suite: one command, figures as ratios against peers measured in the same run.
 
     python3 benches/run.py --sizes 1000,10000 --runs 3            # the documented run
-    python3 benches/run.py --sizes 1000,10000,50000 --rulesets 1000,10000,100000
+    python3 benches/run.py --sizes 1000,10000,50000 --compose 1000,10000 --rulesets 1000,10000,100000
     python3 benches/run.py --sizes 200 --runs 1 --smoke           # CI smoke run: checks it works
 
 What it does, per corpus size N (files):
@@ -246,6 +246,26 @@ def ruleset_rows(sizes: list[int], runs: int) -> list[str]:
     return out
 
 
+def compose_rows(sizes: list[int], runs: int) -> list[str]:
+    """Docker Compose stacks (`gen_compose.py`): the full pack against the parse floor."""
+    out = ["\n### Docker Compose files\n",
+           "2 threads; `palisade check --no-cache --format json` (full pack):\n",
+           "| files | floor wall s | full pack wall s | cpu s | peak RSS MB | ÷ floor |",
+           "|---:|---:|---:|---:|---:|---:|"]
+    for n in sizes:
+        d = os.path.join(HERE, "corpus", f"compose-n{n}")
+        if not os.path.isdir(d):
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_compose.py"), "--n", str(n),
+                            "--out", d], check=True, stdout=subprocess.DEVNULL)
+        floor, _ = timed([FLOOR, "--jobs", "2", d], runs)
+        full, _ = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format", "json", d],
+                        runs)
+        if floor and full:
+            out.append(f"| {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | {full['cpu']:.3f} "
+                       f"| {full['rss_mb']:.0f} | {full['wall'] / floor['wall']:.2f}× |")
+    return out
+
+
 def fmt_row(name: str, t: dict, base: dict | None) -> str:
     ratio = f"{t['wall'] / base['wall']:.2f}×" if base else "–"
     return (f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['rss_mb']:.0f} | {ratio} |")
@@ -263,6 +283,8 @@ def main() -> int:
                     help="largest corpus Checkov runs on (it takes minutes at 10k)")
     ap.add_argument("--rulesets", default="",
                     help="firewall ruleset sizes in rules, e.g. 1000,10000,100000 (default none)")
+    ap.add_argument("--compose", default="",
+                    help="Docker Compose corpus sizes in files, e.g. 1000,10000 (default none)")
     ap.add_argument("--no-cache-rows", action="store_true", help="skip the cold/warm cache rows")
     ap.add_argument("--smoke", action="store_true",
                     help="CI smoke run: check that every step works and counts agree, then exit")
@@ -333,6 +355,8 @@ def main() -> int:
                 row = results[s]["rows"].get(key)
                 cells.append(f"{row['wall'] / first[key]['wall']:.1f}×" if row else "–")
             report.append(f"| {key} | " + " | ".join(cells) + " |")
+    if a.compose:
+        report += compose_rows([int(c) for c in a.compose.split(",")], a.runs)
     if a.rulesets:
         report += ruleset_rows([int(r) for r in a.rulesets.split(",")], a.runs)
     missing_note = [f"- peer `{p}` missing: {why}" for p, why in sorted(missing.items())]
