@@ -256,3 +256,36 @@ fn no_cache_writes_nothing_and_cache_dir_overrides_the_default() {
     assert_eq!(entries(&repo.path().join("here")).len(), 1);
     assert!(!xdg.path().join("palisade").exists());
 }
+
+#[test]
+fn suppressions_and_their_expiry_apply_to_cached_results() {
+    let (repo, xdg) = plant();
+    let file = repo.path().join("plant/k8s/modbus-poller.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let ignore =
+        "# palisade:ignore-file privileged_container reason=\"vendor image\" expires=2030-01-01\n";
+    std::fs::write(&file, format!("{ignore}{text}")).unwrap();
+    let args = |today: &'static str| ["plant", "--format", "json", "--today", today];
+    let cold = check(repo.path(), xdg.path(), &args("2029-12-31"));
+    let warm = check(repo.path(), xdg.path(), &args("2029-12-31"));
+    assert_eq!(warm.stdout, cold.stdout);
+    let v = json(&warm);
+    assert_eq!(v["summary"]["suppressed"], 1, "{v}");
+    // The same cached results, a later day: the directive has expired.
+    let later = check(repo.path(), xdg.path(), &args("2030-06-01"));
+    let fresh = check(
+        repo.path(),
+        xdg.path(),
+        &[
+            "plant",
+            "--format",
+            "json",
+            "--today",
+            "2030-06-01",
+            "--no-cache",
+        ],
+    );
+    assert_eq!(later.stdout, fresh.stdout);
+    assert_eq!(json(&later)["summary"]["suppressed"], 0);
+    assert_eq!(later.status.code(), Some(1));
+}

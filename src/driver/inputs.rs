@@ -120,6 +120,10 @@ pub fn load_read(
     out
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "once per file, and the diagnostic goes straight into the run's list"
+)]
 fn read(c: &Candidate, limits: &Limits) -> Result<String, Diagnostic> {
     let name = display_path(&c.path);
     match std::fs::metadata(&c.path) {
