@@ -592,8 +592,7 @@ fn verbose_prints_the_phases_and_their_times() {
         "config: none",
         "140 rules, 15 input files",
         "compile policies",
-        "read and parse",
-        "entities and evaluation",
+        "read, parse and evaluate",
         "total",
     ] {
         assert!(err.contains(phase), "missing `{phase}` in:\n{err}");

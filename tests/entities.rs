@@ -796,3 +796,55 @@ fn docs_page_lists_every_kind_and_field() {
         }
     }
 }
+
+#[test]
+fn indexed_selection_matches_label_text_and_keeps_input_order() {
+    let (_f, e) = yaml(&[(
+        "k8s/np.yaml",
+        vec![
+            network_policy(
+                "zone-and-app",
+                "ot",
+                json!({"podSelector": {"matchLabels": {"zone": "z1", "app": "hmi"}}}),
+            ),
+            network_policy(
+                "tier-number",
+                "ot",
+                json!({"podSelector": {"matchLabels": {"tier": 1}}}),
+            ),
+            network_policy("everything", "ot", json!({"podSelector": {}})),
+            network_policy(
+                "app-first",
+                "ot",
+                json!({"podSelector": {"matchLabels": {"app": "hmi"}}}),
+            ),
+            network_policy(
+                "list-value",
+                "ot",
+                json!({"podSelector": {"matchLabels": {"app": ["hmi"]}}}),
+            ),
+            deployment(
+                "hmi",
+                Some("ot"),
+                json!({"app": "hmi", "zone": "z1", "tier": "1"}),
+            ),
+            deployment("other", Some("ot"), json!({"app": "plc", "zone": "z1"})),
+        ],
+    )]);
+    let workloads = list(&e, "k8s.workloads");
+    let selected = |i: usize| {
+        names(
+            at(&workloads[i], "network_policies")
+                .as_list()
+                .unwrap_or_default(),
+            "name",
+        )
+    };
+    // Filed under different pairs, reported in input order; `tier: 1` matches the text "1".
+    assert_eq!(
+        selected(0),
+        ["zone-and-app", "tier-number", "everything", "app-first"]
+    );
+    // Carries the first pair of `zone-and-app` but not its second.
+    assert_eq!(selected(1), ["everything"]);
+}

@@ -734,14 +734,14 @@ impl<'a> Body<'a> {
             if let [StrPart::Text(text)] = parts.as_slice() {
                 if op == BinOp::Matches {
                     match natives::regex::compile(text) {
-                        Ok(re) => return Pattern::Regex(Arc::new(re)),
+                        Ok(re) => return Pattern::Regex(re),
                         Err(msg) => {
                             self.err(Code::BadRegex, r.span, format!("invalid regular expression: {msg}"), "does not compile", "the syntax is Rust's `regex` crate (no look-around or backreferences); write patterns as r\"…\" so `{` and `\\` are taken literally".into());
                         }
                     }
                 } else {
                     match natives::glob::compile(text) {
-                        Ok(g) => return Pattern::Glob(Arc::new(g)),
+                        Ok(g) => return Pattern::Glob(g),
                         Err(msg) => {
                             self.err(
                                 Code::BadRegex,

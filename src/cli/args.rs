@@ -192,6 +192,13 @@ pub(crate) struct CheckArgs {
     /// The date `expires=` of suppressions is compared with (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub(crate) today: Option<jiff::civil::Date>,
+    /// Do not read or write the result cache (see docs/cache.md).
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// The result cache's directory (default `$XDG_CACHE_HOME/palisade`, else
+    /// `~/.cache/palisade`); safe to delete at any time.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
 }
 
 /// Where `palisade check` writes which format.

@@ -137,6 +137,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     limits.max_documents = args.max_documents.unwrap_or(limits.max_documents);
     limits.max_nodes = args.max_nodes.unwrap_or(limits.max_nodes);
     opts.eval_limits.max_steps = args.max_steps.unwrap_or(opts.eval_limits.max_steps);
+    opts.cache_dir = cache_dir(args);
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
     opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
     let mut run = driver::check_in(db, &opts);
@@ -187,7 +188,26 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             }
         }
     }
+    // The process ends now: freeing every source text and finding one by one would only
+    // delay the exit.
+    std::mem::forget(run);
     status
+}
+
+/// The result cache's directory: `--cache-dir`, else `$XDG_CACHE_HOME/palisade`, else
+/// `$HOME/.cache/palisade`; none with `--no-cache` or when none of these is set.
+fn cache_dir(args: &CheckArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    if let Some(dir) = &args.cache_dir {
+        return Some(dir.clone());
+    }
+    let non_empty = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty());
+    non_empty("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| non_empty("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|base| base.join("palisade"))
 }
 
 /// 2 on errors (an expired suppression counts as a failure, not an error), 1 on findings at
@@ -260,9 +280,15 @@ fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Ta
     let (db, findings, diagnostics) = (&run.db, &run.findings, &run.diagnostics);
     match target.format {
         CheckFormat::Json => {
-            let mut report = json::report(db, findings, diagnostics, run.files, rules.len());
-            json::add_adoption(&mut report, db, &run.suppressed, run.baselined);
-            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            let text = json::render_pretty(
+                db,
+                findings,
+                diagnostics,
+                run.files,
+                rules.len(),
+                &run.suppressed,
+                run.baselined,
+            );
             format!("{}\n", palisade::report::escape_json_controls(text))
         }
         CheckFormat::Sarif => {

@@ -140,6 +140,12 @@ codes! {
     /// `palisade merge` was given a file that is not a palisade JSON or SARIF report.
     BadReport = "bad-report", Error;
 
+    // ---- result cache
+    /// The result cache of `palisade check` could not be written (a read-only or full disk, a
+    /// file where the cache directory should be). The run's results are complete and correct;
+    /// the next run just cannot reuse them. Point `--cache-dir` elsewhere or pass `--no-cache`.
+    CacheUnavailable = "cache-unavailable", Warning;
+
     // ---- command line
     /// A path given on the command line does not exist or cannot be used.
     BadPath = "bad-path", Error;

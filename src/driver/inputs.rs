@@ -29,7 +29,8 @@ const BIG_FILE: usize = 4 * 1024 * 1024;
 static BIG_LOADS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 enum Read {
-    Text(String),
+    /// The file, ready for the database, and its format if one claims it.
+    Text(SourceFile, Option<Format>),
     Failed(Diagnostic),
 }
 
@@ -40,21 +41,33 @@ pub fn load_inputs(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedInput> {
-    load_inputs_with(db, candidates, limits, diags, None)
+    let pending = read_inputs(db, candidates, limits, diags, None);
+    load_read(db, &pending, limits, diags)
 }
 
-/// Like [`load_inputs`], telling `progress` of each file read.
-pub fn load_inputs_with(
+/// The first half of [`load_inputs`]: reads `candidates` and detects their formats (a
+/// candidate's `format`, from `[formats]` of palisade.toml, wins over detection), telling
+/// `progress` of each file read. Files go into `db` in candidate order; returns each input
+/// file with its format.
+pub fn read_inputs(
     db: &mut SourceDb,
     candidates: &[Candidate],
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
     progress: Option<&dyn super::Progress>,
-) -> Vec<LoadedInput> {
+) -> Vec<(FileId, Format)> {
+    // Reading, format detection and the line index of each file happen in parallel; files
+    // enter the database in candidate order.
     let reads: Vec<Read> = candidates
         .par_iter()
         .map(|c| {
-            let r = read(c, limits);
+            let r = match read(c, limits) {
+                Ok(text) => {
+                    let format = c.format.or_else(|| input::detect(&c.path, &text));
+                    Read::Text(SourceFile::new(display_path(&c.path), text), format)
+                }
+                Err(d) => Read::Failed(d),
+            };
             if let Some(p) = progress {
                 p.advance(1);
             }
@@ -65,15 +78,14 @@ pub fn load_inputs_with(
     for (c, r) in candidates.iter().zip(reads) {
         match r {
             Read::Failed(d) => diags.push(d),
-            Read::Text(text) => {
-                let name = display_path(&c.path);
-                let format = c.format.or_else(|| input::detect(&c.path, &text));
+            Read::Text(file, format) => {
                 if format.is_none() && c.sniff {
                     // Found in a directory walk with no telling extension, and no format
                     // claims it: not an input (a README, a script…).
                     continue;
                 }
-                let id = db.add(SourceFile::new(name.clone(), text));
+                let name = file.name.clone();
+                let id = db.add(file);
                 match format {
                     Some(f) => pending.push((id, f)),
                     None => diags.push(
@@ -88,7 +100,17 @@ pub fn load_inputs_with(
             }
         }
     }
-    let db_ref = &*db;
+    pending
+}
+
+/// The second half of [`load_inputs`]: loads files read by [`read_inputs`], in parallel.
+pub fn load_read(
+    db: &SourceDb,
+    pending: &[(FileId, Format)],
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<LoadedInput> {
+    let db_ref = db;
     let loaded: Vec<(LoadedInput, Vec<Diagnostic>)> = pending
         .par_iter()
         .map(|(id, format)| {
@@ -128,26 +150,28 @@ pub fn load_inputs_with(
     out
 }
 
-fn read(c: &Candidate, limits: &Limits) -> Read {
+#[expect(
+    clippy::result_large_err,
+    reason = "once per file, and the diagnostic goes straight into the run's list"
+)]
+fn read(c: &Candidate, limits: &Limits) -> Result<String, Diagnostic> {
     let name = display_path(&c.path);
     match std::fs::metadata(&c.path) {
         Ok(m) if m.len() > limits.max_file_size => {
-            return Read::Failed(
-                Diagnostic::new(
-                    Code::InputLimit,
-                    format!(
-                        "`{name}` is {} bytes, over the {} byte limit",
-                        m.len(),
-                        limits.max_file_size
-                    ),
-                )
-                .path(name)
-                .help("raise the limit with `--max-file-size` or exclude the file"),
+            return Err(Diagnostic::new(
+                Code::InputLimit,
+                format!(
+                    "`{name}` is {} bytes, over the {} byte limit",
+                    m.len(),
+                    limits.max_file_size
+                ),
             )
+            .path(name)
+            .help("raise the limit with `--max-file-size` or exclude the file"))
         }
         Ok(_) => {}
         Err(e) => {
-            return Read::Failed(
+            return Err(
                 Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
                     .path(name)
                     .help("check that the file exists and is readable"),
@@ -156,24 +180,21 @@ fn read(c: &Candidate, limits: &Limits) -> Read {
     }
     match std::fs::read(&c.path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Read::Text(
-                text.strip_prefix('\u{feff}')
-                    .map(str::to_string)
-                    .unwrap_or(text),
-            ),
-            Err(e) => Read::Failed(
-                Diagnostic::new(
-                    Code::NotUtf8,
-                    format!(
-                        "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-                .path(name)
-                .help("convert the file to UTF-8, or exclude it with `--exclude`"),
-            ),
+            Ok(text) => Ok(text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text)),
+            Err(e) => Err(Diagnostic::new(
+                Code::NotUtf8,
+                format!(
+                    "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .path(name)
+            .help("convert the file to UTF-8, or exclude it with `--exclude`")),
         },
-        Err(e) => Read::Failed(
+        Err(e) => Err(
             Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
                 .path(name)
                 .help("check that the file exists and is readable"),

@@ -2,6 +2,7 @@
 //!
 //! The only part of the library that touches the file system.
 
+pub mod cache;
 pub mod config;
 pub mod discover;
 pub mod inputs;
@@ -15,11 +16,11 @@ use crate::diag::Diagnostic;
 use crate::entities::{Entities, InputDoc};
 use crate::eval::{self, Finding, Program};
 use crate::input;
-use crate::source::SourceDb;
+use crate::source::{FileId, SourceDb};
 use crate::suppress;
 
 pub use discover::{discover, Candidate, Filters};
-pub use inputs::{load_inputs, load_inputs_with, LoadedInput};
+pub use inputs::{load_inputs, load_read, read_inputs, LoadedInput};
 pub use partition::{Partition, Shard};
 pub use policies::{display_path, load_policies, pal_files, LoadedPolicies, PolicySources};
 
@@ -64,6 +65,8 @@ pub struct CheckOptions {
     pub partition: Partition,
     /// Told of each phase and file, for a progress bar.
     pub progress: Option<ProgressHook>,
+    /// The result cache's directory (`None`: no cache); see [`cache`].
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The result of a run: everything the reporters need.
@@ -181,49 +184,23 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     }
     lap("discover", &mut timings);
     if let Some(p) = progress {
-        p.phase("loading files", Some(candidates.len() as u64));
+        p.phase("reading files", Some(candidates.len() as u64));
     }
-    let inputs = load_inputs_with(
+    let cache::Evaluated {
+        files,
+        outcome,
+        zones,
+        zone_model,
+        owned,
+    } = cache::load_and_evaluate(
         &mut db,
+        &program,
         &candidates,
-        &opts.input_limits,
+        opts,
         &mut diagnostics,
         progress,
     );
-    lap("read and parse", &mut timings);
-    if let Some(p) = progress {
-        p.phase("evaluating rules", None);
-    }
-    // Which input files this process reports on (all, unless sharded or `--changed-since`).
-    let owned: Option<Vec<bool>> = (!opts.partition.is_all()).then(|| {
-        let mut owned = vec![true; db.len()];
-        for input in &inputs {
-            let name = db.name(input.file);
-            if let Some(o) = owned.get_mut(input.file.0 as usize) {
-                *o = opts.partition.owns(std::path::Path::new(name), name);
-            }
-        }
-        owned
-    });
-    let scope = eval::UnitScope {
-        files: owned.clone(),
-        shard: opts.partition.shard.map(|s| (s.index - 1, s.count)),
-    };
-    let (outcome, entities) =
-        evaluate_scoped_with_entities(&db, &program, &inputs, &opts.eval_limits, &scope);
-    let entity = |kind: &str| {
-        entities
-            .get(kind)
-            .map(|z| z.as_ref().clone())
-            .unwrap_or_default()
-    };
-    let zones = entity("zones");
-    let zone_model = ZoneModel {
-        conduits: entity("conduits"),
-        firewalls: entity("zone_firewalls"),
-        flows: entity("zone_flows"),
-    };
-    lap("entities and evaluation", &mut timings);
+    lap("read, parse and evaluate", &mut timings);
     diagnostics.extend(outcome.diagnostics);
     let mut findings = outcome.findings;
     if opts.partition.changed.is_some() {
@@ -236,14 +213,14 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         }
     }
     let mut suppressions = Vec::new();
-    for input in &inputs {
-        let (found, diags) = suppress::scan(input.file, db.text(input.file));
+    for &file in &files {
+        let (found, diags) = suppress::scan(file, db.text(file));
         suppressions.extend(found);
         diagnostics.extend(diags);
     }
     if let Some(config) = &opts.config {
         findings = project::apply_overrides(config, &db, findings);
-        suppressions.extend(project::suppressions(config, &db, &inputs));
+        suppressions.extend(project::suppressions(config, &db, &files));
     }
     let applied = suppress::apply(findings, &suppressions, opts.today);
     diagnostics.extend(applied.diagnostics);
@@ -267,14 +244,30 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         program,
         findings: applied.kept,
         diagnostics,
-        files: inputs.len(),
+        files: files.len(),
         zones,
         suppressed: applied.suppressed,
         baselined: 0,
         timings,
         zone_model,
-        input_files: inputs.iter().map(|i| i.file).collect(),
+        input_files: files,
     }
+}
+
+/// Which input files this process reports on: `None` for all (no `--shard`, no
+/// `--changed-since`), else a flag per file id.
+fn owned_files(db: &SourceDb, files: &[FileId], partition: &Partition) -> Option<Vec<bool>> {
+    if partition.is_all() {
+        return None;
+    }
+    let mut owned = vec![true; db.len()];
+    for &file in files {
+        let name = db.name(file);
+        if let Some(o) = owned.get_mut(file.0 as usize) {
+            *o = partition.owns(std::path::Path::new(name), name);
+        }
+    }
+    Some(owned)
 }
 
 /// Builds the entities of loaded inputs and runs every rule over them.

@@ -14,7 +14,6 @@ use crate::suppress::{Scope, Suppression};
 
 use super::config::relative_to;
 use super::discover::Candidate;
-use super::inputs::LoadedInput;
 
 fn set(globs: &[String]) -> Option<GlobSet> {
     if globs.is_empty() {
@@ -104,11 +103,7 @@ pub(super) fn apply_overrides(
 }
 
 /// The `[[suppress]]` entries as suppressions of the files their `path` globs match.
-pub(super) fn suppressions(
-    config: &Config,
-    db: &SourceDb,
-    inputs: &[LoadedInput],
-) -> Vec<Suppression> {
+pub(super) fn suppressions(config: &Config, db: &SourceDb, inputs: &[FileId]) -> Vec<Suppression> {
     config
         .suppress
         .iter()
@@ -116,7 +111,7 @@ pub(super) fn suppressions(
             let glob = set(std::slice::from_ref(&s.path));
             let files: Vec<FileId> = inputs
                 .iter()
-                .map(|i| i.file)
+                .copied()
                 .filter(|f| {
                     let rel = rel_of(config, db, *f);
                     matches!((&glob, rel), (Some(g), Some(r)) if matches_path_or_parent(g, &r))

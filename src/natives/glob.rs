@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 
@@ -21,14 +22,15 @@ const MODULE: &str = "std.glob";
 const CACHE_SIZE: usize = 256;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Result<GlobMatcher, String>>> =
+    static CACHE: RefCell<HashMap<String, Result<Arc<GlobMatcher>, String>>> =
         RefCell::new(HashMap::new());
 }
 
 /// Compiles `pattern` (cached per thread), or says why it is invalid.
 ///
-/// Used by the checker to compile constant `like` patterns once.
-pub(crate) fn compile(pattern: &str) -> Result<GlobMatcher, String> {
+/// Used by the checker to compile constant `like` patterns once. Shared, not cloned: a cloned
+/// matcher starts with an empty matching cache.
+pub(crate) fn compile(pattern: &str) -> Result<Arc<GlobMatcher>, String> {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(hit) = cache.get(pattern) {
@@ -38,7 +40,7 @@ pub(crate) fn compile(pattern: &str) -> Result<GlobMatcher, String> {
             .literal_separator(false)
             .backslash_escape(true)
             .build()
-            .map(|g| g.compile_matcher())
+            .map(|g| Arc::new(g.compile_matcher()))
             .map_err(|e| e.kind().to_string());
         if cache.len() >= CACHE_SIZE {
             cache.clear();

@@ -8,6 +8,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use regex::{Regex, RegexBuilder};
 
@@ -26,13 +27,15 @@ const SIZE_LIMIT: usize = 1 << 20;
 const CACHE_SIZE: usize = 256;
 
 thread_local! {
-    static CACHE: RefCell<HashMap<String, Result<Regex, String>>> = RefCell::new(HashMap::new());
+    static CACHE: RefCell<HashMap<String, Result<Arc<Regex>, String>>> = RefCell::new(HashMap::new());
 }
 
 /// Compiles `pattern` (cached per thread), or says why it is invalid in one lowercase line.
 ///
-/// Used by the `std.regex` natives and by the evaluator's `matches` operator.
-pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+/// Used by the `std.regex` natives and by the evaluator's `matches` operator. Shared, not
+/// cloned: cloning a `Regex` gives it a new, empty matching cache, which every match would then
+/// rebuild.
+pub(crate) fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if let Some(hit) = cache.get(pattern) {
@@ -41,6 +44,7 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
         let compiled = RegexBuilder::new(pattern)
             .size_limit(SIZE_LIMIT)
             .build()
+            .map(Arc::new)
             .map_err(|e| describe(&e));
         if cache.len() >= CACHE_SIZE {
             cache.clear();
@@ -72,7 +76,7 @@ fn describe(error: &regex::Error) -> String {
 }
 
 /// Compiles the pattern argument (always the second), turning a bad pattern into an error on it.
-fn pattern(v: &Value) -> Result<Regex, NativeError> {
+fn pattern(v: &Value) -> Result<Arc<Regex>, NativeError> {
     let p = string(1, v)?;
     compile(p).map_err(|e| invalid(p, &e))
 }

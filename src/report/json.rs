@@ -96,6 +96,20 @@ pub fn report(
     })
 }
 
+/// One entry of `suppressed`: the finding, why and until when it is accepted, by whom, and
+/// whether a comment (`palisade:ignore`) or the configuration (`[[suppress]]`) says so.
+fn suppressed_entry(db: &SourceDb, s: &crate::suppress::Suppressed) -> Json {
+    merge(
+        finding(db, &s.finding),
+        json!({
+            "reason": s.reason,
+            "expires": s.expires.map(|d| d.to_string()),
+            "owner": s.owner,
+            "source": if s.external { "config" } else { "comment" },
+        }),
+    )
+}
+
 /// Adds the adoption fields to a [`report`]: `summary.suppressed`, `summary.baseline` and the
 /// `suppressed` findings (each with its `reason` and `expires`).
 pub fn add_adoption(
@@ -108,21 +122,91 @@ pub fn add_adoption(
         summary.insert("suppressed".to_string(), json!(suppressed.len()));
         summary.insert("baseline".to_string(), json!(baselined));
     }
-    let list: Vec<Json> = suppressed
-        .iter()
-        .map(|s| {
-            merge(
-                finding(db, &s.finding),
-                json!({
-                    "reason": s.reason,
-                    "expires": s.expires.map(|d| d.to_string()),
-                    "owner": s.owner,
-                    "source": if s.external { "config" } else { "comment" },
-                }),
-            )
-        })
-        .collect();
+    let list: Vec<Json> = suppressed.iter().map(|s| suppressed_entry(db, s)).collect();
     if let Some(obj) = report.as_object_mut() {
         obj.insert("suppressed".to_string(), json!(list));
+    }
+}
+
+/// The report of [`report`] and [`add_adoption`] as pretty-printed text, byte for byte, without
+/// holding every finding as a JSON tree at once: each finding is converted as it is written.
+/// On large runs the tree took more memory than the loaded inputs.
+pub fn render_pretty(
+    db: &SourceDb,
+    findings: &[Finding],
+    diagnostics: &[Diagnostic],
+    files: usize,
+    rules: usize,
+    suppressed: &[crate::suppress::Suppressed],
+    baselined: usize,
+) -> String {
+    // The skeleton has every key (so it orders them as the full report would), with empty
+    // lists where the findings go.
+    let mut skeleton = report(db, &[], diagnostics, files, rules);
+    add_adoption(&mut skeleton, db, &[], baselined);
+    if let Some(summary) = skeleton.get_mut("summary").and_then(Json::as_object_mut) {
+        summary.insert("findings".to_string(), json!(findings.len()));
+        summary.insert("suppressed".to_string(), json!(suppressed.len()));
+    }
+    let streamed = Streamed {
+        skeleton: &skeleton,
+        db,
+        findings,
+        suppressed,
+    };
+    serde_json::to_string_pretty(&streamed).unwrap_or_default()
+}
+
+/// The skeleton, with `findings` and `suppressed` written lazily.
+struct Streamed<'a> {
+    skeleton: &'a Json,
+    db: &'a SourceDb,
+    findings: &'a [Finding],
+    suppressed: &'a [crate::suppress::Suppressed],
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(obj) = self.skeleton.as_object() else {
+            return self.skeleton.serialize(s);
+        };
+        let mut map = s.serialize_map(Some(obj.len()))?;
+        for (key, value) in obj {
+            match key.as_str() {
+                "findings" => map.serialize_entry(
+                    key,
+                    &Lazy(self.findings.len(), |i| {
+                        self.findings.get(i).map(|f| finding(self.db, f))
+                    }),
+                )?,
+                "suppressed" => map.serialize_entry(
+                    key,
+                    &Lazy(self.suppressed.len(), |i| {
+                        self.suppressed
+                            .get(i)
+                            .map(|s: &crate::suppress::Suppressed| suppressed_entry(self.db, s))
+                    }),
+                )?,
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A list of `len` items made one at a time by the function.
+struct Lazy<F>(usize, F);
+
+impl<F: Fn(usize) -> Option<Json>> serde::Serialize for Lazy<F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0))?;
+        for i in 0..self.0 {
+            if let Some(item) = (self.1)(i) {
+                seq.serialize_element(&item)?;
+            }
+        }
+        seq.end()
     }
 }

@@ -11,11 +11,13 @@
 //! remembers the span of the deepest value that *was* present, so `deny at` a missing field
 //! points at its parent.
 
+mod intern;
 mod map;
 
 use std::fmt;
 use std::sync::Arc;
 
+pub(crate) use intern::intern;
 pub use map::{Map, MapEntry};
 
 use crate::source::Span;

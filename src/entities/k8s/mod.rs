@@ -1,6 +1,7 @@
 //! Kubernetes entities: objects, workloads, containers, namespaces and the per-kind lists.
 
 mod container;
+mod index;
 mod namespace;
 mod network_policy;
 mod object;
@@ -42,10 +43,12 @@ pub(crate) fn derive(objects: &[Object]) -> K8s {
     let policies = by_namespace(objects, "NetworkPolicy");
     let services = by_namespace(objects, "Service");
 
+    let policy_index = index::index(&policies, index::policy_labels);
+    let service_index = index::index(&services, index::service_labels);
     let workloads: Vec<workload::Workload> = objects
         .par_iter()
         .filter(|o| workload::is_workload(&o.kind))
-        .map(|o| workload::entity(o, &policies, &services))
+        .map(|o| workload::entity(o, &policy_index, &service_index))
         .collect();
     let containers: Vec<Value> = workloads
         .par_iter()

@@ -1,7 +1,8 @@
 //! `k8s.workloads`: objects that run pods, with their pod spec, pod labels and the
 //! NetworkPolicies and Services that select them.
 
-use super::{selector, ByNamespace, Object};
+use super::index::Indexed;
+use super::{selector, Object};
 use crate::entities::extend::{list_at, map_or_empty, Entity};
 use crate::value::{Map, Value};
 
@@ -42,11 +43,7 @@ fn pod_template(object: &Value, kind: &str) -> Value {
     }
 }
 
-pub(crate) fn entity(
-    o: &Object,
-    policies: &ByNamespace<'_>,
-    services: &ByNamespace<'_>,
-) -> Workload {
+pub(crate) fn entity(o: &Object, policies: &Indexed<'_>, services: &Indexed<'_>) -> Workload {
     let template = pod_template(&o.value, &o.kind);
     let pod_spec = template.field("spec");
     let pod_labels = map_or_empty(template.field("metadata").field("labels"));
@@ -56,15 +53,17 @@ pub(crate) fn entity(
 
     let selecting_policies: Vec<Value> = policies
         .get(ns)
+        .map(|c| c.for_labels(labels))
+        .unwrap_or_default()
         .into_iter()
-        .flatten()
         .filter(|p| selector::selects(&p.value.field("spec").field("podSelector"), labels))
         .map(|p| p.value.clone())
         .collect();
     let selecting_services: Vec<Value> = services
         .get(ns)
+        .map(|c| c.for_labels(labels))
+        .unwrap_or_default()
         .into_iter()
-        .flatten()
         .filter(|s| {
             let sel = s.value.field("spec").field("selector");
             sel.as_map()

@@ -27,7 +27,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use super::{report, Document, Limits, Loaded};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::value::Value;
+use crate::value::{Kind, Value};
 use offsets::Offsets;
 use repair::{Repairs, Shifts};
 use tree::{Node, Stop, Tree};
@@ -174,12 +174,17 @@ impl Loader<'_> {
                         self.lossy += 1;
                     }
                 }
+                // The text as a map key: the string value's own text when it is a string.
+                let key = match &kind {
+                    Kind::Str(s) if **s == *value => Arc::clone(s),
+                    _ => crate::value::intern(&value),
+                };
                 let node = Node {
                     value: Value::with_span(kind, span),
                     count: 1,
                     height: 0,
                     merge: scalar::is_merge_key(&value, style, tag),
-                    key: Some(Arc::from(value.as_ref())),
+                    key: Some(key),
                 };
                 if self.at_root() {
                     self.root_is_empty =

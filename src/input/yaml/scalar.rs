@@ -11,8 +11,6 @@
 //! that does not fit the tag stays a string); `!` makes a string; any other tag (`!Ref`,
 //! `!!binary`, `!!timestamp`) is ignored.
 
-use std::sync::Arc;
-
 use saphyr_parser::{ScalarStyle, Tag};
 
 use crate::value::Kind;
@@ -73,7 +71,7 @@ fn core(text: &str) -> Kind {
 }
 
 fn string(text: &str) -> Kind {
-    Kind::Str(Arc::from(text))
+    Kind::Str(crate::value::intern(text))
 }
 
 fn to_float(kind: Kind) -> Kind {

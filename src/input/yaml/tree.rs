@@ -278,11 +278,17 @@ fn entry(file: FileId, key: Node, value: Value) -> Entry {
 
 /// Builds a map from its entries: applies merge keys and reports duplicate keys.
 fn build_map(entries: Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) -> Map {
-    let explicit: HashSet<Arc<str>> = entries
-        .iter()
-        .filter(|e| !e.merge || merge_sources(&e.value).is_none())
-        .map(|e| e.key.clone())
-        .collect();
+    // The keys written in the map, which merged keys never override (only needed when the
+    // map has a merge key).
+    let explicit: HashSet<Arc<str>> = if entries.iter().any(|e| e.merge) {
+        entries
+            .iter()
+            .filter(|e| !e.merge || merge_sources(&e.value).is_none())
+            .map(|e| e.key.clone())
+            .collect()
+    } else {
+        HashSet::new()
+    };
     let mut map = Map::with_capacity(entries.len());
     for entry in entries {
         if entry.merge {

@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""Palisade's benchmark suite: one command, figures as ratios against peers measured in the same run.
+
+    python3 benches/run.py --sizes 1000,10000 --runs 3            # the documented run
+    python3 benches/run.py --sizes 1000,10000,50000 --compose 1000,10000 --rulesets 1000,10000,100000
+    python3 benches/run.py --sizes 200 --runs 1 --smoke           # CI smoke run: checks it works
+
+What it does, per corpus size N (files):
+  1. builds `palisade` and the parse floor (`cargo build --release --bin palisade --example
+     parse_floor`) and the peer harnesses in `benches/peers/` (a separate cargo project: regorus
+     and a saphyr parse floor), and creates `benches/.venv` with Checkov (PyPI) if missing;
+  2. generates the corpus with `benches/gen_k8s_corpus.py` (deterministic; ground-truth counts
+     in `corpus/nN.expected.json`);
+  3. runs every configuration `--runs` times under `/usr/bin/time -v` on 1 and 2 threads and
+     keeps the median wall time, CPU time (user + sys) and peak RSS;
+  4. compares the violation counts of Palisade, regorus and Checkov with the ground truth;
+  5. times a cold run of `palisade check` (empty cache) against warm re-runs (cache filled);
+  6. writes `benches/results/nN.json` and `benches/results/report.md` (tables as in
+     docs/benchmarks.md) and prints the tables.
+
+A missing peer (no network for PyPI, a failed build) is reported and skipped, never fatal.
+Checkov is slow (about 12 s at 1k files, 85-730 s at 10k): it runs only on sizes up to
+`--checkov-max` (default 1000). Timings are whole-process: start-up included.
+Nothing here asserts a speed: the script prints figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from compare_counts import CHECKS, load_checkov  # noqa: E402
+
+PALISADE = os.path.join(ROOT, "target", "release", "palisade")
+FLOOR = os.path.join(ROOT, "target", "release", "examples", "parse_floor")
+PEERS = os.path.join(HERE, "peers")
+REGORUS = os.path.join(PEERS, "target", "release", "regorus-harness")
+SAPHYR = os.path.join(PEERS, "target", "release", "saphyr-floor")
+VENV = os.path.join(HERE, ".venv")
+CHECKOV = os.path.join(VENV, "bin", "checkov")
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_IDS = ("CKV_K8S_16,CKV_K8S_20,CKV_K8S_23,CKV_K8S_22,CKV_K8S_17,CKV_K8S_18,CKV_K8S_19,"
+               "CKV_K8S_11,CKV_K8S_13,CKV_K8S_14,CKV_K8S_43,CKV_K8S_37,CKV_K8S_25,CKV_K8S_39")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def sh(cmd: list[str], cwd: str | None = None, quiet: bool = True) -> bool:
+    """Runs a set-up step; False (with its output) when it fails."""
+    r = subprocess.run(cmd, cwd=cwd, capture_output=quiet, text=True)
+    if r.returncode != 0:
+        log(f"  failed: {' '.join(cmd)}\n{(r.stderr or '')[-2000:]}")
+    return r.returncode == 0
+
+
+def build(peers: set[str]) -> dict[str, str]:
+    """Builds what the run needs; returns {peer: reason} for every peer that is missing."""
+    missing = {}
+    log("== building palisade and the parse floor (release)")
+    if not sh(["cargo", "build", "--release", "--quiet", "--bin", "palisade",
+               "--example", "parse_floor"], cwd=ROOT, quiet=False):
+        sys.exit("cannot build palisade")
+    if peers & {"regorus", "saphyr"}:
+        log("== building the peer harnesses (benches/peers: regorus, saphyr)")
+        if not sh(["cargo", "build", "--release", "--quiet"], cwd=PEERS, quiet=False):
+            missing["regorus"] = missing["saphyr"] = "benches/peers did not build"
+    if "checkov" in peers and not os.access(CHECKOV, os.X_OK):
+        log(f"== creating {VENV} with checkov=={CHECKOV_VERSION}")
+        ok = sh([sys.executable, "-m", "venv", VENV]) and sh(
+            [os.path.join(VENV, "bin", "pip"), "install", "-q", f"checkov=={CHECKOV_VERSION}"])
+        if not ok:
+            missing["checkov"] = "could not install checkov from PyPI"
+    return missing
+
+
+def corpus(n: int) -> tuple[str, dict]:
+    d = os.path.join(HERE, "corpus", f"n{n}")
+    exp = d + ".expected.json"
+    if not os.path.exists(exp):
+        shutil.rmtree(d, ignore_errors=True)
+        log(f"== generating {n} files under {d}")
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_k8s_corpus.py"), "--n", str(n),
+                        "--out", d], check=True, stdout=subprocess.DEVNULL)
+    with open(exp) as f:
+        return d, json.load(f)
+
+
+def parse_time_v(path: str) -> dict:
+    """Wall, CPU and peak RSS from `/usr/bin/time -v` output."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            k, _, v = line.strip().rpartition(": ")
+            if k == "User time (seconds)":
+                out["user"] = float(v)
+            elif k == "System time (seconds)":
+                out["sys"] = float(v)
+            elif k == "Maximum resident set size (kbytes)":
+                out["rss_mb"] = int(v) / 1024
+            elif k.startswith("Elapsed (wall clock) time"):
+                parts = [float(p) for p in v.split(":")]
+                secs = 0.0
+                for p in parts:
+                    secs = secs * 60 + p
+                out["wall"] = secs
+            elif k == "Exit status":
+                out["exit"] = int(v)
+    out["cpu"] = out.get("user", 0.0) + out.get("sys", 0.0)
+    return out
+
+
+def timed(cmd: list[str], runs: int, env: dict | None = None, before=None,
+          ok_exits=(0, 1)) -> tuple[dict | None, str]:
+    """Runs `cmd` `runs` times; medians of wall/cpu/rss, and the stdout of the last run."""
+    samples, stdout = [], ""
+    with tempfile.TemporaryDirectory() as tmp:
+        tv, so = os.path.join(tmp, "time.txt"), os.path.join(tmp, "out.txt")
+        for _ in range(runs):
+            if before:
+                before()
+            with open(so, "w") as out:
+                r = subprocess.run(["/usr/bin/time", "-v", "-o", tv, *cmd], stdout=out,
+                                   stderr=subprocess.DEVNULL, env=env)
+            t = parse_time_v(tv)
+            if r.returncode not in ok_exits or t.get("exit", r.returncode) not in ok_exits:
+                log(f"  exit {r.returncode}: {' '.join(cmd)}")
+                return None, ""
+            samples.append(t)
+        with open(so) as f:
+            stdout = f.read()
+    med = {k: statistics.median(s[k] for s in samples) for k in ("wall", "cpu", "rss_mb")}
+    med["runs"] = runs
+    return med, stdout
+
+
+def palisade_counts(out: str) -> dict:
+    counts = {c: 0 for c in CHECKS}
+    for f in json.loads(out)["findings"]:
+        if f["rule"] in counts:
+            counts[f["rule"]] += 1
+    return counts
+
+
+def regorus_counts(out: str) -> dict:
+    line = [l for l in out.splitlines() if l.strip().startswith("{")][-1]
+    v = json.loads(line).get("violations", {})
+    return {c: v.get(c, 0) for c in CHECKS}
+
+
+def checkov_counts(out: str) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        f.write(out)
+    try:
+        counts, _raw, _other = load_checkov(f.name)
+    finally:
+        os.unlink(f.name)
+    return {c: counts.get(c, 0) for c in CHECKS}
+
+
+def configs(d: str, threads: int, missing: dict, n: int, checkov_max: int) -> list[tuple]:
+    """(name, command, counter) for one corpus and thread count."""
+    j = str(threads)
+    peer_checks = os.path.join(HERE, "peer-checks")
+    out = [
+        ("palisade floor (walk + load, no rules)", [FLOOR, "--jobs", j, d], None),
+        ("palisade floor + entities", [FLOOR, "--jobs", j, "--entities", d], None),
+        ("palisade 10 checks", [PALISADE, "check", "--no-builtin", "--no-cache", "--policy",
+                                peer_checks, "--jobs", j, "--format", "json", d], palisade_counts),
+        ("palisade full pack", [PALISADE, "check", "--no-cache", "--jobs", j, "--format", "json",
+                                d], None),
+    ]
+    if "saphyr" not in missing:
+        out.append(("yardstick floor (saphyr MarkedYaml)",
+                    [SAPHYR, "--threads", j, "--parser", "saphyr-marked", d], None))
+    if "regorus" not in missing:
+        rego = os.path.join(PEERS, "k8s.rego")
+        for engine in ("rvm", "interp"):
+            out.append((f"regorus {engine}", [REGORUS, "--policy", rego, "--engine", engine,
+                                              "--threads", j, d], regorus_counts))
+    if "checkov" not in missing and n <= checkov_max and threads == 2:
+        # Checkov parses with its own worker processes and checks on one core: one row.
+        out.append(("checkov 14 ids + 2 custom", [
+            CHECKOV, "-d", d, "--framework", "kubernetes", "--quiet", "--compact", "-o", "json",
+            "--skip-download", "--external-checks-dir", os.path.join(PEERS, "checkov-custom"),
+            "--check", CHECKOV_IDS + ",CKV_PEER_9,CKV_PEER_10"], checkov_counts))
+    return out
+
+
+def cache_rows(d: str, runs: int) -> list[tuple[str, dict]]:
+    """Cold (cache emptied before each run) against warm (cache filled) `palisade check`."""
+    rows = []
+    with tempfile.TemporaryDirectory() as xdg:
+        env = dict(os.environ, XDG_CACHE_HOME=xdg)
+        cmd = [PALISADE, "check", "--jobs", "2", "--format", "json", d]
+
+        def clear():
+            shutil.rmtree(os.path.join(xdg, "palisade"), ignore_errors=True)
+
+        cold, cold_out = timed(cmd, runs, env=env, before=clear)
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        warm, warm_out = timed(cmd, runs, env=env)
+        if cold and warm:
+            same = "identical" if cold_out == warm_out else "DIFFERENT"
+            rows.append(("full pack, cold (empty cache)", cold))
+            rows.append((f"full pack, warm (output {same} to cold)", warm))
+    return rows
+
+
+def ruleset_rows(sizes: list[int], runs: int) -> list[str]:
+    """Firewall rulesets: the indexed shadowing analysis against the naive O(n²) reference
+    (`cargo bench --bench firewall_analysis`), then `palisade check` end to end on generated
+    iptables-save rulesets against the parse floor."""
+    out = ["\n### Firewall rulesets (iptables-save)\n",
+           "Shadowed-rule analysis alone, indexed vs the naive pairwise reference "
+           "(`cargo bench --bench firewall_analysis`, in-process, one thread):\n", "```"]
+    r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "firewall_analysis"], cwd=ROOT,
+                       capture_output=True, text=True)
+    out += (r.stdout.strip() or f"failed: {r.stderr[-500:]}").splitlines()
+    out += ["```", "", "End to end, 2 threads (`palisade check --no-cache`, full pack):\n",
+            "| rules | floor wall s | full pack wall s | cpu s | peak RSS MB | ÷ floor |",
+            "|---:|---:|---:|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = os.path.join(tmp, f"fw-{n}.rules")
+            with open(path, "w") as f:
+                subprocess.run([sys.executable, os.path.join(HERE, "gen_iptables.py"), str(n)],
+                               stdout=f, check=True)
+            floor, _ = timed([FLOOR, "--jobs", "2", path], runs)
+            full, text = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format",
+                                "json", path], runs, ok_exits=(0, 1, 2))
+            if floor and full:
+                errors = [d["message"] for d in json.loads(text)["diagnostics"]
+                          if d["severity"] == "error"]
+                note = f" ({len(errors)} error(s): {'; '.join(errors)[:150]})" if errors else ""
+                out.append(f"| {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | "
+                           f"{full['cpu']:.3f} | {full['rss_mb']:.0f} | "
+                           f"{full['wall'] / floor['wall']:.2f}×{note} |")
+    return out
+
+
+def compose_rows(sizes: list[int], runs: int) -> list[str]:
+    """Docker Compose stacks (`gen_compose.py`): the full pack against the parse floor."""
+    out = ["\n### Docker Compose files\n",
+           "2 threads; `palisade check --no-cache --format json` (full pack):\n",
+           "| files | floor wall s | full pack wall s | cpu s | peak RSS MB | ÷ floor |",
+           "|---:|---:|---:|---:|---:|---:|"]
+    for n in sizes:
+        d = os.path.join(HERE, "corpus", f"compose-n{n}")
+        if not os.path.isdir(d):
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_compose.py"), "--n", str(n),
+                            "--out", d], check=True, stdout=subprocess.DEVNULL)
+        floor, _ = timed([FLOOR, "--jobs", "2", d], runs)
+        full, _ = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format", "json", d],
+                        runs)
+        if floor and full:
+            out.append(f"| {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | {full['cpu']:.3f} "
+                       f"| {full['rss_mb']:.0f} | {full['wall'] / floor['wall']:.2f}× |")
+    return out
+
+
+def fmt_row(name: str, t: dict, base: dict | None) -> str:
+    wall = f"{t['wall'] / base['wall']:.2f}×" if base and base["wall"] else "–"
+    cpu = f"{t['cpu'] / base['cpu']:.2f}×" if base and base["cpu"] else "–"
+    return f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['rss_mb']:.0f} | {wall} | {cpu} |"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000", help="corpus sizes in files (comma-separated)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per configuration (median)")
+    ap.add_argument("--threads", default="1,2", help="thread counts (comma-separated)")
+    ap.add_argument("--peers", default="regorus,saphyr,checkov",
+                    help="peers to run: any of regorus,saphyr,checkov (empty for none)")
+    ap.add_argument("--checkov-max", type=int, default=1000,
+                    help="largest corpus Checkov runs on (it takes minutes at 10k)")
+    ap.add_argument("--rulesets", default="",
+                    help="firewall ruleset sizes in rules, e.g. 1000,10000,100000 (default none)")
+    ap.add_argument("--compose", default="",
+                    help="Docker Compose corpus sizes in files, e.g. 1000,10000 (default none)")
+    ap.add_argument("--no-cache-rows", action="store_true", help="skip the cold/warm cache rows")
+    ap.add_argument("--smoke", action="store_true",
+                    help="CI smoke run: check that every step works and counts agree, then exit")
+    a = ap.parse_args()
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("needs GNU time at /usr/bin/time (Debian: apt-get install time)")
+    peers = {p for p in a.peers.split(",") if p}
+    missing = {p: "not requested" for p in {"regorus", "saphyr", "checkov"} - peers}
+    missing.update(build(peers))
+    for p, why in sorted(missing.items()):
+        log(f"peer {p} missing: {why}")
+    sizes = [int(s) for s in a.sizes.split(",")]
+    threads = [int(t) for t in a.threads.split(",")]
+    results, report, disagreements = {}, [], 0
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    for n in sizes:
+        d, expected = corpus(n)
+        per = {"expected": expected["violations"], "rows": {}, "counts": {}}
+        report.append(f"\n### N = {n:,} files ({expected['docs']:,} documents, "
+                      f"{expected['bytes'] / 1e6:.1f} MB)\n")
+        for t in threads:
+            report.append(f"\n{t} thread(s); ratios against the palisade floor of the same run\n")
+            report.append("| configuration | wall s | cpu s | peak RSS MB | wall ÷ floor | cpu ÷ floor |")
+            report.append("|---|---:|---:|---:|---:|---:|")
+            base = None
+            for name, cmd, counter in configs(d, t, missing, n, a.checkov_max):
+                log(f"== n={n} t={t} {name}")
+                med, out = timed(cmd, a.runs)
+                if med is None:
+                    report.append(f"| {name} | failed | | | | |")
+                    continue
+                base = base or med
+                per["rows"][f"{name} t{t}"] = med
+                report.append(fmt_row(name, med, base))
+                if counter and out:
+                    per["counts"][name] = counter(out)
+        if not a.no_cache_rows:
+            report.append("\nCache: `palisade check --jobs 2 --format json` (full pack)\n")
+            report.append("| run | wall s | cpu s | peak RSS MB | wall ÷ cold | cpu ÷ cold |")
+            report.append("|---|---:|---:|---:|---:|---:|")
+            rows = cache_rows(d, a.runs)
+            for name, med in rows:
+                per["rows"][name] = med
+                report.append(fmt_row(name, med, rows[0][1]))
+        report.append("\nViolations per (document, check): found / expected\n")
+        names = list(per["counts"])
+        report.append("| check | expected | " + " | ".join(names) + " |")
+        report.append("|---|---:|" + "---:|" * len(names))
+        for c in CHECKS + ["total"]:
+            exp = per["expected"][c] if c != "total" else sum(per["expected"].values())
+            cells = []
+            for name in names:
+                got = per["counts"][name][c] if c != "total" else sum(per["counts"][name].values())
+                cells.append(str(got) if got == exp else f"**{got}** (≠)")
+                disagreements += got != exp
+            report.append(f"| {c} | {exp} | " + " | ".join(cells) + " |")
+        results[n] = per
+        with open(os.path.join(HERE, "results", f"n{n}.json"), "w") as f:
+            json.dump(per, f, indent=2)
+    if len(sizes) > 1:
+        report.append("\nGrowth of wall time with the corpus (linear = the size ratio)\n")
+        report.append("| configuration | " + " | ".join(f"{s:,}" for s in sizes) + " |")
+        report.append("|---|" + "---:|" * len(sizes))
+        first = results[sizes[0]]["rows"]
+        for key in first:
+            cells = []
+            for s in sizes:
+                row = results[s]["rows"].get(key)
+                cells.append(f"{row['wall'] / first[key]['wall']:.1f}×" if row else "–")
+            report.append(f"| {key} | " + " | ".join(cells) + " |")
+    if a.compose:
+        report += compose_rows([int(c) for c in a.compose.split(",")], a.runs)
+    if a.rulesets:
+        report += ruleset_rows([int(r) for r in a.rulesets.split(",")], a.runs)
+    missing_note = [f"- peer `{p}` missing: {why}" for p, why in sorted(missing.items())]
+    text = "\n".join(missing_note + report) + "\n"
+    with open(os.path.join(HERE, "results", "report.md"), "w") as f:
+        f.write(text)
+    print(text)
+    if disagreements:
+        log(f"{disagreements} count(s) differ from the ground truth (marked ≠)")
+        return 1 if a.smoke else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

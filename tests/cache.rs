@@ -1,0 +1,291 @@
+//! The result cache of `palisade check`: warm runs give the cold run's output, and any change to
+//! inputs or policies is seen; a corrupt or unwritable cache never fails a run.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code stops at the first broken expectation"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `palisade check ARGS` in `dir` with `XDG_CACHE_HOME` set to `xdg`.
+fn check(dir: &Path, xdg: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "80")
+        .env("XDG_CACHE_HOME", xdg)
+        .output()
+        .expect("run palisade")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// The cache entries under `dir`.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    read.map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect()
+}
+
+/// A copy of the example plant in a temporary directory, and an empty XDG cache home.
+fn plant() -> (tempfile::TempDir, tempfile::TempDir) {
+    let repo = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/plant");
+    copy_dir(&src, &repo.path().join("plant"));
+    (repo, tempfile::tempdir().unwrap())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn messages(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const JSON: &[&str] = &["plant", "--format", "json"];
+
+#[test]
+fn warm_run_gives_the_cold_output_from_the_default_cache_dir() {
+    let (repo, xdg) = plant();
+    let uncached = check(
+        repo.path(),
+        xdg.path(),
+        &["plant", "--format", "json", "--no-cache"],
+    );
+    assert!(entries(&xdg.path().join("palisade")).is_empty());
+    let cold = check(repo.path(), xdg.path(), JSON);
+    assert_eq!(entries(&xdg.path().join("palisade")).len(), 1);
+    let warm = check(repo.path(), xdg.path(), JSON);
+    assert_eq!(cold.status.code(), Some(1));
+    assert_eq!(warm.status.code(), Some(1));
+    assert_eq!(cold.stdout, uncached.stdout);
+    assert_eq!(warm.stdout, cold.stdout);
+    // The human format (snippets rendered from the re-read text) is the same too.
+    let human = check(repo.path(), xdg.path(), &["plant", "--no-cache"]);
+    let human_warm = check(repo.path(), xdg.path(), &["plant"]);
+    assert_eq!(human_warm.stdout, human.stdout);
+    assert_eq!(json(&warm)["summary"]["findings"], 83);
+}
+
+#[test]
+fn warm_run_reads_its_results_from_the_entry() {
+    let (repo, xdg) = plant();
+    check(repo.path(), xdg.path(), JSON);
+    let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let marked = text.replacen("\"message\":\"", "\"message\":\"FROM CACHE ", 1);
+    assert_ne!(marked, text);
+    std::fs::write(&entry, marked).unwrap();
+    let warm = json(&check(repo.path(), xdg.path(), JSON));
+    assert!(
+        messages(&warm).iter().any(|m| m.starts_with("FROM CACHE ")),
+        "{warm}"
+    );
+}
+
+#[test]
+fn editing_an_input_changes_its_findings() {
+    let (repo, xdg) = plant();
+    let before = json(&check(repo.path(), xdg.path(), JSON));
+    let file = repo.path().join("plant/k8s/modbus-poller.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("privileged: true"));
+    std::fs::write(&file, text.replace("privileged: true", "privileged: false")).unwrap();
+    let after = check(repo.path(), xdg.path(), JSON);
+    let fresh = check(
+        repo.path(),
+        xdg.path(),
+        &["plant", "--format", "json", "--no-cache"],
+    );
+    assert_eq!(after.stdout, fresh.stdout);
+    let privileged = |v: &serde_json::Value| {
+        messages(v)
+            .iter()
+            .filter(|m| m.contains("`poller`") && m.contains("privileged"))
+            .count()
+    };
+    assert_eq!(privileged(&before), 1);
+    assert_eq!(privileged(&json(&after)), 0);
+    // Still one entry: a changed input replaces the entry of the same scope.
+    assert_eq!(entries(&xdg.path().join("palisade")).len(), 1);
+}
+
+#[test]
+fn editing_a_policy_invalidates_the_cache() {
+    let (repo, xdg) = plant();
+    let policies = repo.path().join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    let rule = |word: &str| {
+        format!(
+            "package mine\n\nrule named_workload {{\n  for w in k8s.workloads\n  deny: \"{word} {{w.name}}\"\n}}\n"
+        )
+    };
+    std::fs::write(policies.join("mine.pal"), rule("first")).unwrap();
+    let args = [
+        "plant",
+        "--no-builtin",
+        "--policy",
+        "policies",
+        "--format",
+        "json",
+    ];
+    let one = json(&check(repo.path(), xdg.path(), &args));
+    assert!(messages(&one).iter().all(|m| m.starts_with("first ")));
+    std::fs::write(policies.join("mine.pal"), rule("second")).unwrap();
+    let two = json(&check(repo.path(), xdg.path(), &args));
+    assert!(!messages(&two).is_empty());
+    assert!(
+        messages(&two).iter().all(|m| m.starts_with("second ")),
+        "{two}"
+    );
+}
+
+#[test]
+fn rule_selection_is_part_of_the_key() {
+    let (repo, xdg) = plant();
+    let all = json(&check(repo.path(), xdg.path(), JSON));
+    let one = json(&check(
+        repo.path(),
+        xdg.path(),
+        &[
+            "plant",
+            "--format",
+            "json",
+            "--rule",
+            "privileged_container",
+        ],
+    ));
+    let again = json(&check(repo.path(), xdg.path(), JSON));
+    assert!(all["findings"].as_array().unwrap().len() > 1);
+    for f in one["findings"].as_array().unwrap() {
+        assert_eq!(f["rule"], "privileged_container");
+    }
+    assert_eq!(again, all);
+}
+
+#[test]
+fn a_corrupt_entry_is_ignored_and_replaced() {
+    let (repo, xdg) = plant();
+    let cold = check(repo.path(), xdg.path(), JSON);
+    let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
+    for garbage in ["{not json", "", "{\"content\": 3}"] {
+        std::fs::write(&entry, garbage).unwrap();
+        let o = check(repo.path(), xdg.path(), JSON);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.stdout, cold.stdout, "after writing {garbage:?}");
+        assert!(o.stderr.is_empty());
+    }
+    // The entry was rewritten whole.
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+}
+
+#[test]
+fn an_unwritable_cache_is_a_warning_not_a_failure() {
+    let (repo, xdg) = plant();
+    // A file where the cache directory should be: nothing can be created under it.
+    let blocker = repo.path().join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let o = check(
+        repo.path(),
+        xdg.path(),
+        &[
+            "plant",
+            "--format",
+            "json",
+            "--cache-dir",
+            "not-a-dir/cache",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    let uncached = json(&check(
+        repo.path(),
+        xdg.path(),
+        &["plant", "--format", "json", "--no-cache"],
+    ));
+    assert_eq!(v["findings"], uncached["findings"]);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"palisade::cache-unavailable"), "{v}");
+    assert_eq!(v["summary"]["errors"], uncached["summary"]["errors"]);
+}
+
+#[test]
+fn no_cache_writes_nothing_and_cache_dir_overrides_the_default() {
+    let (repo, xdg) = plant();
+    check(repo.path(), xdg.path(), &["plant", "--no-cache"]);
+    assert!(!xdg.path().join("palisade").exists());
+    check(repo.path(), xdg.path(), &["plant", "--cache-dir", "here"]);
+    assert_eq!(entries(&repo.path().join("here")).len(), 1);
+    assert!(!xdg.path().join("palisade").exists());
+}
+
+#[test]
+fn suppressions_and_their_expiry_apply_to_cached_results() {
+    let (repo, xdg) = plant();
+    let file = repo.path().join("plant/k8s/modbus-poller.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let ignore =
+        "# palisade:ignore-file privileged_container reason=\"vendor image\" expires=2030-01-01\n";
+    std::fs::write(&file, format!("{ignore}{text}")).unwrap();
+    let args = |today: &'static str| ["plant", "--format", "json", "--today", today];
+    let cold = check(repo.path(), xdg.path(), &args("2029-12-31"));
+    let warm = check(repo.path(), xdg.path(), &args("2029-12-31"));
+    assert_eq!(warm.stdout, cold.stdout);
+    let v = json(&warm);
+    assert_eq!(v["summary"]["suppressed"], 1, "{v}");
+    // The same cached results, a later day: the directive has expired.
+    let later = check(repo.path(), xdg.path(), &args("2030-06-01"));
+    let fresh = check(
+        repo.path(),
+        xdg.path(),
+        &[
+            "plant",
+            "--format",
+            "json",
+            "--today",
+            "2030-06-01",
+            "--no-cache",
+        ],
+    );
+    assert_eq!(later.stdout, fresh.stdout);
+    assert_eq!(json(&later)["summary"]["suppressed"], 0);
+    assert_eq!(later.status.code(), Some(1));
+}
