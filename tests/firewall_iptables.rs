@@ -134,3 +134,33 @@ fn corpus() {
     let summary = common::corpus(&dir, sniff, parse, &CORPUS_ERRORS, 150);
     insta::assert_snapshot!(summary);
 }
+
+/// The whole pack over a 10,000-rule ruleset finishes within every rule's budget: findings
+/// (exit 1), no limit errors (exit 2).
+#[test]
+fn the_pack_checks_a_large_ruleset_within_its_budgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text =
+        String::from("*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+    for i in 0..10_000u32 {
+        let (a, b) = (i / 250, i % 250 + 1);
+        let port = [22, 80, 443, 502, 23][(i % 5) as usize];
+        text.push_str(&format!(
+            "-A FORWARD -s 10.1.{a}.{b}/32 -d 10.2.{a}.{b}/32 -p tcp --dport {port} -j ACCEPT\n"
+        ));
+    }
+    text.push_str("COMMIT\n");
+    std::fs::write(dir.path().join("edge.rules"), text).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["check", "--no-cache", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["errors"], 0,
+        "{:#}",
+        report["diagnostics"]
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
