@@ -14,6 +14,7 @@ pub mod diag;
 pub mod driver;
 pub mod entities;
 pub mod eval;
+pub mod fault;
 pub mod firewall;
 pub mod fmt;
 pub mod ide;

@@ -9,5 +9,6 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    palisade::fault::install_hook();
     cli::run().into()
 }

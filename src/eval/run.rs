@@ -5,7 +5,6 @@
 //! crashing rule costs one diagnostic, never the run.
 
 use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -272,7 +271,7 @@ fn run_unit(
         }
         None => (unit.rule.clauses.len(), None),
     };
-    let result = catch_unwind(AssertUnwindSafe(|| {
+    let result = crate::fault::catch(|| {
         let mut interp = Interp::new(prog, entities, consts, limits);
         exec(
             &mut interp,
@@ -282,7 +281,7 @@ fn run_unit(
             loc,
             &mut findings,
         )
-    }));
+    });
     if let Some((_, item)) = &unit.item {
         for f in &mut findings {
             f.entity = Some(item.clone());
@@ -291,8 +290,8 @@ fn run_unit(
     let failure = match result {
         Ok(Ok(())) => None,
         Ok(Err(fault)) => Some(fault),
-        Err(_) => Some(Fault::Error {
-            message: "internal error: evaluation panicked".to_string(),
+        Err(cause) => Some(Fault::Error {
+            message: format!("internal error: evaluation panicked ({cause})"),
             span: unit.rule.meta.span,
         }),
     };

@@ -13,8 +13,6 @@ mod report;
 mod toml;
 mod yaml;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use std::sync::Arc;
 
 use crate::diag::{Code, Diagnostic};
@@ -119,18 +117,21 @@ pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded
             ..Loaded::default()
         };
     }
-    let result = catch_unwind(AssertUnwindSafe(|| match format {
+    let result = crate::fault::catch(|| match format {
         Format::Yaml => yaml::load(file, text, limits),
         Format::Json => json::load(file, text, limits),
         Format::Toml => toml::load(file, text, limits),
         Format::Hcl => hcl::load(file, text, limits),
         Format::Firewall(vendor) => load_firewall(file, text, vendor),
-    }));
-    result.unwrap_or_else(|_| Loaded {
+    });
+    result.unwrap_or_else(|cause| Loaded {
         documents: Vec::new(),
         diagnostics: vec![Diagnostic::new(
             Code::InternalError,
-            format!("the {} parser crashed on this file", format.as_str()),
+            format!(
+                "the {} parser crashed on this file ({cause})",
+                format.as_str()
+            ),
         )
         .span(Some(Span::new(file, 0, 0)))
         .help("this is a bug in Palisade; please report it with the file that caused it")],

@@ -122,9 +122,7 @@ impl<'a> Renderer<'a> {
         let mut out = String::new();
         // Should the renderer fail, or panic on a snippet it cannot draw, the message still
         // goes out, plainly, and the report goes on.
-        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.handler.render_report(&mut out, &view).is_ok()
-        }));
+        let drawn = crate::fault::catch(|| self.handler.render_report(&mut out, &view).is_ok());
         if !matches!(drawn, Ok(true)) {
             out = format!("{}: {}\n", view.code, view.message);
         }
