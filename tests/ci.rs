@@ -359,6 +359,27 @@ fn fail_on_sets_the_threshold_of_the_exit_status() {
     let o = palisade(dir.path(), &["check", "pod.yaml", "--fail-on", "severe"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("`--fail-on severe` is not a severity"));
+    // `merge` gates the same way, on JSON and on SARIF.
+    let out = tempfile::tempdir().unwrap();
+    for format in ["json", "sarif"] {
+        let o = palisade(
+            dir.path(),
+            &["check", "pod.yaml", "--format", format, "--shard", "1/1"],
+        );
+        let part = write(out.path(), &format!("part.{format}"), &o);
+        let merge = |extra: &[&str]| {
+            let mut args = vec!["merge", "--format", format, part.as_str()];
+            args.extend(extra);
+            palisade(dir.path(), &args).status.code()
+        };
+        assert_eq!(
+            merge(&[]),
+            Some(1),
+            "{format}: a low finding fails by default"
+        );
+        assert_eq!(merge(&["--fail-on", "high"]), Some(0), "{format}");
+        assert_eq!(merge(&["--fail-on", "low"]), Some(1), "{format}");
+    }
 }
 
 #[test]

@@ -368,4 +368,8 @@ pub(crate) struct MergeArgs {
     /// Write to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// The lowest finding severity that makes the exit status 1, as `check --fail-on`
+    /// [default: low].
+    #[arg(long, value_name = "SEVERITY")]
+    pub(crate) fail_on: Option<String>,
 }

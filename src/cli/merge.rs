@@ -1,6 +1,7 @@
 //! `palisade merge`: combines the JSON or SARIF reports of sharded runs.
 
 use palisade::diag::{Code, Diagnostic};
+use palisade::eval::RuleSeverity;
 use palisade::report::{human, merge};
 use palisade::source::SourceDb;
 use serde_json::Value as Json;
@@ -62,15 +63,59 @@ pub(crate) fn run(args: &MergeArgs) -> ExitStatus {
             }
         }
     }
-    let failed = match args.format {
-        MergeFormat::Json => {
-            merged.pointer("/summary/errors").and_then(Json::as_u64) != Some(0)
-                || merged.pointer("/summary/findings").and_then(Json::as_u64) != Some(0)
+    let threshold = match args.fail_on.as_deref().map(RuleSeverity::parse) {
+        None => RuleSeverity::Low,
+        Some(Some(t)) => t,
+        Some(None) => {
+            return fail(
+                "`--fail-on` is not a severity".to_string(),
+                "write low, medium, high or critical",
+            )
         }
-        MergeFormat::Sarif => merged
-            .pointer("/runs/0/results")
+    };
+    let failed = match args.format {
+        MergeFormat::Json => merged
+            .get("findings")
             .and_then(Json::as_array)
-            .is_some_and(|r| r.iter().any(|x| x.get("suppressions").is_none())),
+            .is_some_and(|fs| {
+                fs.iter().any(|f| {
+                    f.get("severity")
+                        .and_then(Json::as_str)
+                        .and_then(RuleSeverity::parse)
+                        .is_none_or(|s| s >= threshold)
+                })
+            }),
+        MergeFormat::Sarif => {
+            // The severity of a result is its rule's: `security-severity` maps back to it.
+            let rules = merged
+                .pointer("/runs/0/tool/driver/rules")
+                .and_then(Json::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let severity_of = |r: &Json| -> Option<RuleSeverity> {
+                let rule = rules.get(usize::try_from(r.get("ruleIndex")?.as_u64()?).ok()?)?;
+                let score = rule.pointer("/properties/security-severity")?.as_str()?;
+                let score: f64 = score.parse().ok()?;
+                Some(if score >= 9.0 {
+                    RuleSeverity::Critical
+                } else if score >= 7.0 {
+                    RuleSeverity::High
+                } else if score >= 4.0 {
+                    RuleSeverity::Medium
+                } else {
+                    RuleSeverity::Low
+                })
+            };
+            merged
+                .pointer("/runs/0/results")
+                .and_then(Json::as_array)
+                .is_some_and(|rs| {
+                    rs.iter().any(|r| {
+                        r.get("suppressions").is_none()
+                            && severity_of(r).is_none_or(|s| s >= threshold)
+                    })
+                })
+        }
     };
     let errors = merged
         .pointer("/summary/errors")
