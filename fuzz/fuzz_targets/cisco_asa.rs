@@ -5,25 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use palisade::diag::Code;
-use palisade::input::{self, Format, Limits};
-use palisade::source::FileId;
+use palisade::firewall::Vendor;
+use palisade::input::Format;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let loaded = input::load(
-        FileId(0),
-        text,
-        Format::Firewall(palisade::firewall::Vendor::CiscoAsa),
-        &Limits::default(),
-    );
-    if let Some(d) = loaded
-        .diagnostics
-        .iter()
-        .find(|d| d.code == Code::InternalError)
-    {
-        panic!("internal error: {}", d.message);
-    }
+    palisade_fuzz::load_must_not_crash(data, Format::Firewall(Vendor::CiscoAsa));
 });
