@@ -1,7 +1,5 @@
 //! `palisade assess`: achieved against target security levels per zone and FR.
 
-use std::path::PathBuf;
-
 use palisade::assess::assess;
 use palisade::driver;
 use palisade::report::human::Renderer;
@@ -16,11 +14,7 @@ pub(crate) fn run(args: &AssessArgs) -> ExitStatus {
         emit(&format!("error: {e}\n"));
         return ExitStatus::Error;
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = super::output::paths_or_here(&args.paths);
     let mut db = palisade::source::SourceDb::new();
     let config = match super::project::load_config(
         args.config.as_deref(),

@@ -31,11 +31,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             return ExitStatus::Error;
         }
     };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = super::output::paths_or_here(&args.paths);
     let mut db = SourceDb::new();
     let config = match super::project::load_config(
         args.config.as_deref(),

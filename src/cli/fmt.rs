@@ -1,7 +1,5 @@
 //! `palisade fmt`: format `.pal` files, or check that they are formatted.
 
-use std::path::PathBuf;
-
 use palisade::diag::{Code, Diagnostic};
 use palisade::driver::{display_path, pal_files};
 use palisade::fmt::{format, FormatOptions};
@@ -14,11 +12,7 @@ use super::output::{emit, emit_err, use_color, width, write_atomically};
 use super::ExitStatus;
 
 pub(crate) fn run(args: &FmtArgs) -> ExitStatus {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = super::output::paths_or_here(&args.paths);
     let mut db = SourceDb::new();
     let mut diags = Vec::new();
     let mut files = Vec::new();

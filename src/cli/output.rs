@@ -138,3 +138,12 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     pending(&tmp, false);
     written
 }
+
+/// The paths given, or the current directory when none is.
+pub(crate) fn paths_or_here(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    if paths.is_empty() {
+        vec![std::path::PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}

@@ -1,7 +1,5 @@
 //! `palisade test`: run the `test` blocks of policy files.
 
-use std::path::PathBuf;
-
 use palisade::driver::{self, PolicySources};
 use palisade::eval;
 use palisade::report::human::Renderer;
@@ -18,11 +16,7 @@ pub(crate) fn run(args: &TestArgs) -> ExitStatus {
         emit(&format!("error: {e}\n"));
         return ExitStatus::Error;
     }
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = super::output::paths_or_here(&args.paths);
     let mut db = SourceDb::new();
     let loaded = driver::load_policies(
         &mut db,
