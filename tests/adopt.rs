@@ -8,7 +8,10 @@
 )]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod run;
+use run::{json, palisade_in as palisade, stdout, tree};
 
 const RENDER_POLICY: &str = "tests/fixtures/cli/render_policy";
 
@@ -25,40 +28,11 @@ rule any_any {
 }
 "#;
 
-fn palisade(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "80")
-        .output()
-        .expect("run palisade")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
-
 fn render_policy() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(RENDER_POLICY)
         .display()
         .to_string()
-}
-
-/// Writes `files` (relative path, content) into a fresh directory.
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (rel, text) in files {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, text).expect("write");
-    }
-    dir
 }
 
 /// A pod with two privileged containers, `a` and `b`; `comment` goes just above `- name: a`.

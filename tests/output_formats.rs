@@ -9,27 +9,12 @@
 )]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod run;
+use run::{palisade, palisade_in, stderr, stdout, tree};
 
 use serde_json::Value as Json;
-
-fn palisade(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "80")
-        .output()
-        .expect("run palisade")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The small fixed run the snapshots show: one pod, two rules.
 fn fixture(format: &str) -> Output {
@@ -45,17 +30,6 @@ fn fixture(format: &str) -> Output {
 }
 
 const RENDER_POLICY: &str = "tests/fixtures/cli/render_policy";
-
-/// Writes `files` (relative path, content) into a fresh directory.
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (rel, text) in files {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, text).expect("write");
-    }
-    dir
-}
 
 fn pod(name: &str) -> String {
     format!(
@@ -605,18 +579,17 @@ fn sarif_suppressed_results_are_valid_and_say_how() {
             "[[suppress]]\npath = \"k8s/configured.yaml\"\nrule = \"SR 2.1\"\nreason = \"vendor appliance\"\nowner = \"ot-team\"\n",
         ),
     ]);
-    let o = Command::new(env!("CARGO_BIN_EXE_palisade"))
-        .args([
+    let o = palisade_in(
+        dir.path(),
+        &[
             "check",
             ".",
             "--format",
             "sarif",
             "--rule",
             "privileged_container",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .expect("run palisade");
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let log = assert_valid_sarif(&o);
     let results = log["runs"][0]["results"].as_array().expect("results");
