@@ -7,13 +7,16 @@
     reason = "tests"
 )]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::{Child, ChildStdin};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+
+#[path = "support/framing.rs"]
+mod framing;
 
 /// A running server and the messages it sent.
 struct Client {
@@ -31,39 +34,7 @@ impl Client {
     }
 
     fn start_with(root: &Path, capabilities: Value) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_palisade-lsp"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            loop {
-                let mut len = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length:") {
-                        len = Some(v.trim().parse::<usize>().unwrap());
-                    }
-                }
-                let mut buf = vec![0; len.unwrap()];
-                r.read_exact(&mut buf).unwrap();
-                if tx.send(serde_json::from_slice(&buf).unwrap()).is_err() {
-                    return;
-                }
-            }
-        });
+        let (child, stdin, rx) = framing::spawn_server();
         let mut c = Client {
             child,
             stdin,
@@ -83,8 +54,7 @@ impl Client {
     }
 
     fn send_raw(&mut self, body: &str) {
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        framing::write_message(&mut self.stdin, body);
     }
 
     fn send(&mut self, v: &Value) {
@@ -229,25 +199,19 @@ fn second_initialize_and_bad_params_are_error_answers() {
 #[test]
 fn capabilities_include_hover_completion_definition_formatting() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade-lsp"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (mut child, mut stdin, rx) = framing::spawn_server();
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"rootUri": uri(dir.path()), "capabilities": {}}})
     .to_string();
     let exit = json!({"jsonrpc": "2.0", "method": "exit"}).to_string();
-    let mut stdin = child.stdin.take().unwrap();
-    write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-    write!(stdin, "Content-Length: {}\r\n\r\n{exit}", exit.len()).unwrap();
+    framing::write_message(&mut stdin, &body);
+    framing::write_message(&mut stdin, &exit);
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
+    let v = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the initialize answer");
     // `exit` without `shutdown` ends with status 1, as the protocol says.
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let json_start = text.find('{').unwrap();
-    let v: Value = serde_json::from_str(&text[json_start..]).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1));
     let caps = &v["result"]["capabilities"];
     assert_eq!(caps["hoverProvider"], true, "{caps}");
     assert!(caps["completionProvider"].is_object(), "{caps}");
@@ -560,12 +524,7 @@ fn bad_input_never_stops_the_server() {
 
 #[test]
 fn requests_before_initialize_and_after_shutdown_are_refused() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade-lsp"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let (mut child, mut stdin, rx) = framing::spawn_server();
     let mut msgs = vec![
         json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover", "params": {}}),
         json!({"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"capabilities": {}}}),
@@ -574,19 +533,13 @@ fn requests_before_initialize_and_after_shutdown_are_refused() {
         json!({"jsonrpc": "2.0", "method": "exit"}),
     ];
     for m in msgs.drain(..) {
-        let body = m.to_string();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        framing::write_message(&mut stdin, &m.to_string());
     }
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let bodies: Vec<Value> = text
-        .split("Content-Length: ")
-        .filter(|s| !s.is_empty())
-        .map(|s| serde_json::from_str(&s[s.find('{').unwrap()..]).unwrap())
-        .collect();
-    assert_eq!(bodies.len(), 4, "{text}");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    // The reader ends with the server's output, so this collects everything it wrote.
+    let bodies: Vec<Value> = rx.iter().collect();
+    assert_eq!(bodies.len(), 4, "{bodies:#?}");
     assert_eq!(bodies[0]["error"]["code"], -32002);
     assert!(bodies[1]["result"]["capabilities"].is_object());
     assert!(bodies[2]["result"].is_null() && bodies[2].get("error").is_none());
