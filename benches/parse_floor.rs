@@ -15,7 +15,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use palisade::driver::{self, Filters};
-use palisade::entities::{Entities, InputDoc};
 use palisade::input;
 use palisade::source::SourceDb;
 
@@ -63,20 +62,7 @@ fn main() -> ExitCode {
     let docs: usize = inputs.iter().map(|i| i.documents.len()).sum();
     let mut entity_count = 0;
     if entities {
-        let db = &db;
-        let list: Vec<InputDoc<'_>> = inputs
-            .iter()
-            .flat_map(|i| {
-                i.documents.iter().map(move |d| InputDoc {
-                    file: i.file,
-                    path: db.name(i.file),
-                    format: i.format,
-                    doc: d,
-                    firewall: i.firewall.as_deref(),
-                })
-            })
-            .collect();
-        let built = Entities::build(&list);
+        let built = palisade::driver::build_entities(&db, &inputs);
         entity_count = ["k8s.objects", "compose.services", "docs"]
             .iter()
             .filter_map(|k| built.get(k))

@@ -138,7 +138,11 @@ impl<'z> ZoneIndex<'z> {
             let guarded: Vec<String> = self
                 .firewalls
                 .iter()
-                .filter(|(config, _)| path == config || path.ends_with(&format!("/{config}")))
+                .filter(|(config, _)| {
+                    // The path is the configuration's, or ends with `/` + it.
+                    path.strip_suffix(config.as_str())
+                        .is_some_and(|head| head.is_empty() || head.ends_with('/'))
+                })
                 .flat_map(|(_, zones)| zones.iter().cloned())
                 .collect();
             if !guarded.is_empty()

@@ -226,10 +226,7 @@ fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     match &opts.config {
         Some(c) => {
             let file = c.root.join(palisade::config::FILE_NAME);
-            let shown = std::env::current_dir()
-                .ok()
-                .and_then(|cwd| file.strip_prefix(cwd).ok().map(|p| p.to_path_buf()))
-                .unwrap_or(file);
+            let shown = driver::config::shown(&file);
             out.push_str(&format!("config: {}\n", shown.display()));
         }
         None => out.push_str("config: none (defaults)\n"),

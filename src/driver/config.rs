@@ -24,12 +24,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 
 /// Reads and parses `file` into `db`. An unreadable file is one diagnostic.
 pub fn load(db: &mut SourceDb, file: &Path) -> (Option<Config>, Vec<Diagnostic>) {
-    // Shown relative to the working directory when under it, as inputs are.
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| absolute(file).strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| file.to_path_buf());
-    let name = display_path(&shown);
+    let name = display_path(&shown(file));
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -50,6 +45,14 @@ pub fn load(db: &mut SourceDb, file: &Path) -> (Option<Config>, Vec<Diagnostic>)
         .unwrap_or_default();
     let (config, diags) = config::parse(id, db.text(id), root);
     (Some(config), diags)
+}
+
+/// `path` as shown to users: relative to the working directory when under it, as inputs are.
+pub fn shown(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| absolute(path).strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// `path` made absolute against the working directory, without resolving symbolic links.

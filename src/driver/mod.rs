@@ -290,14 +290,8 @@ pub fn evaluate_with_entities(
     evaluate_scoped_with_entities(db, program, inputs, limits, &eval::UnitScope::default())
 }
 
-/// Like [`evaluate_with_entities`], running only the units of `scope`.
-pub fn evaluate_scoped_with_entities(
-    db: &SourceDb,
-    program: &Program,
-    inputs: &[LoadedInput],
-    limits: &eval::Limits,
-    scope: &eval::UnitScope,
-) -> (eval::Outcome, Entities) {
+/// The entities (and cross-document indexes) of loaded inputs.
+pub fn build_entities(db: &SourceDb, inputs: &[LoadedInput]) -> Entities {
     let docs: Vec<InputDoc<'_>> = inputs
         .iter()
         .flat_map(|i| {
@@ -310,7 +304,18 @@ pub fn evaluate_scoped_with_entities(
             })
         })
         .collect();
-    let entities = Entities::build(&docs);
+    Entities::build(&docs)
+}
+
+/// Like [`evaluate_with_entities`], running only the units of `scope`.
+pub fn evaluate_scoped_with_entities(
+    db: &SourceDb,
+    program: &Program,
+    inputs: &[LoadedInput],
+    limits: &eval::Limits,
+    scope: &eval::UnitScope,
+) -> (eval::Outcome, Entities) {
+    let entities = build_entities(db, inputs);
     let outcome = eval::evaluate_scoped(program, &entities, limits, scope);
     (outcome, entities)
 }
