@@ -12,7 +12,9 @@ use palisade::report::{github, human, json, junit, sarif};
 use palisade::source::SourceDb;
 
 use super::args::{CheckArgs, CheckFormat};
-use super::output::{emit, emit_err, set_jobs, use_color, width, write_atomically};
+use super::output::{
+    emit_err, set_jobs, use_color, width, write_atomically, write_atomically_with,
+};
 use super::targets::{self, Target};
 use super::ExitStatus;
 
@@ -168,20 +170,24 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     let mut status = exit_status(&run, fail_on);
     let rules: Vec<Arc<RuleMeta>> = run.program.rules().cloned().collect();
     for target in &targets {
-        let text = render(args, &run, &rules, target);
-        match &target.file {
-            None => emit(&text),
-            Some(file) => {
-                if let Err(e) = write_atomically(file, &text) {
-                    let d = Diagnostic::new(
-                        Code::BadPath,
-                        format!("cannot write `{}`: {e}", file.display()),
-                    )
-                    .help("check that the directory exists and is writable");
-                    emit_err(&human::Renderer::new(&run.db, false, width()).diagnostic(&d));
-                    status = ExitStatus::Error;
-                }
+        let written = match &target.file {
+            None => {
+                let stdout = std::io::stdout().lock();
+                render_to(args, &run, &rules, target, stdout)
             }
+            Some(file) => write_atomically_with(file, |f| render_to(args, &run, &rules, target, f)),
+        };
+        if let Err(e) = written {
+            if let Some(file) = &target.file {
+                let d = Diagnostic::new(
+                    Code::BadPath,
+                    format!("cannot write `{}`: {e}", file.display()),
+                )
+                .help("check that the directory exists and is writable");
+                emit_err(&human::Renderer::new(&run.db, false, width()).diagnostic(&d));
+                status = ExitStatus::Error;
+            }
+            // A closed standard output (`| head`) is not an error of the run.
         }
     }
     // The process ends now: freeing every source text and finding one by one would only
@@ -268,21 +274,39 @@ fn read_baseline(file: &std::path::Path) -> Result<Baseline, Box<Diagnostic>> {
     Baseline::parse(&text).map_err(|e| bad(format!("baseline `{}`: {e}", file.display())))
 }
 
+/// Writes one format of the run's results. JSON is streamed: the report of a large run is
+/// never held whole in memory.
+fn render_to(
+    args: &CheckArgs,
+    run: &CheckRun,
+    rules: &[Arc<RuleMeta>],
+    target: &Target,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    if target.format == CheckFormat::Json {
+        let report = json::Report {
+            db: &run.db,
+            findings: &run.findings,
+            diagnostics: &run.diagnostics,
+            files: run.files,
+            rules: rules.len(),
+            suppressed: &run.suppressed,
+            baselined: run.baselined,
+        };
+        return report.write_pretty(out);
+    }
+    out.write_all(render(args, run, rules, target).as_bytes())?;
+    out.flush()
+}
+
 /// One format of the run's results, as text.
 fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Target) -> String {
     let (db, findings, diagnostics) = (&run.db, &run.findings, &run.diagnostics);
     match target.format {
         CheckFormat::Json => {
-            let text = json::render_pretty(
-                db,
-                findings,
-                diagnostics,
-                run.files,
-                rules.len(),
-                &run.suppressed,
-                run.baselined,
-            );
-            format!("{}\n", palisade::report::escape_json_controls(text))
+            let mut out = Vec::new();
+            let _ = render_to(args, run, rules, target, &mut out);
+            String::from_utf8(out).unwrap_or_default()
         }
         CheckFormat::Sarif => {
             let report =

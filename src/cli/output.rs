@@ -95,6 +95,14 @@ fn pending(tmp: &Path, add: bool) {
 /// Writes through a temporary file in the same directory, then renames it over the target,
 /// so an interrupted run never leaves half a file and readers see the old or the new one.
 pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
+}
+
+/// [`write_atomically`], the contents written by `write` (which may stream them).
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -127,9 +135,7 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
             }
         }
     };
-    let flushed = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all());
+    let flushed = write(&mut file).and_then(|()| file.sync_all());
     drop(file);
     let written = flushed.and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {

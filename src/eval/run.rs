@@ -37,13 +37,31 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-struct Unit<'p> {
+/// A rule after its set-up: the frame the clauses before its first `for` left, and the items
+/// of that `for` (none when the rule has no `for`: the rule is then one unit).
+struct Prepared<'p> {
     rule: &'p RuleDef,
-    /// The frame after the clauses before the first `for`.
-    frame: Arc<Vec<Value>>,
-    /// Index of the first `for` clause and the item it binds, if the rule has one.
-    item: Option<(usize, Value)>,
+    frame: Vec<Value>,
+    /// Index of the first `for` clause and the items it binds, if the rule has one.
+    items: Option<(usize, Arc<Vec<Value>>)>,
 }
+
+impl Prepared<'_> {
+    /// How many units the rule has: one per item, or one.
+    fn len(&self) -> usize {
+        self.items.as_ref().map_or(1, |(_, items)| items.len())
+    }
+
+    /// Unit `i`: the index of the first `for` and its `i`-th item.
+    fn item(&self, i: usize) -> Option<(usize, &Value)> {
+        self.items
+            .as_ref()
+            .and_then(|(idx, items)| items.get(i).map(|v| (*idx, v)))
+    }
+}
+
+/// What one unit gave, when it gave anything.
+type UnitResult = (Vec<Finding>, Option<Failure>);
 
 /// A fault, with the entity it happened on.
 struct Failure {
@@ -102,7 +120,6 @@ pub fn evaluate_scoped(
 
     // Set-up, per rule and in parallel: run the clauses before the first `for` and list its
     // items.
-    let mut units: Vec<Unit<'_>> = Vec::new();
     let mut failures: Vec<Failure> = Vec::new();
     let prefixes: Vec<(Vec<Value>, PrefixResult)> = prog
         .rules
@@ -114,21 +131,10 @@ pub fn evaluate_scoped(
             (frame, result)
         })
         .collect();
+    let mut prepared: Vec<Prepared<'_>> = Vec::with_capacity(prog.rules.len());
     for (rule, (frame, result)) in prog.rules.iter().zip(prefixes) {
         match result {
-            Ok(Some((idx, items))) => {
-                let frame = Arc::new(frame);
-                units.extend(items.iter().map(|item| Unit {
-                    rule,
-                    frame: Arc::clone(&frame),
-                    item: Some((idx, item.clone())),
-                }));
-            }
-            Ok(None) => units.push(Unit {
-                rule,
-                frame: Arc::new(frame),
-                item: None,
-            }),
+            Ok(items) => prepared.push(Prepared { rule, frame, items }),
             Err(Some(fault)) => failures.push(Failure {
                 rule: Arc::clone(&rule.meta),
                 fault,
@@ -138,22 +144,24 @@ pub fn evaluate_scoped(
         }
     }
 
-    if scope.files.is_some() || scope.shard.is_some() {
-        let mut position = 0usize;
-        let mut last_rule: Option<*const RuleDef> = None;
-        units.retain(|u| {
-            let this = std::ptr::from_ref(u.rule);
-            if last_rule != Some(this) {
-                last_rule = Some(this);
-                position = 0;
-            }
-            position += 1;
-            scope.runs(&u.rule.meta.id, position, u.item.as_ref().map(|(_, v)| v))
-        });
-    }
-    let results: Vec<(Vec<Finding>, Option<Failure>)> = units
+    // The units, rule by rule and item by item, are never materialized: a run has about
+    // (rules × entities) of them and most give nothing, so only the results that hold a
+    // finding or a failure are kept. `collect` keeps the sequential order whatever the
+    // thread count.
+    let scoped = scope.files.is_some() || scope.shard.is_some();
+    let consts = &consts;
+    let results: Vec<UnitResult> = prepared
         .par_iter()
-        .map(|unit| run_unit(prog, entities, &consts, limits, unit))
+        .flat_map(|p| {
+            (0..p.len()).into_par_iter().filter_map(move |i| {
+                let item = p.item(i);
+                if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
+                    return None;
+                }
+                let (findings, failure) = run_unit(prog, entities, consts, limits, p, item);
+                (!findings.is_empty() || failure.is_some()).then_some((findings, failure))
+            })
+        })
         .collect();
     for (findings, failure) in results {
         outcome.findings.extend(findings);
@@ -256,18 +264,19 @@ fn run_unit(
     entities: &Entities,
     consts: &[Value],
     limits: &Limits,
-    unit: &Unit<'_>,
-) -> (Vec<Finding>, Option<Failure>) {
+    unit: &Prepared<'_>,
+    item: Option<(usize, &Value)>,
+) -> UnitResult {
     let mut findings = Vec::new();
-    let mut frame: Vec<Value> = unit.frame.as_ref().clone();
-    let (start, loc) = match &unit.item {
+    let mut frame: Vec<Value> = unit.frame.clone();
+    let (start, loc) = match item {
         Some((idx, item)) => {
-            if let Some(IrClause::For(slot, _, _)) = unit.rule.clauses.get(*idx) {
+            if let Some(IrClause::For(slot, _, _)) = unit.rule.clauses.get(idx) {
                 if let Some(s) = frame.get_mut(*slot as usize) {
                     *s = item.clone();
                 }
             }
-            (*idx + 1, item.span)
+            (idx + 1, item.span)
         }
         None => (unit.rule.clauses.len(), None),
     };
@@ -282,7 +291,7 @@ fn run_unit(
             &mut findings,
         )
     });
-    if let Some((_, item)) = &unit.item {
+    if let Some((_, item)) = item {
         for f in &mut findings {
             f.entity = Some(item.clone());
         }

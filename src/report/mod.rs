@@ -34,15 +34,90 @@ pub fn escape_json_controls(json: String) -> String {
     if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
         return json;
     }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if ('\u{7f}'..='\u{9f}').contains(&c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
+    let mut out = Vec::with_capacity(json.len() + 16);
+    let mut w = JsonControlEscaper::new(&mut out);
+    // Writing to a vector cannot fail.
+    let _ = std::io::Write::write_all(&mut w, json.as_bytes());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`escape_json_controls`] as a writer: what is written to it (serialized JSON, in pieces
+/// cut anywhere) reaches `inner` with DEL and the C1 controls escaped, so a large report can
+/// be streamed without first being held as one string.
+pub struct JsonControlEscaper<W> {
+    inner: W,
+    /// The first byte of a two-byte character (0xC2) whose second byte has not come yet.
+    pending_c2: bool,
+}
+
+impl<W: std::io::Write> JsonControlEscaper<W> {
+    pub fn new(inner: W) -> Self {
+        JsonControlEscaper {
+            inner,
+            pending_c2: false,
         }
     }
-    out
+
+    /// The writer, after the last byte has been passed on.
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonControlEscaper<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        if self.pending_c2 {
+            let Some((&b, tail)) = rest.split_first() else {
+                return Ok(0);
+            };
+            self.pending_c2 = false;
+            if (0x80..=0x9f).contains(&b) {
+                write!(self.inner, "\\u{:04x}", u32::from(b))?;
+            } else {
+                self.inner.write_all(&[0xc2, b])?;
+            }
+            rest = tail;
+        }
+        // DEL is 0x7F; U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+        let mut start = 0;
+        let mut i = 0;
+        while i < rest.len() {
+            match rest[i] {
+                0x7f => {
+                    self.inner.write_all(&rest[start..i])?;
+                    self.inner.write_all(b"\\u007f")?;
+                    i += 1;
+                    start = i;
+                }
+                0xc2 => match rest.get(i + 1) {
+                    Some(&b) if (0x80..=0x9f).contains(&b) => {
+                        self.inner.write_all(&rest[start..i])?;
+                        write!(self.inner, "\\u{:04x}", u32::from(b))?;
+                        i += 2;
+                        start = i;
+                    }
+                    Some(_) => i += 2,
+                    None => {
+                        self.inner.write_all(&rest[start..i])?;
+                        self.pending_c2 = true;
+                        i += 1;
+                        start = i;
+                    }
+                },
+                _ => i += 1,
+            }
+        }
+        self.inner.write_all(&rest[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Source text safe to print: each terminal control character (other than line breaks and
@@ -92,6 +167,23 @@ mod tests {
         assert_eq!(escaped, r#""a\u009b31m\u007fb\u001b""#);
         let back: String = serde_json::from_str(&escaped).unwrap_or_default();
         assert_eq!(back, "a\u{9b}31m\u{7f}b\u{1b}");
+    }
+
+    #[test]
+    fn json_escaper_handles_characters_cut_between_writes() {
+        use std::io::Write;
+        let json = serde_json::to_string("\u{9b}x\u{7f}\u{e9}\u{85}é\u{9f}").unwrap_or_default();
+        let whole = super::escape_json_controls(json.clone());
+        // Every way of cutting the text in two gives the same bytes.
+        for cut in 0..=json.len() {
+            let mut out = Vec::new();
+            let mut w = super::JsonControlEscaper::new(&mut out);
+            w.write_all(&json.as_bytes()[..cut]).unwrap_or_default();
+            w.write_all(&json.as_bytes()[cut..]).unwrap_or_default();
+            drop(w.into_inner());
+            assert_eq!(String::from_utf8_lossy(&out), whole, "cut at {cut}");
+        }
+        assert_eq!(whole, r#""\u009bx\u007fé\u0085é\u009f""#);
     }
 
     #[test]
