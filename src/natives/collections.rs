@@ -19,6 +19,7 @@ const fn pair(a: &'static str, ta: Ty, b: &'static str, tb: Ty) -> [Param; 2] {
 const LIST_ITEMS: &[Param] = &pair("list", Ty::List, "items", Ty::List);
 const A_B: &[Param] = &pair("a", Ty::List, "b", Ty::List);
 const MAP_KEYS: &[Param] = &pair("m", Ty::Map, "keys", Ty::List);
+const VALUE_KEYS: &[Param] = &pair("value", Ty::Any, "keys", Ty::List);
 
 pub(crate) static NATIVES: &[Native] = &[
     Native {
@@ -137,6 +138,21 @@ pub(crate) static NATIVES: &[Native] = &[
               are an error.\n\n\
               Example: `zip([\"a\", \"b\"], [1, 2, 3])` → `[[\"a\", 1], [\"b\", 2]]`",
         func: zip,
+    },
+    Native {
+        module: MODULE,
+        name: "find_keys",
+        params: VALUE_KEYS,
+        returns: Ty::List,
+        doc: "Every value stored under one of `keys` in any map inside `value`, at any depth.\n\n\
+              Maps and lists are searched all the way down, the values found included; each \
+              value keeps its source location, so a rule can point at it. For each map, its own \
+              matches come first (in the order they are written), then those inside its values, in \
+              document order. A value that is neither a map nor a list gives `[]`; missing \
+              gives missing. Much cheaper than a recursive function over a large document.\n\n\
+              Example: `find_keys({a: {insecure: true}, b: [{insecure: false}]}, [\"insecure\"])` \
+              → `[true, false]`",
+        func: find_keys,
     },
 ];
 
@@ -285,4 +301,30 @@ fn zip(args: &[Value]) -> Result<Value, NativeError> {
                 .collect(),
         )
     })
+}
+
+fn find_keys(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [value, keys] = arity(args)?;
+    let keys = string_list(1, keys)?;
+    let mut found = Vec::new();
+    // An explicit stack instead of recursion: documents may be deeply nested. Children are
+    // pushed in reverse so they are visited in document order.
+    let mut stack: Vec<&Value> = vec![value];
+    while let Some(v) = stack.pop() {
+        if let Some(m) = v.as_map() {
+            found.extend(
+                m.iter()
+                    .filter(|(k, _)| keys.contains(&&***k))
+                    .map(|(_, v)| v.clone()),
+            );
+            let children: Vec<&Value> = m.iter().map(|(_, v)| v).collect();
+            stack.extend(children.into_iter().rev());
+        } else if let Some(items) = v.as_list() {
+            stack.extend(items.iter().rev());
+        }
+    }
+    Ok(Value::list(found))
 }

@@ -137,6 +137,33 @@ pub(super) fn cases() -> Vec<Case> {
             vec![m(vec![]), ints(&[])],
             err(1, "expected a map, found list"),
         ),
+        // find_keys: pre-order, a map's own matches in written order, then inside its values
+        c(
+            "find_keys",
+            vec![
+                m(vec![
+                    ("x", m(vec![("k", i(1)), ("j", i(2))])),
+                    ("j", l(vec![m(vec![("k", m(vec![("k", i(3))]))])])),
+                    ("k", i(4)),
+                ]),
+                strs(&["k", "j"]),
+            ],
+            is(l(vec![
+                l(vec![m(vec![("k", m(vec![("k", i(3))]))])]),
+                i(4),
+                i(1),
+                i(2),
+                m(vec![("k", i(3))]),
+                i(3),
+            ])),
+        ),
+        c("find_keys", vec![s("k"), strs(&["k"])], is(l(vec![]))),
+        c("find_keys", vec![missing(), strs(&["k"])], Want::Missing),
+        c(
+            "find_keys",
+            vec![m(vec![]), l(vec![i(1)])],
+            err(1, "expected a list of strings, found int at index 0"),
+        ),
         // pick / omit
         c(
             "pick",
