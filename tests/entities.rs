@@ -436,6 +436,47 @@ fn services_select_workloads_by_non_empty_subset() {
 }
 
 #[test]
+fn namespaces_list_their_objects_and_workloads() {
+    let (_f, e) = yaml(&[(
+        "k8s/app.yaml",
+        vec![
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ot"}}),
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": "hmi", "namespace": "ot"},
+                    "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "i"}]}}}}),
+            json!({"apiVersion": "v1", "kind": "ResourceQuota",
+                    "metadata": {"name": "q", "namespace": "ot"}}),
+            // No namespace: `default`.
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}),
+            // Cluster-scoped: in no namespace.
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                    "metadata": {"name": "r", "namespace": "ot"}}),
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+                    "metadata": {"name": "historian", "namespace": "ot"}, "spec": {}}),
+        ],
+    )]);
+    let ns = list(&e, "k8s.namespaces");
+    assert_eq!(names(ns, "name"), ["ot", "default"]);
+    let of = |n: &Value, field: &str| names(at(n, field).as_list().unwrap_or_default(), "name");
+    assert_eq!(of(&ns[0], "objects"), ["hmi", "q", "historian"]);
+    assert_eq!(of(&ns[0], "workloads"), ["hmi", "historian"]);
+    assert_eq!(of(&ns[1], "objects"), ["p"]);
+    assert_eq!(of(&ns[1], "workloads"), ["p"]);
+    // The workloads are the `k8s.workloads` entities themselves (with their derived fields).
+    assert_eq!(
+        s(
+            &at(&ns[0], "workloads").as_list().unwrap_or_default()[0],
+            "kind"
+        ),
+        "Deployment"
+    );
+    let workloads = at(&ns[0], "workloads");
+    let hmi = &workloads.as_list().unwrap_or_default()[0];
+    assert!(at(hmi, "pod_spec").as_map().is_some());
+    assert_eq!(hmi.span, list(&e, "k8s.workloads")[0].span);
+}
+
+#[test]
 fn default_deny_detection() {
     let (_f, e) = yaml(&[
         (

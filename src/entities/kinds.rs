@@ -193,6 +193,14 @@ const NAMESPACE_FIELDS: &[Field] = &[
          used, never declared.",
     ),
     field(
+        "objects",
+        "Every object in the namespace (as `k8s.objects` entities), in input order.",
+    ),
+    field(
+        "workloads",
+        "The workloads in the namespace (as `k8s.workloads` entities), in input order.",
+    ),
+    field(
         "network_policies",
         "Every NetworkPolicy in the namespace (as `k8s.network_policies` entities).",
     ),
@@ -610,7 +618,8 @@ const KINDS: &[EntityKind] = &[
     EntityKind {
         name: "k8s.namespaces",
         doc: "Every namespace that a Namespace object declares or any object is in (objects \
-              without `metadata.namespace` are in `default`), with its NetworkPolicies and \
+              without `metadata.namespace` are in `default`), with its objects, workloads, \
+              NetworkPolicies and \
               default-deny status. The entity spans the Namespace object when there is one, \
               otherwise the place the namespace was first used.",
         fields: NAMESPACE_FIELDS,

@@ -63,8 +63,24 @@ pub(crate) fn derive(objects: &[Object]) -> K8s {
             .collect()
     };
 
+    // The workloads of each namespace, for `k8s.namespaces`: in input order, as the
+    // workload entities are.
+    let mut workloads_by_ns: HashMap<&str, Vec<Value>> = HashMap::new();
+    for (o, w) in objects
+        .iter()
+        .filter(|o| workload::is_workload(&o.kind))
+        .zip(&workloads)
+    {
+        if let Some(ns) = o.namespace.as_deref() {
+            workloads_by_ns
+                .entry(ns)
+                .or_default()
+                .push(w.entity.clone());
+        }
+    }
+
     K8s {
-        namespaces: namespace::entities(objects, &policies),
+        namespaces: namespace::entities(objects, &policies, &workloads_by_ns),
         services: of_kinds(&["Service"]),
         ingresses: of_kinds(&["Ingress"]),
         network_policies: of_kinds(&["NetworkPolicy"]),

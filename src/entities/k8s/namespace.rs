@@ -1,6 +1,8 @@
 //! `k8s.namespaces`: every namespace declared by a Namespace object or used by an object, with
-//! its NetworkPolicies and whether they deny all ingress or egress by default.
+//! its objects, workloads and NetworkPolicies and whether they deny all ingress or egress by
+//! default.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -16,10 +18,16 @@ struct Seen {
     name: Value,
     /// The Namespace object, when one is declared.
     object: Option<Value>,
+    /// The namespaced objects in it, in input order.
+    objects: Vec<Value>,
 }
 
 /// One entity per namespace, in order of first appearance (declaration or use).
-pub(crate) fn entities(objects: &[Object], policies: &ByNamespace<'_>) -> Vec<Value> {
+pub(crate) fn entities(
+    objects: &[Object],
+    policies: &ByNamespace<'_>,
+    workloads: &HashMap<&str, Vec<Value>>,
+) -> Vec<Value> {
     let mut seen: IndexMap<Arc<str>, Seen> = IndexMap::new();
     for o in objects {
         if &*o.kind == "Namespace" {
@@ -28,6 +36,7 @@ pub(crate) fn entities(objects: &[Object], policies: &ByNamespace<'_>) -> Vec<Va
                 let entry = seen.entry(name.clone()).or_insert_with(|| Seen {
                     name: name_value.clone(),
                     object: None,
+                    objects: Vec::new(),
                 });
                 if entry.object.is_none() {
                     entry.name = name_value;
@@ -36,10 +45,14 @@ pub(crate) fn entities(objects: &[Object], policies: &ByNamespace<'_>) -> Vec<Va
             }
         }
         if let Some(ns) = &o.namespace {
-            seen.entry(ns.clone()).or_insert_with(|| Seen {
-                name: o.namespace_value.clone(),
-                object: None,
-            });
+            seen.entry(ns.clone())
+                .or_insert_with(|| Seen {
+                    name: o.namespace_value.clone(),
+                    object: None,
+                    objects: Vec::new(),
+                })
+                .objects
+                .push(o.value.clone());
         }
     }
 
@@ -66,6 +79,11 @@ pub(crate) fn entities(objects: &[Object], policies: &ByNamespace<'_>) -> Vec<Va
                     bool_at(egress.is_some(), egress.map_or(span, |p| p.span)),
                 )
                 .set("network_policies", list_at(in_ns, span))
+                .set("objects", list_at(s.objects, span))
+                .set(
+                    "workloads",
+                    list_at(workloads.get(&*name).cloned().unwrap_or_default(), span),
+                )
                 .build()
         })
         .collect()
