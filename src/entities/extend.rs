@@ -13,10 +13,15 @@ pub(crate) struct Entity {
 }
 
 impl Entity {
-    /// Starts from `node`'s entries (none when `node` is not a map) and its span.
+    /// Starts from `node`'s entries (none when `node` is not a map) and its span. The entries
+    /// are shared with the node, not copied (see [`Map::extending`]).
     pub(crate) fn from_node(node: &Value) -> Entity {
+        let map = match &node.kind {
+            Kind::Map(m) => Map::extending(m),
+            _ => Map::new(),
+        };
         Entity {
-            map: node.as_map().cloned().unwrap_or_default(),
+            map,
             span: node.span,
         }
     }

@@ -570,7 +570,7 @@ const TF_MODULE_FIELDS: &[Field] = &[
     ),
 ];
 
-const KINDS: &[EntityKind] = &[
+static KINDS: &[EntityKind] = &[
     EntityKind {
         name: "docs",
         doc: "Every document of every input file, whatever its content. \

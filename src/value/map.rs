@@ -4,6 +4,12 @@
 //! entries live in one vector in insertion order and a lookup compares keys one by one; only a
 //! map of more than [`INDEXED`] entries also gets a hash index. That keeps a small map to one
 //! allocation and makes its lookups cheaper than hashing.
+//!
+//! An entity is a document's map plus a few derived fields. Rather than copy the document's
+//! entries, a map can be an *overlay* ([`Map::extending`]): its own entries in front of a shared
+//! base map. Looking up, iterating and counting see one map, exactly as if the base's entries had
+//! been copied and the own entries inserted afterwards (an own entry with a key of the base
+//! replaces that entry in place; the others follow the base's entries in insertion order).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -28,20 +34,21 @@ pub struct Map {
     entries: Vec<(Arc<str>, MapEntry)>,
     /// Key → position in `entries`, once the map is larger than [`INDEXED`].
     index: Option<HashMap<Arc<str>, usize>>,
+    /// The map this one extends, when it is an overlay. Never an overlay itself: extending an
+    /// overlay copies its own entries and shares its base, so lookups go one level deep at most.
+    base: Option<Arc<Map>>,
 }
 
 impl fmt::Debug for Map {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Entries<'a>(&'a [(Arc<str>, MapEntry)]);
+        struct Entries<'a>(&'a Map);
         impl fmt::Debug for Entries<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_map()
-                    .entries(self.0.iter().map(|(k, e)| (k, e)))
-                    .finish()
+                f.debug_map().entries(self.0.entries()).finish()
             }
         }
         f.debug_struct("Map")
-            .field("entries", &Entries(&self.entries))
+            .field("entries", &Entries(self))
             .finish()
     }
 }
@@ -55,9 +62,29 @@ impl Map {
         Map {
             entries: Vec::with_capacity(n),
             index: None,
+            base: None,
         }
     }
 
+    /// An overlay of `base`: the same entries, without copying them; entries inserted into it
+    /// shadow or follow the base's.
+    pub fn extending(base: &Arc<Map>) -> Map {
+        match &base.base {
+            // `base` is an overlay itself: keep its own entries, share its base.
+            Some(root) => Map {
+                entries: base.entries.clone(),
+                index: base.index.clone(),
+                base: Some(Arc::clone(root)),
+            },
+            None => Map {
+                entries: Vec::new(),
+                index: None,
+                base: Some(Arc::clone(base)),
+            },
+        }
+    }
+
+    /// The position of `key` among this map's own entries (not the base's).
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
@@ -103,31 +130,163 @@ impl Map {
     }
 
     pub fn get_entry(&self, key: &str) -> Option<&MapEntry> {
-        let i = self.position(key)?;
-        self.entries.get(i).map(|(_, e)| e)
+        match self.position(key) {
+            Some(i) => self.entries.get(i).map(|(_, e)| e),
+            None => self.base.as_ref()?.get_entry(key),
+        }
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.position(key).is_some()
+        self.position(key).is_some() || self.base.as_ref().is_some_and(|b| b.contains_key(key))
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.base {
+            None => self.entries.len(),
+            Some(base) => {
+                base.len()
+                    + self
+                        .entries
+                        .iter()
+                        .filter(|(k, _)| !base.contains_key(k))
+                        .count()
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.base.as_ref().is_none_or(|b| b.is_empty())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
-        self.entries.iter().map(|(k, e)| (k, &e.value))
+        self.entries().map(|(k, e)| (k, &e.value))
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&Arc<str>, &MapEntry)> {
-        self.entries.iter().map(|(k, e)| (k, e))
+    /// Every entry in order (see the module documentation for overlays).
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
+            map: self,
+            base: self.base.as_deref().map(|b| b.entries.iter()),
+            own: self.entries.iter(),
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
-        self.entries.iter().map(|(k, _)| k)
+        self.entries().map(|(k, _)| k)
+    }
+}
+
+/// The entries of a [`Map`]: for an overlay, the base's entries (each replaced by the overlay's
+/// own entry of the same key, if any), then the own entries whose keys the base does not have.
+pub struct Entries<'a> {
+    map: &'a Map,
+    base: Option<std::slice::Iter<'a, (Arc<str>, MapEntry)>>,
+    own: std::slice::Iter<'a, (Arc<str>, MapEntry)>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a Arc<str>, &'a MapEntry);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(base) = &mut self.base {
+            if let Some((k, e)) = base.next() {
+                let own = self
+                    .map
+                    .position(k)
+                    .and_then(|i| self.map.entries.get(i))
+                    .map_or(e, |(_, own)| own);
+                return Some((k, own));
+            }
+            self.base = None;
+        }
+        let base = self.map.base.as_deref();
+        self.own
+            .by_ref()
+            .find(|(k, _)| base.is_none_or(|b| !b.contains_key(k)))
+            .map(|(k, e)| (k, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, i64)]) -> Map {
+        let mut m = Map::new();
+        for (k, v) in entries {
+            m.insert(*k, None, Value::int(*v));
+        }
+        m
+    }
+
+    fn listing(m: &Map) -> Vec<(String, i64)> {
+        m.iter()
+            .map(|(k, v)| (k.to_string(), v.as_int().unwrap_or(-1)))
+            .collect()
+    }
+
+    #[test]
+    fn an_overlay_reads_as_the_copy_it_replaces() {
+        let base = Arc::new(map(&[("a", 1), ("b", 2), ("c", 3)]));
+        let mut copy = (*base).clone();
+        let mut overlay = Map::extending(&base);
+        for m in [&mut copy, &mut overlay] {
+            m.insert("d", None, Value::int(4));
+            m.insert("b", None, Value::int(20));
+            m.insert("e", None, Value::int(5));
+        }
+        let want = [("a", 1), ("b", 20), ("c", 3), ("d", 4), ("e", 5)];
+        let want: Vec<(String, i64)> = want.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        assert_eq!(listing(&copy), want);
+        assert_eq!(listing(&overlay), want);
+        assert_eq!(overlay.len(), 5);
+        assert_eq!(overlay.get("b").and_then(Value::as_int), Some(20));
+        assert_eq!(overlay.get("c").and_then(Value::as_int), Some(3));
+        assert!(overlay.contains_key("a") && !overlay.contains_key("z"));
+        // The base is untouched.
+        assert_eq!(listing(&base).len(), 3);
+    }
+
+    #[test]
+    fn extending_an_overlay_stays_one_level_deep() {
+        let base = Arc::new(map(&[("a", 1)]));
+        let mut first = Map::extending(&base);
+        first.insert("b", None, Value::int(2));
+        let first = Arc::new(first);
+        let mut second = Map::extending(&first);
+        second.insert("c", None, Value::int(3));
+        assert!(second.base.as_ref().is_some_and(|b| Arc::ptr_eq(b, &base)));
+        assert_eq!(
+            listing(&second),
+            [("a", 1), ("b", 2), ("c", 3)]
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect::<Vec<_>>()
+        );
+        assert!(!second.is_empty());
+        assert!(Map::extending(&Arc::new(Map::new())).is_empty());
+    }
+
+    #[test]
+    fn overlays_of_large_maps_use_the_index() {
+        let entries: Vec<(String, i64)> = (0..40).map(|i| (format!("k{i}"), i)).collect();
+        let mut big = Map::new();
+        for (k, v) in &entries {
+            big.insert(k.as_str(), None, Value::int(*v));
+        }
+        let base = Arc::new(big);
+        let mut overlay = Map::extending(&base);
+        for i in 0..20 {
+            overlay.insert(format!("n{i}"), None, Value::int(100 + i));
+        }
+        overlay.insert("k7", None, Value::int(-7));
+        assert_eq!(overlay.len(), 60);
+        assert_eq!(overlay.get("k7").and_then(Value::as_int), Some(-7));
+        assert_eq!(overlay.get("n19").and_then(Value::as_int), Some(119));
+        assert_eq!(overlay.keys().nth(7).map(|k| &**k), Some("k7"));
+        assert_eq!(
+            overlay.iter().nth(7).and_then(|(_, v)| v.as_int()),
+            Some(-7)
+        );
     }
 }

@@ -18,7 +18,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub(crate) use intern::intern;
-pub use map::{Map, MapEntry};
+pub use map::{Entries, Map, MapEntry};
 
 use crate::source::Span;
 
