@@ -32,8 +32,9 @@ pub struct MapEntry {
 #[derive(Clone, Default)]
 pub struct Map {
     entries: Vec<(Arc<str>, MapEntry)>,
-    /// Key → position in `entries`, once the map is larger than [`INDEXED`].
-    index: Option<HashMap<Arc<str>, usize>>,
+    /// Key → position in `entries`, once the map is larger than [`INDEXED`]. Boxed: most maps
+    /// have none, and a map is one of the most numerous things in memory.
+    index: Option<Box<HashMap<Arc<str>, usize>>>,
     /// The map this one extends, when it is an overlay. Never an overlay itself: extending an
     /// overlay copies its own entries and shares its base, so lookups go one level deep at most.
     base: Option<Arc<Map>>,
@@ -119,7 +120,7 @@ impl Map {
                 index.insert(Arc::clone(k), i);
             }
             index.insert(Arc::clone(&key), self.entries.len());
-            self.index = Some(index);
+            self.index = Some(Box::new(index));
         }
         self.entries.push((key, entry));
         None
