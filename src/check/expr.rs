@@ -9,7 +9,7 @@ use crate::natives::{self, Native, PRELUDE};
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, CompClause, Expr, ExprKind, Ident, Quant, StrPart, UnOp};
 use crate::types::Ty;
-use crate::value::{Map, Value};
+use crate::value::{ArcStr, Map, Value};
 
 use super::scope::{Globals, ModScope, Target};
 use super::suggest::did_you_mean;
@@ -176,7 +176,7 @@ impl<'a> Body<'a> {
             ExprKind::Map(entries) => {
                 let mut irs = Vec::new();
                 for (k, kspan, v) in entries {
-                    if irs.iter().any(|(name, _): &(Arc<str>, Ir)| &**name == k) {
+                    if irs.iter().any(|(name, _): &(ArcStr, Ir)| &**name == k) {
                         self.err(
                             Code::DuplicateDefinition,
                             *kspan,
@@ -185,7 +185,7 @@ impl<'a> Body<'a> {
                             "remove one of the entries".into(),
                         );
                     }
-                    irs.push((Arc::from(k.as_str()), self.expr(v).0));
+                    irs.push((ArcStr::from(k.as_str()), self.expr(v).0));
                 }
                 (fold_map(irs), Ty::Map)
             }
@@ -274,7 +274,7 @@ impl<'a> Body<'a> {
         let irs = parts
             .iter()
             .map(|p| match p {
-                StrPart::Text(t) => IrPart::Text(Arc::from(t.as_str())),
+                StrPart::Text(t) => IrPart::Text(ArcStr::from(t.as_str())),
                 StrPart::Interp(e) => IrPart::Value(self.expr(e).0),
             })
             .collect();
@@ -340,7 +340,7 @@ impl<'a> Body<'a> {
             None => {}
         }
         if entities::kind(&id.name).is_some() {
-            return (Ir::Entity(id.name.clone()), Ty::List);
+            return (Ir::Entity(ArcStr::from(&*id.name)), Ty::List);
         }
         if let Some(m) = self.scope.modules.get(&*id.name) {
             m.used.set(true);
@@ -399,7 +399,7 @@ impl<'a> Body<'a> {
                             .is_some() =>
                         {
                             let full = format!("{}.{}", root.name, field.name);
-                            (Ir::Entity(Arc::from(full.as_str())), Ty::List)
+                            (Ir::Entity(ArcStr::from(full.as_str())), Ty::List)
                         }
                         None => {
                             let names = self.g.member_names(&path);
@@ -418,7 +418,7 @@ impl<'a> Body<'a> {
                 if is_entity_root(&root.name) && entities::kind(&root.name).is_none() {
                     let full = format!("{}.{}", root.name, field.name);
                     if entities::kind(&full).is_some() {
-                        return (Ir::Entity(Arc::from(full.as_str())), Ty::List);
+                        return (Ir::Entity(ArcStr::from(full.as_str())), Ty::List);
                     }
                     let kinds = entity_kinds_under(&root.name);
                     let hint = did_you_mean(&full, kinds.iter().map(String::as_str));
@@ -436,7 +436,7 @@ impl<'a> Body<'a> {
             }
         }
         let (b, _) = self.expr(base);
-        (Ir::Field(Box::new(b), field.name.clone()), Ty::Any)
+        (Ir::Field(Box::new(b), ArcStr::from(&*field.name)), Ty::Any)
     }
 
     fn call(&mut self, span: Span, callee: &Expr, args: &[Expr]) -> (Ir, Ty) {
@@ -783,7 +783,7 @@ fn fold_list(irs: Vec<Ir>) -> Ir {
     Ir::List(irs)
 }
 
-fn fold_map(irs: Vec<(Arc<str>, Ir)>) -> Ir {
+fn fold_map(irs: Vec<(ArcStr, Ir)>) -> Ir {
     if irs.iter().all(|(_, i)| matches!(i, Ir::Lit(_))) {
         let mut map = Map::with_capacity(irs.len());
         for (k, i) in irs {

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::source::Span;
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 /// An entity under construction. The original entries (and their key spans) are kept; synthetic
@@ -62,7 +63,7 @@ impl Entity {
 }
 
 /// A string value carrying `span`.
-pub(crate) fn str_at(s: impl Into<Arc<str>>, span: Option<Span>) -> Value {
+pub(crate) fn str_at(s: impl Into<ArcStr>, span: Option<Span>) -> Value {
     Value {
         kind: Kind::Str(s.into()),
         span,
@@ -100,7 +101,7 @@ pub(crate) fn map_or_empty(value: Value) -> Value {
 
 /// The text of a scalar as Kubernetes compares it (labels, selector values): strings as they
 /// are, numbers and booleans as written.
-pub(crate) fn scalar_text(value: &Value) -> Option<Arc<str>> {
+pub(crate) fn scalar_text(value: &Value) -> Option<ArcStr> {
     match &value.kind {
         Kind::Str(s) => Some(s.clone()),
         Kind::Int(i) => Some(i.to_string().into()),

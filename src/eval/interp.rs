@@ -6,7 +6,7 @@ use crate::entities::Entities;
 use crate::natives;
 use crate::source::Span;
 use crate::syntax::ast::Quant;
-use crate::value::{Kind, Map, Value};
+use crate::value::{ArcStr, Kind, Map, Value};
 
 use super::ir::{Ir, IrComp, IrPart, Pattern};
 use super::limits::Limits;
@@ -196,7 +196,7 @@ impl<'a> Interp<'a> {
                 let mut map = Map::with_capacity(entries.len());
                 for (k, v) in entries {
                     let value = self.eval(v, frame, at)?;
-                    map.insert(Arc::clone(k), None, value);
+                    map.insert(ArcStr::clone(k), None, value);
                 }
                 Ok(Value::map(map))
             }
@@ -374,7 +374,7 @@ pub(crate) fn iterate(v: &Value) -> Result<Arc<Vec<Value>>, String> {
         Kind::Map(m) => Ok(Arc::new(
             m.entries()
                 .map(|(k, e)| Value {
-                    kind: Kind::Str(Arc::clone(k)),
+                    kind: Kind::Str(ArcStr::clone(k)),
                     span: e.key_span,
                 })
                 .collect(),

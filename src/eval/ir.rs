@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::natives::Native;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, Quant};
-use crate::value::Value;
+use crate::value::{ArcStr, Value};
 
 #[derive(Debug)]
 pub(crate) enum Ir {
@@ -16,8 +16,8 @@ pub(crate) enum Ir {
     /// A top-level constant, by id.
     Const(u32),
     /// An entity kind, e.g. `k8s.containers`.
-    Entity(Arc<str>),
-    Field(Box<Ir>, Arc<str>),
+    Entity(ArcStr),
+    Field(Box<Ir>, ArcStr),
     Index(Box<Ir>, Box<Ir>),
     Native(&'static Native, Vec<Ir>, Span),
     Call(u32, Vec<Ir>, Span),
@@ -31,7 +31,7 @@ pub(crate) enum Ir {
     Like(Box<Ir>, Pattern, Span),
     Str(Vec<IrPart>),
     List(Vec<Ir>),
-    Map(Vec<(Arc<str>, Ir)>),
+    Map(Vec<(ArcStr, Ir)>),
     ListComp(Box<Ir>, Vec<IrComp>, Span),
     MapComp(Box<Ir>, Box<Ir>, Vec<IrComp>, Span),
     Quant(Quant, u32, Box<Ir>, Box<Ir>, Span),
@@ -40,7 +40,7 @@ pub(crate) enum Ir {
 
 #[derive(Debug)]
 pub(crate) enum IrPart {
-    Text(Arc<str>),
+    Text(ArcStr),
     Value(Ir),
 }
 

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use crate::source::Span;
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 use super::analysis::{self, PacketBox, RuleFacts};
 use super::model::{Action, Config, Rule, Ruleset};
 use super::sets::{AddrSet, PortSet, ProtoSet};
 
-fn s(text: impl Into<Arc<str>>, span: Span) -> Value {
+fn s(text: impl Into<ArcStr>, span: Span) -> Value {
     Value::with_span(Kind::Str(text.into()), span)
 }
 

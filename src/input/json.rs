@@ -20,6 +20,7 @@ use super::report;
 use super::{Document, Limits, Loaded};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 /// The parser options: JSON with comments and trailing commas.
@@ -98,7 +99,7 @@ impl Builder<'_> {
     fn value(&mut self, node: &ast::Value<'_>, depth: usize) -> Option<Value> {
         let span = self.span(node.range());
         let kind = match node {
-            ast::Value::StringLit(s) => Kind::Str(Arc::from(s.value.as_ref())),
+            ast::Value::StringLit(s) => Kind::Str(ArcStr::from(s.value.as_ref())),
             ast::Value::NumberLit(n) => {
                 let kind = number(n.value);
                 if self.lossy < report::MAX_LOSSY {
@@ -166,7 +167,7 @@ fn number(text: &str) -> Kind {
     }
     match text.parse::<f64>() {
         Ok(f) => Kind::Float(f),
-        Err(_) => Kind::Str(Arc::from(text)),
+        Err(_) => Kind::Str(ArcStr::from(text)),
     }
 }
 

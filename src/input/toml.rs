@@ -19,6 +19,7 @@ use super::report;
 use super::{Document as Doc, Limits, Loaded};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 /// Loads one TOML file.
@@ -142,15 +143,15 @@ impl Builder<'_> {
     fn value(&mut self, value: &TomlValue, depth: usize) -> Option<Value> {
         let span = self.span(value.span());
         let kind = match value {
-            TomlValue::String(s) => Kind::Str(Arc::from(s.value().as_str())),
+            TomlValue::String(s) => Kind::Str(ArcStr::from(s.value().as_str())),
             TomlValue::Integer(i) => Kind::Int(*i.value()),
             TomlValue::Float(f) => Kind::Float(*f.value()),
             TomlValue::Boolean(b) => Kind::Bool(*b.value()),
             TomlValue::Datetime(d) => {
                 let written = span.and_then(|s| self.text.get(s.range()));
                 match written {
-                    Some(text) => Kind::Str(Arc::from(text)),
-                    None => Kind::Str(Arc::from(d.value().to_string())),
+                    Some(text) => Kind::Str(ArcStr::from(text)),
+                    None => Kind::Str(ArcStr::from(d.value().to_string())),
                 }
             }
             TomlValue::Array(array) => {

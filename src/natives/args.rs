@@ -88,7 +88,7 @@ pub(crate) fn string_list(i: usize, v: &Value) -> Result<Vec<&str>, NativeError>
 }
 
 /// A new string value without a span.
-pub(crate) fn new_str(s: impl Into<std::sync::Arc<str>>) -> Value {
+pub(crate) fn new_str(s: impl Into<crate::value::ArcStr>) -> Value {
     Value::str(s)
 }
 

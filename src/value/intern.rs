@@ -8,7 +8,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::Arc;
+
+use arcstr::ArcStr;
 
 /// Longer strings are rarely repeated: they are not shared.
 const MAX_LEN: usize = 32;
@@ -17,24 +18,24 @@ const MAX_LEN: usize = 32;
 const MAX_ENTRIES: usize = 16 * 1024;
 
 thread_local! {
-    static SEEN: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    static SEEN: RefCell<HashSet<ArcStr>> = RefCell::new(HashSet::new());
 }
 
-/// `text` as an `Arc<str>`, shared with earlier calls on this thread when short.
-pub(crate) fn intern(text: &str) -> Arc<str> {
+/// `text` as an `ArcStr`, shared with earlier calls on this thread when short.
+pub(crate) fn intern(text: &str) -> ArcStr {
     if text.len() > MAX_LEN {
-        return Arc::from(text);
+        return ArcStr::from(text);
     }
     SEEN.with(|seen| {
         let Ok(mut seen) = seen.try_borrow_mut() else {
-            return Arc::from(text);
+            return ArcStr::from(text);
         };
         if let Some(hit) = seen.get(text) {
-            return Arc::clone(hit);
+            return ArcStr::clone(hit);
         }
-        let new: Arc<str> = Arc::from(text);
+        let new = ArcStr::from(text);
         if seen.len() < MAX_ENTRIES {
-            seen.insert(Arc::clone(&new));
+            seen.insert(ArcStr::clone(&new));
         }
         new
     })

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::Value;
+use super::{ArcStr, Value};
 use crate::source::Span;
 
 /// Maps with more entries than this get a hash index.
@@ -31,10 +31,11 @@ pub struct MapEntry {
 /// An ordered map from strings to values.
 #[derive(Clone, Default)]
 pub struct Map {
-    entries: Vec<(Arc<str>, MapEntry)>,
+    entries: Vec<(ArcStr, MapEntry)>,
     /// Key → position in `entries`, once the map is larger than [`INDEXED`]. Boxed: most maps
     /// have none, and a map is one of the most numerous things in memory.
-    index: Option<Box<HashMap<Arc<str>, usize>>>,
+    #[allow(clippy::box_collection)] // boxed on purpose: see above
+    index: Option<Box<HashMap<ArcStr, usize>>>,
     /// The map this one extends, when it is an overlay. Never an overlay itself: extending an
     /// overlay copies its own entries and shares its base, so lookups go one level deep at most.
     base: Option<Arc<Map>>,
@@ -100,11 +101,11 @@ impl Map {
     /// A replaced entry keeps its position.
     pub fn insert(
         &mut self,
-        key: impl Into<Arc<str>>,
+        key: impl Into<ArcStr>,
         key_span: Option<Span>,
         value: Value,
     ) -> Option<MapEntry> {
-        let key: Arc<str> = key.into();
+        let key: ArcStr = key.into();
         let entry = MapEntry { key_span, value };
         if let Some(i) = self.position(&key) {
             return self
@@ -113,13 +114,13 @@ impl Map {
                 .map(|slot| std::mem::replace(&mut slot.1, entry));
         }
         if let Some(index) = &mut self.index {
-            index.insert(Arc::clone(&key), self.entries.len());
+            index.insert(ArcStr::clone(&key), self.entries.len());
         } else if self.entries.len() == INDEXED {
             let mut index = HashMap::with_capacity(INDEXED * 2);
             for (i, (k, _)) in self.entries.iter().enumerate() {
-                index.insert(Arc::clone(k), i);
+                index.insert(ArcStr::clone(k), i);
             }
-            index.insert(Arc::clone(&key), self.entries.len());
+            index.insert(ArcStr::clone(&key), self.entries.len());
             self.index = Some(Box::new(index));
         }
         self.entries.push((key, entry));
@@ -159,7 +160,7 @@ impl Map {
         self.entries.is_empty() && self.base.as_ref().is_none_or(|b| b.is_empty())
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&ArcStr, &Value)> {
         self.entries().map(|(k, e)| (k, &e.value))
     }
 
@@ -172,7 +173,7 @@ impl Map {
         }
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
+    pub fn keys(&self) -> impl Iterator<Item = &ArcStr> {
         self.entries().map(|(k, _)| k)
     }
 }
@@ -181,12 +182,12 @@ impl Map {
 /// own entry of the same key, if any), then the own entries whose keys the base does not have.
 pub struct Entries<'a> {
     map: &'a Map,
-    base: Option<std::slice::Iter<'a, (Arc<str>, MapEntry)>>,
-    own: std::slice::Iter<'a, (Arc<str>, MapEntry)>,
+    base: Option<std::slice::Iter<'a, (ArcStr, MapEntry)>>,
+    own: std::slice::Iter<'a, (ArcStr, MapEntry)>,
 }
 
 impl<'a> Iterator for Entries<'a> {
-    type Item = (&'a Arc<str>, &'a MapEntry);
+    type Item = (&'a ArcStr, &'a MapEntry);
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(base) = &mut self.base {

@@ -17,6 +17,8 @@ mod map;
 use std::fmt;
 use std::sync::Arc;
 
+pub use arcstr::ArcStr;
+
 pub(crate) use intern::intern;
 pub use map::{Entries, Map, MapEntry};
 
@@ -37,7 +39,7 @@ pub enum Kind {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Arc<str>),
+    Str(ArcStr),
     List(Arc<Vec<Value>>),
     Map(Arc<Map>),
 }
@@ -117,7 +119,7 @@ impl Value {
         Value::new(Kind::Float(f))
     }
 
-    pub fn str(s: impl Into<Arc<str>>) -> Value {
+    pub fn str(s: impl Into<ArcStr>) -> Value {
         Value::new(Kind::Str(s.into()))
     }
 

@@ -9,9 +9,9 @@
 //! tests changes, from workloads × objects per namespace to about the number of matches.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use crate::entities::extend::scalar_text;
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 use super::{ByNamespace, Object};
@@ -23,7 +23,7 @@ pub(crate) struct Candidates<'a> {
     /// Positions (in `objects`) to test for every workload.
     always: Vec<usize>,
     /// Label key → label value → positions whose selector requires that pair.
-    by_pair: HashMap<Arc<str>, HashMap<Arc<str>, Vec<usize>>>,
+    by_pair: HashMap<ArcStr, HashMap<ArcStr, Vec<usize>>>,
 }
 
 /// [`Candidates`] for every namespace.
@@ -45,7 +45,7 @@ pub(crate) fn index<'a>(
             for (i, o) in objects.iter().enumerate() {
                 let first = required(&o.value)
                     .and_then(|m| m.iter().next())
-                    .and_then(|(k, v)| scalar_text(v).map(|t| (Arc::clone(k), t)));
+                    .and_then(|(k, v)| scalar_text(v).map(|t| (ArcStr::clone(k), t)));
                 match first {
                     Some((key, text)) => c
                         .by_pair

@@ -3,13 +3,13 @@
 //! default.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use indexmap::IndexMap;
 
 use super::network_policy::{denies_all_egress, denies_all_ingress};
 use super::{ByNamespace, Object};
 use crate::entities::extend::{bool_at, list_at, Entity};
+use crate::value::ArcStr;
 use crate::value::Value;
 
 /// What is known about one namespace while scanning the objects.
@@ -28,7 +28,7 @@ pub(crate) fn entities(
     policies: &ByNamespace<'_>,
     workloads: &HashMap<&str, Vec<Value>>,
 ) -> Vec<Value> {
-    let mut seen: IndexMap<Arc<str>, Seen> = IndexMap::new();
+    let mut seen: IndexMap<ArcStr, Seen> = IndexMap::new();
     for o in objects {
         if &*o.kind == "Namespace" {
             if let Some(name) = &o.name {

@@ -4,10 +4,9 @@
 //! `…List` kind with an `items` list, as `kubectl get -o yaml` writes) is not an object itself:
 //! its items are.
 
-use std::sync::Arc;
-
 use super::scope::is_cluster_scoped;
 use crate::entities::extend::{map_or_empty, str_at, Entity};
+use crate::value::ArcStr;
 use crate::value::{Kind, Value};
 
 /// How deep `List`s may nest inside `List`s.
@@ -15,11 +14,11 @@ const MAX_LIST_DEPTH: usize = 8;
 
 /// One Kubernetes object with what the cross-document pass needs, already read out.
 pub(crate) struct Object {
-    pub(crate) kind: Arc<str>,
+    pub(crate) kind: ArcStr,
     /// `metadata.name`, when it is a string.
-    pub(crate) name: Option<Arc<str>>,
+    pub(crate) name: Option<ArcStr>,
     /// The effective namespace; `None` for cluster-scoped kinds.
-    pub(crate) namespace: Option<Arc<str>>,
+    pub(crate) namespace: Option<ArcStr>,
     /// The synthetic `namespace` value (written, defaulted or null), with its span.
     pub(crate) namespace_value: Value,
     /// The synthetic `file` value.
@@ -54,7 +53,7 @@ fn collect(node: &Value, path: &str, depth: usize, out: &mut Vec<Object>) {
 }
 
 /// The `kind` of `node` when it is a Kubernetes object.
-fn object_kind(node: &Value) -> Option<Arc<str>> {
+fn object_kind(node: &Value) -> Option<ArcStr> {
     let map = node.as_map()?;
     map.get("apiVersion")?.as_str()?;
     match &map.get("kind")?.kind {
@@ -63,10 +62,10 @@ fn object_kind(node: &Value) -> Option<Arc<str>> {
     }
 }
 
-fn object(node: &Value, kind: Arc<str>, path: &str) -> Object {
+fn object(node: &Value, kind: ArcStr, path: &str) -> Object {
     let metadata = node.field("metadata");
     let name_value = metadata.field("name");
-    let name = name_value.as_str().map(Arc::from);
+    let name = name_value.as_str().map(ArcStr::from);
 
     let written = metadata.field("namespace");
     let (namespace, namespace_value) = if is_cluster_scoped(&kind) {
@@ -79,10 +78,13 @@ fn object(node: &Value, kind: Arc<str>, path: &str) -> Object {
         )
     } else {
         match written.as_str() {
-            Some(ns) if !ns.is_empty() => (Some(Arc::from(ns)), written.clone()),
+            Some(ns) if !ns.is_empty() => (Some(ArcStr::from(ns)), written.clone()),
             // Unset (or not a string): the API server puts the object in `default`. A missing
             // value carries the span of `metadata` (or of the object when that is missing too).
-            _ => (Some(Arc::from("default")), str_at("default", written.span)),
+            _ => (
+                Some(ArcStr::from("default")),
+                str_at("default", written.span),
+            ),
         }
     };
 

@@ -4,9 +4,8 @@
 //! A malformed selector (wrong types, unknown operator) selects nothing: a workload then looks
 //! unprotected rather than wrongly protected.
 
-use std::sync::Arc;
-
 use crate::entities::extend::scalar_text;
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 /// Whether a `LabelSelector` (e.g. a NetworkPolicy's `spec.podSelector`) selects `labels`.
@@ -69,7 +68,7 @@ fn expression(expr: &Value, labels: &Map) -> bool {
     let Some(key) = expr.field("key").as_str().map(str::to_owned) else {
         return false;
     };
-    let values: Vec<Arc<str>> = expr
+    let values: Vec<ArcStr> = expr
         .field("values")
         .as_list()
         .unwrap_or_default()

@@ -42,6 +42,7 @@ use super::report;
 use super::{Document, Limits, Loaded};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 mod scan;
@@ -147,7 +148,7 @@ struct Group {
 }
 
 enum Node {
-    Map(Vec<(Arc<str>, Group)>),
+    Map(Vec<(ArcStr, Group)>),
     List(Vec<Value>),
     Leaf(Value),
 }
@@ -199,7 +200,7 @@ impl Builder<'_> {
 
     /// The root map: top-level blocks grouped by name and labels, plus top-level attributes.
     fn root(&mut self, body: &Body) -> Map {
-        let mut entries: Vec<(Arc<str>, Group)> = Vec::new();
+        let mut entries: Vec<(ArcStr, Group)> = Vec::new();
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attribute) => {
@@ -222,8 +223,8 @@ impl Builder<'_> {
     }
 
     /// A block's body: attributes as values, nested blocks grouped by name.
-    fn body(&mut self, body: &Body) -> Vec<(Arc<str>, Group)> {
-        let mut entries: Vec<(Arc<str>, Group)> = Vec::new();
+    fn body(&mut self, body: &Body) -> Vec<(ArcStr, Group)> {
+        let mut entries: Vec<(ArcStr, Group)> = Vec::new();
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attribute) => {
@@ -249,7 +250,7 @@ impl Builder<'_> {
     /// Adds an attribute value; a second attribute of the same name replaces the first.
     fn put(
         &mut self,
-        entries: &mut Vec<(Arc<str>, Group)>,
+        entries: &mut Vec<(ArcStr, Group)>,
         key: &str,
         key_span: Option<Span>,
         value: Value,
@@ -267,14 +268,14 @@ impl Builder<'_> {
             }
             slot.1 = group;
         } else {
-            entries.push((Arc::from(key), group));
+            entries.push((ArcStr::from(key), group));
         }
     }
 
     /// Adds a block: under its name, then one map level per label. The innermost level is a
     /// list of the blocks' maps when `list`, else the block's map itself (a later block with the
     /// same name and labels replaces it).
-    fn add_block(&mut self, entries: &mut Vec<(Arc<str>, Group)>, block: &Block, list: bool) {
+    fn add_block(&mut self, entries: &mut Vec<(ArcStr, Group)>, block: &Block, list: bool) {
         let span = self.span(block.span());
         let ident_span = self.span(block.ident.span());
         let mut path: Vec<(&str, Option<Span>)> = vec![(block.ident.as_str(), ident_span)];
@@ -297,7 +298,7 @@ impl Builder<'_> {
                     } else {
                         Node::Map(Vec::new())
                     };
-                    level.push((Arc::from(*key), Group::new(*key_span, node)));
+                    level.push((ArcStr::from(*key), Group::new(*key_span, node)));
                     level.len() - 1
                 }
             };
@@ -340,14 +341,17 @@ impl Builder<'_> {
     }
 
     /// Merges a `locals` or `terraform` block into the map of that name.
-    fn merge(&mut self, entries: &mut Vec<(Arc<str>, Group)>, block: &Block) {
+    fn merge(&mut self, entries: &mut Vec<(ArcStr, Group)>, block: &Block) {
         let name = block.ident.as_str();
         let span = self.span(block.span());
         let key_span = self.span(block.ident.span());
         let index = match entries.iter().position(|(k, _)| &**k == name) {
             Some(index) => index,
             None => {
-                entries.push((Arc::from(name), Group::new(key_span, Node::Map(Vec::new()))));
+                entries.push((
+                    ArcStr::from(name),
+                    Group::new(key_span, Node::Map(Vec::new())),
+                ));
                 entries.len() - 1
             }
         };
@@ -383,7 +387,7 @@ impl Builder<'_> {
             Expression::Null(_) => Kind::Null,
             Expression::Bool(b) => Kind::Bool(*b.value()),
             Expression::Number(n) => number(n.value()),
-            Expression::String(s) => Kind::Str(Arc::from(s.value().as_str())),
+            Expression::String(s) => Kind::Str(ArcStr::from(s.value().as_str())),
             Expression::Array(array) => {
                 Kind::List(Arc::new(array.iter().map(|e| self.expression(e)).collect()))
             }
@@ -411,7 +415,7 @@ impl Builder<'_> {
                 let value = self.expression(inner.inner());
                 match value.kind {
                     Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Float(_) => value.kind,
-                    _ => Kind::Str(Arc::from(self.source(range))),
+                    _ => Kind::Str(ArcStr::from(self.source(range))),
                 }
             }
             Expression::UnaryOp(op) => {
@@ -420,7 +424,7 @@ impl Builder<'_> {
                     (UnaryOperator::Neg, Kind::Int(i)) if i != i64::MIN => Kind::Int(-i),
                     (UnaryOperator::Neg, Kind::Float(f)) => Kind::Float(-f),
                     (UnaryOperator::Not, Kind::Bool(b)) => Kind::Bool(!b),
-                    _ => Kind::Str(Arc::from(self.source(range))),
+                    _ => Kind::Str(ArcStr::from(self.source(range))),
                 }
             }
             Expression::Variable(_)
@@ -428,26 +432,26 @@ impl Builder<'_> {
             | Expression::Conditional(_)
             | Expression::FuncCall(_)
             | Expression::Traversal(_)
-            | Expression::BinaryOp(_) => Kind::Str(Arc::from(self.source(range))),
+            | Expression::BinaryOp(_) => Kind::Str(ArcStr::from(self.source(range))),
         };
         Value { kind, span }
     }
 
     /// An object key: a bare name or a string as its text, any other expression as its
     /// source text.
-    fn object_key(&mut self, key: &ObjectKey) -> Arc<str> {
+    fn object_key(&mut self, key: &ObjectKey) -> ArcStr {
         match key {
-            ObjectKey::Ident(ident) => Arc::from(ident.as_str()),
-            ObjectKey::Expression(Expression::String(s)) => Arc::from(s.value().as_str()),
+            ObjectKey::Ident(ident) => ArcStr::from(ident.as_str()),
+            ObjectKey::Expression(Expression::String(s)) => ArcStr::from(s.value().as_str()),
             ObjectKey::Expression(expr) => match self.expression(expr).kind {
                 Kind::Str(s) => s,
-                _ => Arc::from(self.source(expr.span())),
+                _ => ArcStr::from(self.source(expr.span())),
             },
         }
     }
 
     /// A template's text: literal parts decoded, interpolations and directives as written.
-    fn template(&self, template: &Template) -> Arc<str> {
+    fn template(&self, template: &Template) -> ArcStr {
         let mut out = String::new();
         for element in template.iter() {
             match element {
@@ -457,12 +461,12 @@ impl Builder<'_> {
                 }
             }
         }
-        Arc::from(out)
+        ArcStr::from(out)
     }
 }
 
 /// The entries of a finished group level, as a map.
-fn finish(entries: Vec<(Arc<str>, Group)>) -> Map {
+fn finish(entries: Vec<(ArcStr, Group)>) -> Map {
     let mut map = Map::with_capacity(entries.len());
     for (key, group) in entries {
         let key_span = group.key_span;
@@ -476,7 +480,7 @@ fn number(n: &hcl_edit::Number) -> Kind {
     match (n.as_i64(), n.as_f64()) {
         (Some(i), _) => Kind::Int(i),
         (None, Some(f)) => Kind::Float(f),
-        (None, None) => Kind::Str(Arc::from(n.to_string())),
+        (None, None) => Kind::Str(ArcStr::from(n.to_string())),
     }
 }
 

@@ -20,14 +20,12 @@ mod repair;
 mod scalar;
 mod tree;
 
-use std::sync::Arc;
-
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::{report, Document, Limits, Loaded};
 use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::value::{Kind, Value};
+use crate::value::{ArcStr, Kind, Value};
 use offsets::Offsets;
 use repair::{Repairs, Shifts};
 use tree::{Node, Stop, Tree};
@@ -176,7 +174,7 @@ impl Loader<'_> {
                 }
                 // The text as a map key: the string value's own text when it is a string.
                 let key = match &kind {
-                    Kind::Str(s) if **s == *value => Arc::clone(s),
+                    Kind::Str(s) if **s == *value => ArcStr::clone(s),
                     _ => crate::value::intern(&value),
                 };
                 let node = Node {

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::input::{report, Limits};
 use crate::source::{FileId, Span};
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 /// A finished node.
@@ -27,7 +28,7 @@ pub(super) struct Node {
     /// 0 for a scalar, 1 + the tallest child for a list or map.
     pub(super) height: usize,
     /// For a scalar, its text, used when the node is a map key.
-    pub(super) key: Option<Arc<str>>,
+    pub(super) key: Option<ArcStr>,
     /// Whether the node is the merge key `<<`.
     pub(super) merge: bool,
 }
@@ -37,7 +38,7 @@ pub(super) struct Node {
 pub(super) struct Stop;
 
 struct Entry {
-    key: Arc<str>,
+    key: ArcStr,
     key_span: Span,
     merge: bool,
     value: Value,
@@ -266,7 +267,7 @@ fn entry(file: FileId, key: Node, value: Value) -> Entry {
     let text = match key.key {
         Some(text) => text,
         // A list, map or alias used as a key: its JSON text.
-        None => Arc::from(key.value.display()),
+        None => ArcStr::from(key.value.display()),
     };
     Entry {
         key: text,
@@ -280,7 +281,7 @@ fn entry(file: FileId, key: Node, value: Value) -> Entry {
 fn build_map(entries: Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) -> Map {
     // The keys written in the map, which merged keys never override (only needed when the
     // map has a merge key).
-    let explicit: HashSet<Arc<str>> = if entries.iter().any(|e| e.merge) {
+    let explicit: HashSet<ArcStr> = if entries.iter().any(|e| e.merge) {
         entries
             .iter()
             .filter(|e| !e.merge || merge_sources(&e.value).is_none())
