@@ -285,3 +285,47 @@ fn set_up_before_the_first_for_gets_a_larger_budget() {
     );
     assert_eq!(out, vec!["700000"]);
 }
+
+#[test]
+fn shared_calls_give_exactly_what_evaluating_them_gives() {
+    // `cost` loops, so its calls are shared between units (src/eval/memo.rs). Rule `a`
+    // evaluates it first; rule `b` has spent most of its budget when it calls it with the same
+    // argument: reusing `a`'s value for free would let `b` pass, evaluating it exceeds `b`'s
+    // budget. The shared value must cost what evaluating it costs, so `b` fails like it would
+    // alone. One thread, so `a`'s unit runs (and fills the table) before `b`'s.
+    let policy = r#"fn cost(c) = len([i for i in range(0, 150000) if c.name != ""])
+        fn burn() = len([i for i in range(0, 200000) if i >= 0])
+        rule a {
+          for c in k8s.containers
+          where c.name == "a"
+          deny: "{cost(c)}"
+        }
+        rule b {
+          for c in k8s.containers
+          where c.name == "a"
+          where burn() > 0
+          deny: "{cost(c)}"
+        }"#;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool");
+    let (_db, findings, diags) = pool.install(|| common::run(policy, &[("pod.yaml", POD)]));
+    let fired: Vec<&str> = findings.iter().map(|f| f.rule.id.as_str()).collect();
+    assert_eq!(fired, ["a"]);
+    assert_eq!(diags.len(), 1);
+    assert!(diags[0].message.contains("rule `b` failed") && diags[0].message.contains("steps"));
+    // Each rule alone gives the same.
+    let alone = |rule: &str| {
+        let (_db, f, d) = common::run(
+            &policy.replace(
+                &format!("rule {rule} {{"),
+                &format!("rule {rule}_off {{ where false"),
+            ),
+            &[("pod.yaml", POD)],
+        );
+        (f.len(), d.len())
+    };
+    assert_eq!(alone("b"), (1, 0));
+    assert_eq!(alone("a"), (0, 1));
+}

@@ -130,7 +130,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                     for p in &f.params {
                         b.bind(p, true);
                     }
-                    let lets = f
+                    let lets: Vec<(u32, crate::eval::ir::Ir)> = f
                         .lets
                         .iter()
                         .map(|l| {
@@ -141,11 +141,13 @@ pub fn compile(modules: &[Module]) -> Compiled {
                     let (body, _) = b.expr(&f.body);
                     b.unbind_to(0);
                     if let Some(slot) = fns.get_mut(id as usize) {
+                        let memo = body.loops() || lets.iter().any(|(_, ir)| ir.loops());
                         *slot = Some(FnDef {
                             name: f.name.name.to_string(),
                             frame_size: b.frame_size(),
                             lets,
                             body,
+                            memo,
                         });
                     }
                 }
@@ -242,6 +244,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                 frame_size: 0,
                 lets: Vec::new(),
                 body: crate::eval::ir::Ir::Lit(crate::value::Value::MISSING),
+                memo: false,
             })
         })
         .collect();

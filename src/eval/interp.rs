@@ -10,6 +10,7 @@ use crate::value::{ArcStr, Kind, Map, Value};
 
 use super::ir::{Ir, IrComp, IrPart, Pattern};
 use super::limits::Limits;
+use super::memo::{Entry, Key, Memo};
 use super::ops;
 use super::program::Program;
 
@@ -42,6 +43,9 @@ pub(crate) struct Interp<'a> {
     pub(crate) limits: &'a Limits,
     steps: u64,
     depth: u32,
+    /// The deepest `depth` seen by a call's depth check (for [`Memo`] entries).
+    peak: u32,
+    memo: Option<&'a Memo>,
 }
 
 impl<'a> Interp<'a> {
@@ -58,7 +62,15 @@ impl<'a> Interp<'a> {
             limits,
             steps: 0,
             depth: 0,
+            peak: 0,
+            memo: None,
         }
+    }
+
+    /// Shares the results of user function calls through `memo` (see `memo.rs`).
+    pub(crate) fn with_memo(mut self, memo: &'a Memo) -> Self {
+        self.memo = Some(memo);
+        self
     }
 
     fn step(&mut self, span: Span) -> Result<(), Fault> {
@@ -293,6 +305,7 @@ impl<'a> Interp<'a> {
         let Some(f) = self.prog.fns.get(id as usize) else {
             return Err(error("call to an undefined function", span));
         };
+        self.peak = self.peak.max(self.depth);
         if self.depth >= self.limits.max_call_depth {
             return Err(Fault::Limit {
                 message: format!(
@@ -309,6 +322,22 @@ impl<'a> Interp<'a> {
                 *slot = v;
             }
         }
+        let memo = self.memo.filter(|_| f.memo);
+        let key = memo.map(|_| Key::new(id, callee.get(..args.len()).unwrap_or_default()));
+        if let (Some(memo), Some(key)) = (memo, &key) {
+            if let Some(hit) = memo.get(key) {
+                // Reused only when evaluating it here would have stayed within the limits.
+                if self.steps + hit.steps <= self.limits.max_steps
+                    && self.depth + hit.depth < self.limits.max_call_depth
+                {
+                    self.steps += hit.steps;
+                    self.peak = self.peak.max(self.depth + hit.depth);
+                    return Ok(hit.value);
+                }
+            }
+        }
+        let (steps_before, peak_before) = (self.steps, self.peak);
+        self.peak = self.depth;
         self.depth += 1;
         let result = (|| {
             for (slot, ir) in &f.lets {
@@ -320,6 +349,23 @@ impl<'a> Interp<'a> {
             self.eval(&f.body, &mut callee, span)
         })();
         self.depth -= 1;
+        let reached = self.peak - self.depth;
+        self.peak = self.peak.max(peak_before);
+        // Only scalar results are kept: a list or map (a command line split into words, say)
+        // would stay alive for the whole evaluation, and these are cheap to keep.
+        let scalar = |v: &Value| !matches!(v.kind, Kind::List(_) | Kind::Map(_));
+        if let (Some(memo), Some(key), Some(value)) =
+            (memo, key, result.as_ref().ok().filter(|v| scalar(v)))
+        {
+            memo.put(
+                key,
+                Entry {
+                    value: value.clone(),
+                    steps: self.steps - steps_before,
+                    depth: reached,
+                },
+            );
+        }
         result
     }
 

@@ -38,6 +38,34 @@ pub(crate) enum Ir {
     If(Box<Ir>, Box<Ir>, Box<Ir>, Span),
 }
 
+impl Ir {
+    /// Whether evaluating it may loop over data (a comprehension or quantifier anywhere in
+    /// it): what makes a function worth keeping the results of (see `memo.rs`).
+    pub(crate) fn loops(&self) -> bool {
+        match self {
+            Ir::ListComp(..) | Ir::MapComp(..) | Ir::Quant(..) => true,
+            Ir::Lit(_) | Ir::Local(_) | Ir::Const(_) | Ir::Entity(_) => false,
+            Ir::Field(a, _) | Ir::Not(a, _) | Ir::Neg(a, _) => a.loops(),
+            Ir::Index(a, b)
+            | Ir::And(a, b, _)
+            | Ir::Or(a, b, _)
+            | Ir::Coalesce(a, b)
+            | Ir::Bin(_, a, b, _) => a.loops() || b.loops(),
+            Ir::Native(_, args, _) | Ir::Call(_, args, _) | Ir::List(args) => {
+                args.iter().any(Ir::loops)
+            }
+            Ir::Matches(a, p, _) | Ir::Like(a, p, _) => {
+                a.loops() || matches!(p, Pattern::Dynamic(d) if d.loops())
+            }
+            Ir::Str(parts) => parts
+                .iter()
+                .any(|p| matches!(p, IrPart::Value(v) if v.loops())),
+            Ir::Map(entries) => entries.iter().any(|(_, v)| v.loops()),
+            Ir::If(a, b, c, _) => a.loops() || b.loops() || c.loops(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum IrPart {
     Text(ArcStr),

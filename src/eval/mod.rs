@@ -6,6 +6,7 @@
 pub(crate) mod interp;
 pub(crate) mod ir;
 mod limits;
+mod memo;
 mod ops;
 mod program;
 mod run;

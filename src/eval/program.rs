@@ -89,6 +89,8 @@ pub(crate) struct FnDef {
     pub(crate) frame_size: u32,
     pub(crate) lets: Vec<(u32, Ir)>,
     pub(crate) body: Ir,
+    /// Whether calls are kept for reuse within an evaluation (the body loops over data).
+    pub(crate) memo: bool,
 }
 
 #[derive(Debug)]

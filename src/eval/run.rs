@@ -17,6 +17,7 @@ use crate::value::Value;
 use super::interp::{iterate, Fault, Interp};
 use super::ir::IrClause;
 use super::limits::Limits;
+use super::memo::Memo;
 use super::program::{Program, RuleDef, RuleMeta};
 
 /// One violation: a rule's `deny` fired.
@@ -117,6 +118,9 @@ pub fn evaluate_scoped(
         ..limits.clone()
     };
     let consts = eval_consts(prog, entities, &setup_limits, &mut outcome.diagnostics);
+    // Calls of looping functions are shared by every unit of this evaluation (see memo.rs).
+    let memo = Memo::new();
+    let memo = &memo;
 
     // Set-up, per rule and in parallel: run the clauses before the first `for` and list its
     // items.
@@ -125,7 +129,7 @@ pub fn evaluate_scoped(
         .rules
         .par_iter()
         .map(|rule| {
-            let mut interp = Interp::new(prog, entities, &consts, &setup_limits);
+            let mut interp = Interp::new(prog, entities, &consts, &setup_limits).with_memo(memo);
             let mut frame = vec![Value::MISSING; rule.frame_size as usize];
             let result = prefix(&mut interp, rule, &mut frame);
             (frame, result)
@@ -158,7 +162,7 @@ pub fn evaluate_scoped(
                 if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
                     return None;
                 }
-                let (findings, failure) = run_unit(prog, entities, consts, limits, p, item);
+                let (findings, failure) = run_unit(prog, entities, consts, limits, memo, p, item);
                 (!findings.is_empty() || failure.is_some()).then_some((findings, failure))
             })
         })
@@ -264,6 +268,7 @@ fn run_unit(
     entities: &Entities,
     consts: &[Value],
     limits: &Limits,
+    memo: &Memo,
     unit: &Prepared<'_>,
     item: Option<(usize, &Value)>,
 ) -> UnitResult {
@@ -281,7 +286,7 @@ fn run_unit(
         None => (unit.rule.clauses.len(), None),
     };
     let result = crate::fault::catch(|| {
-        let mut interp = Interp::new(prog, entities, consts, limits);
+        let mut interp = Interp::new(prog, entities, consts, limits).with_memo(memo);
         exec(
             &mut interp,
             unit.rule,

@@ -1,0 +1,155 @@
+//! Sharing the results of user function calls across the units of one evaluation.
+//!
+//! Rules call the same helpers on the same entities: the pack's seven control-plane rules each
+//! ask `component(c)` of every container, which splits the container's command line. Functions
+//! are pure, so a call with the same arguments gives the same value; the table keeps the value
+//! of calls to functions that loop over data (a comprehension or quantifier in their body), keyed
+//! by the function and its arguments: maps and lists by identity (the same shared node), other
+//! values by content, and every argument by its span as well, since a result may carry it.
+//!
+//! **Results are exactly those of evaluating the call.** A call reused from the table costs the
+//! steps its evaluation took, and is reused only when those steps and the call depth it reached
+//! fit in the current unit's limits; otherwise it is evaluated again, so it fails exactly where
+//! it would have. Calls that fail are not kept. The table lives for one evaluation and has one
+//! shard per worker thread (no contention); each shard stops growing at [`MAX_ENTRIES`].
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use crate::source::Span;
+use crate::value::{ArcStr, Kind, Map, Value};
+
+/// Calls kept per worker thread.
+const MAX_ENTRIES: usize = 64 * 1024;
+
+/// The shared call table of one evaluation.
+pub(crate) struct Memo {
+    shards: Vec<Mutex<HashMap<Key, Entry>>>,
+}
+
+/// A kept call: its value, the steps its evaluation took and how much deeper than the call
+/// itself its calls went.
+#[derive(Clone)]
+pub(crate) struct Entry {
+    pub(crate) value: Value,
+    pub(crate) steps: u64,
+    pub(crate) depth: u32,
+}
+
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct Key {
+    function: u32,
+    args: Vec<Arg>,
+}
+
+/// One argument, by identity (maps, lists) or content (the rest), with its span.
+enum Arg {
+    Missing(Option<Span>),
+    Null(Option<Span>),
+    Bool(bool, Option<Span>),
+    Int(i64, Option<Span>),
+    Float(u64, Option<Span>),
+    Str(ArcStr, Option<Span>),
+    /// Held, so the node cannot be freed and its address reused while the table lives.
+    List(Arc<Vec<Value>>, Option<Span>),
+    Map(Arc<Map>, Option<Span>),
+}
+
+impl Arg {
+    fn of(v: &Value) -> Arg {
+        let span = v.span;
+        match &v.kind {
+            Kind::Missing => Arg::Missing(span),
+            Kind::Null => Arg::Null(span),
+            Kind::Bool(b) => Arg::Bool(*b, span),
+            Kind::Int(i) => Arg::Int(*i, span),
+            Kind::Float(f) => Arg::Float(f.to_bits(), span),
+            Kind::Str(s) => Arg::Str(s.clone(), span),
+            Kind::List(l) => Arg::List(Arc::clone(l), span),
+            Kind::Map(m) => Arg::Map(Arc::clone(m), span),
+        }
+    }
+
+    fn tag(&self) -> (u8, Option<Span>) {
+        match self {
+            Arg::Missing(s) => (0, *s),
+            Arg::Null(s) => (1, *s),
+            Arg::Bool(_, s) => (2, *s),
+            Arg::Int(_, s) => (3, *s),
+            Arg::Float(_, s) => (4, *s),
+            Arg::Str(_, s) => (5, *s),
+            Arg::List(_, s) => (6, *s),
+            Arg::Map(_, s) => (7, *s),
+        }
+    }
+}
+
+impl PartialEq for Arg {
+    fn eq(&self, other: &Arg) -> bool {
+        self.tag() == other.tag()
+            && match (self, other) {
+                (Arg::Bool(a, _), Arg::Bool(b, _)) => a == b,
+                (Arg::Int(a, _), Arg::Int(b, _)) => a == b,
+                (Arg::Float(a, _), Arg::Float(b, _)) => a == b,
+                (Arg::Str(a, _), Arg::Str(b, _)) => a == b,
+                (Arg::List(a, _), Arg::List(b, _)) => Arc::ptr_eq(a, b),
+                (Arg::Map(a, _), Arg::Map(b, _)) => Arc::ptr_eq(a, b),
+                _ => true,
+            }
+    }
+}
+
+impl Eq for Arg {}
+
+impl Hash for Arg {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.tag().hash(state);
+        match self {
+            Arg::Bool(b, _) => b.hash(state),
+            Arg::Int(i, _) => i.hash(state),
+            Arg::Float(f, _) => f.hash(state),
+            Arg::Str(s, _) => s.hash(state),
+            Arg::List(l, _) => std::ptr::hash(Arc::as_ptr(l), state),
+            Arg::Map(m, _) => std::ptr::hash(Arc::as_ptr(m), state),
+            Arg::Missing(_) | Arg::Null(_) => {}
+        }
+    }
+}
+
+impl Key {
+    pub(crate) fn new(function: u32, args: &[Value]) -> Key {
+        Key {
+            function,
+            args: args.iter().map(Arg::of).collect(),
+        }
+    }
+}
+
+impl Memo {
+    pub(crate) fn new() -> Memo {
+        let threads = rayon::current_num_threads() + 1;
+        Memo {
+            shards: (0..threads).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    /// The shard of the calling thread (the last one for threads outside the pool).
+    fn shard(&self) -> Option<&Mutex<HashMap<Key, Entry>>> {
+        let i = rayon::current_thread_index().unwrap_or(self.shards.len() - 1);
+        self.shards.get(i).or(self.shards.last())
+    }
+
+    pub(crate) fn get(&self, key: &Key) -> Option<Entry> {
+        let shard = self.shard()?.lock().ok()?;
+        shard.get(key).cloned()
+    }
+
+    pub(crate) fn put(&self, key: Key, entry: Entry) {
+        if let Some(Ok(mut shard)) = self.shard().map(Mutex::lock) {
+            if shard.len() < MAX_ENTRIES {
+                shard.insert(key, entry);
+            }
+        }
+    }
+}
