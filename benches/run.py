@@ -222,30 +222,26 @@ RULESET_FORMATS = ("iptables", "nftables", "cisco-ios", "cisco-asa", "junos", "p
 
 def ruleset_rows(sizes: list[int], runs: int, formats: list[str],
                  analysis: bool = True) -> tuple[list[str], int]:
-    """Firewall rulesets: the indexed shadowing analysis against the naive O(n²) reference
-    (`cargo bench --bench firewall_analysis`), then `palisade check` end to end on the same
-    generated rule list (`gen_rulesets.py`) in each syntax against the parse floor. Returns the
-    table and the number of problems: error diagnostics, a model without N rules, or
-    shadowed/redundant counts that differ between syntaxes of the same size."""
-    out, problems = ["\n### Firewall rulesets\n"], 0
-    if analysis:
-        out += ["Shadowed-rule analysis alone, indexed vs the naive pairwise reference "
-                "(`cargo bench --bench firewall_analysis`, in-process, one thread):\n", "```"]
-        r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "firewall_analysis"],
-                           cwd=ROOT, capture_output=True, text=True)
-        out += (r.stdout.strip() or f"failed: {r.stderr[-500:]}").splitlines()
-        out += ["```", ""]
-    out += ["End to end, 2 threads: parse floor (`parse_floor --jobs 2`) against "
-            "`palisade check --no-cache --jobs 2 --format json` (full pack); one rule list per "
-            "size (`gen_rulesets.py`), written in each syntax:\n",
-            "| syntax | rules | floor wall s | check wall s | wall ÷ floor | cpu s | cpu ÷ floor "
-            "| peak RSS MB | shadowed | redundant | errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    """Firewall rulesets: `palisade check` end to end on the same generated rule list
+    (`gen_rulesets.py`) in each syntax against the parse floor, then the indexed shadowing
+    analysis against the naive O(n²) reference on the same files (`cargo bench --bench
+    firewall_analysis -- FILE…`). Returns the table and the number of problems: error
+    diagnostics, a model without N rules, or shadowed/redundant counts that differ between
+    syntaxes of the same size."""
+    out, problems = ["\n### Firewall rulesets\n",
+                     "End to end, 2 threads: parse floor (`parse_floor --jobs 2`) against "
+                     "`palisade check --no-cache --jobs 2 --format json` (full pack); one rule "
+                     "list per size (`gen_rulesets.py`), written in each syntax:\n",
+                     "| syntax | rules | floor wall s | check wall s | wall ÷ floor | cpu s "
+                     "| cpu ÷ floor | peak RSS MB | shadowed | redundant | errors |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"], 0
     with tempfile.TemporaryDirectory() as tmp:
+        files = []
         for n in sizes:
             seen = set()
             for fmt in formats:
                 path = os.path.join(tmp, f"fw-{n}.{fmt}")
+                files.append(path)
                 subprocess.run([sys.executable, os.path.join(HERE, "gen_rulesets.py"), str(n),
                                 "--format", fmt, "--out", path], check=True)
                 log(f"== ruleset {fmt} n={n}")
@@ -277,6 +273,17 @@ def ruleset_rows(sizes: list[int], runs: int, formats: list[str],
                 out.append(f"| **{n:,}: shadowed/redundant counts differ between syntaxes** "
                            "| | | | | | | | | | |")
                 problems += 1
+        if analysis:
+            log("== shadowing analysis, indexed vs naive (cargo bench --bench firewall_analysis)")
+            out += ["", "Shadowed-rule analysis alone on the same files, indexed vs the naive "
+                    "pairwise reference (`cargo bench --bench firewall_analysis -- FILE…`, "
+                    "in-process, one thread; the naive one is skipped above 10,000 rules; "
+                    "shadowed = both findings above):\n", "```"]
+            r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "firewall_analysis",
+                                "--", *files], cwd=ROOT, capture_output=True, text=True)
+            text = r.stdout.strip().replace(tmp + os.sep, "")
+            out += (text or f"failed: {r.stderr[-500:]}").splitlines()
+            out += ["```"]
     return out, problems
 
 
@@ -328,6 +335,10 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true",
                     help="CI smoke run: check that every step works and counts agree, then exit")
     a = ap.parse_args()
+    rulesets, ruleset_problems = a.rulesets or ("200" if a.smoke else ""), 0
+    formats = [f for f in a.ruleset_formats.split(",") if f]
+    if set(formats) - set(RULESET_FORMATS):
+        ap.error(f"--ruleset-formats: choose among {','.join(RULESET_FORMATS)}")
     if not os.path.exists("/usr/bin/time"):
         sys.exit("needs GNU time at /usr/bin/time (Debian: apt-get install time)")
     peers = {p for p in a.peers.split(",") if p}
@@ -396,11 +407,9 @@ def main() -> int:
             report.append(f"| {key} | " + " | ".join(cells) + " |")
     if a.compose:
         report += compose_rows([int(c) for c in a.compose.split(",")], a.runs)
-    rulesets, ruleset_problems = a.rulesets or ("200" if a.smoke else ""), 0
     if rulesets:
         rows, ruleset_problems = ruleset_rows([int(r) for r in rulesets.split(",")], a.runs,
-                                              [f for f in a.ruleset_formats.split(",") if f],
-                                              analysis=not a.smoke)
+                                              formats, analysis=not a.smoke)
         report += rows
     missing_note = [f"- peer `{p}` missing: {why}" for p, why in sorted(missing.items())]
     text = "\n".join(missing_note + report) + "\n"
