@@ -1,7 +1,10 @@
 //! Shadowed-rule analysis on generated rulesets of 1k, 10k and 100k rules: the indexed
 //! analysis against the naive O(n²) pairwise reference, measured in the same run.
 //!
-//! Run with `cargo bench --bench firewall_analysis`. Prints one line per size.
+//! Run with `cargo bench --bench firewall_analysis`. Prints one line per size. Given files
+//! (`cargo bench --bench firewall_analysis -- FILE…`, e.g. the rulesets of
+//! `benches/gen_rulesets.py` in each syntax), it reads each with its adapter and measures
+//! its largest ruleset instead, one line per file.
 
 use std::time::Instant;
 
@@ -9,6 +12,9 @@ use palisade::firewall::analysis::{analyse, shadowed_naive};
 use palisade::firewall::sets::{AddrSet, PortSet, ProtoSet};
 use palisade::firewall::{Action, Rule, Ruleset};
 use palisade::source::{FileId, Span};
+
+/// Rulesets above this size skip the naive reference: it is quadratic (minutes at 100k).
+const NAIVE_MAX: usize = 10_000;
 
 /// A deterministic ruleset shaped like a real boundary: mostly host-to-host service rules
 /// spread over a /8, some subnet rules, a few broad ones, and duplicates (shadowed rules).
@@ -74,31 +80,59 @@ fn ruleset(n: usize) -> Ruleset {
 }
 
 fn main() {
+    // `cargo bench` passes `--bench` to the program.
+    let files: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     println!("rules     indexed      naive        ratio   shadowed");
-    for n in [1_000usize, 10_000, 100_000] {
-        let rs = ruleset(n);
-        let t = Instant::now();
-        let facts = analyse(&rs);
-        let indexed = t.elapsed();
-        let shadowed = facts.iter().filter(|f| f.shadowed).count();
-        // The naive reference is quadratic: skip it where it would take minutes.
-        if n <= 10_000 {
-            let t = Instant::now();
-            let naive = shadowed_naive(&rs);
-            let naive_time = t.elapsed();
-            let agree = naive.iter().zip(&facts).all(|(a, f)| *a == f.shadowed);
-            println!(
-                "{n:>6} {:>9.1} ms {:>9.1} ms {:>8.1}x   {shadowed} (agree: {agree})",
-                indexed.as_secs_f64() * 1e3,
-                naive_time.as_secs_f64() * 1e3,
-                naive_time.as_secs_f64() / indexed.as_secs_f64().max(1e-9),
-            );
-        } else {
-            println!(
-                "{n:>6} {:>9.1} ms {:>12}            {shadowed}",
-                indexed.as_secs_f64() * 1e3,
-                "(skipped)"
-            );
+    if files.is_empty() {
+        for n in [1_000usize, 10_000, 100_000] {
+            measure(&ruleset(n), "");
         }
+    }
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let Some(vendor) = palisade::firewall::sniff(&text) else {
+            println!("{path}: not a firewall configuration");
+            continue;
+        };
+        let parsed = palisade::firewall::parse(vendor, FileId(0), &text);
+        match parsed
+            .config
+            .rulesets
+            .iter()
+            .max_by_key(|rs| rs.rules.len())
+        {
+            Some(rs) => measure(rs, path),
+            None => println!("{path}: no ruleset"),
+        }
+    }
+}
+
+/// One line: the indexed analysis against the naive reference on `rs`, then `note`.
+fn measure(rs: &Ruleset, note: &str) {
+    let n = rs.rules.len();
+    let t = Instant::now();
+    let facts = analyse(rs);
+    let indexed = t.elapsed();
+    let shadowed = facts.iter().filter(|f| f.shadowed).count();
+    if n <= NAIVE_MAX {
+        let t = Instant::now();
+        let naive = shadowed_naive(rs);
+        let naive_time = t.elapsed();
+        let agree = naive.iter().zip(&facts).all(|(a, f)| *a == f.shadowed);
+        println!(
+            "{n:>6} {:>9.1} ms {:>9.1} ms {:>8.1}x   {shadowed} (agree: {agree})  {note}",
+            indexed.as_secs_f64() * 1e3,
+            naive_time.as_secs_f64() * 1e3,
+            naive_time.as_secs_f64() / indexed.as_secs_f64().max(1e-9),
+        );
+    } else {
+        println!(
+            "{n:>6} {:>9.1} ms {:>12}            {shadowed}  {note}",
+            indexed.as_secs_f64() * 1e3,
+            "(skipped)"
+        );
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! usage: `parse_floor [--jobs N] [--entities] PATH…` (built by `benches/run.py` with
 //! `cargo build --release --example parse_floor`). `--entities` also derives the entity lists
-//! and cross-document indexes, as a check does before its first rule. Prints one JSON line.
+//! and cross-document indexes, as a check does before its first rule. Prints one JSON line;
+//! `rules` counts the rules of the firewall models loaded (to check generated rulesets).
 
 #![allow(
     clippy::print_stdout,
@@ -60,6 +61,12 @@ fn main() -> ExitCode {
         &mut diagnostics,
     );
     let docs: usize = inputs.iter().map(|i| i.documents.len()).sum();
+    let rules: usize = inputs
+        .iter()
+        .filter_map(|i| i.firewall.as_deref())
+        .flat_map(|c| &c.rulesets)
+        .map(|rs| rs.rules.len())
+        .sum();
     let mut entity_count = 0;
     if entities {
         let built = palisade::driver::build_entities(&db, &inputs);
@@ -70,7 +77,7 @@ fn main() -> ExitCode {
             .sum();
     }
     println!(
-        "{{\"files\": {}, \"docs\": {docs}, \"entities\": {entity_count}, \"diagnostics\": {}}}",
+        "{{\"files\": {}, \"docs\": {docs}, \"entities\": {entity_count}, \"rules\": {rules}, \"diagnostics\": {}}}",
         inputs.len(),
         diagnostics.len()
     );

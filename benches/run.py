@@ -217,36 +217,74 @@ def cache_rows(d: str, runs: int) -> list[tuple[str, dict]]:
     return rows
 
 
-def ruleset_rows(sizes: list[int], runs: int) -> list[str]:
-    """Firewall rulesets: the indexed shadowing analysis against the naive O(n²) reference
-    (`cargo bench --bench firewall_analysis`), then `palisade check` end to end on generated
-    iptables-save rulesets against the parse floor."""
-    out = ["\n### Firewall rulesets (iptables-save)\n",
-           "Shadowed-rule analysis alone, indexed vs the naive pairwise reference "
-           "(`cargo bench --bench firewall_analysis`, in-process, one thread):\n", "```"]
-    r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "firewall_analysis"], cwd=ROOT,
-                       capture_output=True, text=True)
-    out += (r.stdout.strip() or f"failed: {r.stderr[-500:]}").splitlines()
-    out += ["```", "", "End to end, 2 threads (`palisade check --no-cache`, full pack):\n",
-            "| rules | floor wall s | full pack wall s | cpu s | peak RSS MB | ÷ floor |",
-            "|---:|---:|---:|---:|---:|---:|"]
+RULESET_FORMATS = ("iptables", "nftables", "cisco-ios", "cisco-asa", "junos", "pfsense")
+
+
+def ruleset_rows(sizes: list[int], runs: int, formats: list[str],
+                 analysis: bool = True) -> tuple[list[str], int]:
+    """Firewall rulesets: `palisade check` end to end on the same generated rule list
+    (`gen_rulesets.py`) in each syntax against the parse floor, then the indexed shadowing
+    analysis against the naive O(n²) reference on the same files (`cargo bench --bench
+    firewall_analysis -- FILE…`). Returns the table and the number of problems: error
+    diagnostics, a model without N rules, or shadowed/redundant counts that differ between
+    syntaxes of the same size."""
+    out, problems = ["\n### Firewall rulesets\n",
+                     "End to end, 2 threads: parse floor (`parse_floor --jobs 2`) against "
+                     "`palisade check --no-cache --jobs 2 --format json` (full pack); one rule "
+                     "list per size (`gen_rulesets.py`), written in each syntax:\n",
+                     "| syntax | rules | floor wall s | check wall s | wall ÷ floor | cpu s "
+                     "| cpu ÷ floor | peak RSS MB | shadowed | redundant | errors |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"], 0
     with tempfile.TemporaryDirectory() as tmp:
+        files = []
         for n in sizes:
-            path = os.path.join(tmp, f"fw-{n}.rules")
-            with open(path, "w") as f:
-                subprocess.run([sys.executable, os.path.join(HERE, "gen_iptables.py"), str(n)],
-                               stdout=f, check=True)
-            floor, _ = timed([FLOOR, "--jobs", "2", path], runs)
-            full, text = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format",
-                                "json", path], runs, ok_exits=(0, 1, 2))
-            if floor and full:
-                errors = [d["message"] for d in json.loads(text)["diagnostics"]
-                          if d["severity"] == "error"]
-                note = f" ({len(errors)} error(s): {'; '.join(errors)[:150]})" if errors else ""
-                out.append(f"| {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | "
-                           f"{full['cpu']:.3f} | {full['rss_mb']:.0f} | "
-                           f"{full['wall'] / floor['wall']:.2f}×{note} |")
-    return out
+            seen = set()
+            for fmt in formats:
+                path = os.path.join(tmp, f"fw-{n}.{fmt}")
+                files.append(path)
+                subprocess.run([sys.executable, os.path.join(HERE, "gen_rulesets.py"), str(n),
+                                "--format", fmt, "--out", path], check=True)
+                log(f"== ruleset {fmt} n={n}")
+                floor, floor_text = timed([FLOOR, "--jobs", "2", path], runs)
+                full, text = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format",
+                                    "json", path], runs, ok_exits=(0, 1, 2))
+                if not (floor and full):
+                    out.append(f"| {fmt} | {n:,} | failed | | | | | | | | |")
+                    problems += 1
+                    continue
+                report = json.loads(text)
+                errors = [d["message"] for d in report["diagnostics"] if d["severity"] == "error"]
+                model = json.loads(floor_text.strip().splitlines()[-1]).get("rules")
+                found = {k: sum(1 for f in report["findings"] if f["rule"].rsplit(".")[-1] == k)
+                         for k in ("shadowed_firewall_rule", "redundant_firewall_rule")}
+                seen.add(tuple(found.values()))
+                note = f"{len(errors)}: {'; '.join(errors)[:150]}" if errors else "0"
+                if model != n:
+                    note += f"; the model holds {model} rules"
+                problems += bool(errors) + (model != n)
+                ratio = {k: f"{full[k] / floor[k]:.2f}×" if floor[k] else "–"
+                         for k in ("wall", "cpu")}
+                out.append(
+                    f"| {fmt} | {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | "
+                    f"{ratio['wall']} | {full['cpu']:.3f} | {ratio['cpu']} | "
+                    f"{full['rss_mb']:.0f} | " + " | ".join(str(v) for v in found.values())
+                    + f" | {note} |")
+            if len(seen) > 1:
+                out.append(f"| **{n:,}: shadowed/redundant counts differ between syntaxes** "
+                           "| | | | | | | | | | |")
+                problems += 1
+        if analysis:
+            log("== shadowing analysis, indexed vs naive (cargo bench --bench firewall_analysis)")
+            out += ["", "Shadowed-rule analysis alone on the same files, indexed vs the naive "
+                    "pairwise reference (`cargo bench --bench firewall_analysis -- FILE…`, "
+                    "in-process, one thread; the naive one is skipped above 10,000 rules; "
+                    "shadowed = both findings above):\n", "```"]
+            r = subprocess.run(["cargo", "bench", "--quiet", "--bench", "firewall_analysis",
+                                "--", *files], cwd=ROOT, capture_output=True, text=True)
+            text = r.stdout.strip().replace(tmp + os.sep, "")
+            out += (text or f"failed: {r.stderr[-500:]}").splitlines()
+            out += ["```"]
+    return out, problems
 
 
 def compose_rows(sizes: list[int], runs: int) -> list[str]:
@@ -286,13 +324,21 @@ def main() -> int:
     ap.add_argument("--checkov-max", type=int, default=1000,
                     help="largest corpus Checkov runs on (it takes minutes at 10k)")
     ap.add_argument("--rulesets", default="",
-                    help="firewall ruleset sizes in rules, e.g. 1000,10000,100000 (default none)")
+                    help="firewall ruleset sizes in rules, e.g. 1000,10000,100000 (default none; "
+                    "200 with --smoke)")
+    ap.add_argument("--ruleset-formats", default=",".join(RULESET_FORMATS),
+                    help="ruleset syntaxes (comma-separated; default all: "
+                    + ",".join(RULESET_FORMATS) + ")")
     ap.add_argument("--compose", default="",
                     help="Docker Compose corpus sizes in files, e.g. 1000,10000 (default none)")
     ap.add_argument("--no-cache-rows", action="store_true", help="skip the cold/warm cache rows")
     ap.add_argument("--smoke", action="store_true",
                     help="CI smoke run: check that every step works and counts agree, then exit")
     a = ap.parse_args()
+    rulesets, ruleset_problems = a.rulesets or ("200" if a.smoke else ""), 0
+    formats = [f for f in a.ruleset_formats.split(",") if f]
+    if set(formats) - set(RULESET_FORMATS):
+        ap.error(f"--ruleset-formats: choose among {','.join(RULESET_FORMATS)}")
     if not os.path.exists("/usr/bin/time"):
         sys.exit("needs GNU time at /usr/bin/time (Debian: apt-get install time)")
     peers = {p for p in a.peers.split(",") if p}
@@ -361,8 +407,10 @@ def main() -> int:
             report.append(f"| {key} | " + " | ".join(cells) + " |")
     if a.compose:
         report += compose_rows([int(c) for c in a.compose.split(",")], a.runs)
-    if a.rulesets:
-        report += ruleset_rows([int(r) for r in a.rulesets.split(",")], a.runs)
+    if rulesets:
+        rows, ruleset_problems = ruleset_rows([int(r) for r in rulesets.split(",")], a.runs,
+                                              formats, analysis=not a.smoke)
+        report += rows
     missing_note = [f"- peer `{p}` missing: {why}" for p, why in sorted(missing.items())]
     text = "\n".join(missing_note + report) + "\n"
     with open(os.path.join(HERE, "results", "report.md"), "w") as f:
@@ -370,6 +418,9 @@ def main() -> int:
     print(text)
     if disagreements:
         log(f"{disagreements} count(s) differ from the ground truth (marked ≠)")
+        return 1 if a.smoke else 0
+    if ruleset_problems:
+        log(f"{ruleset_problems} ruleset problem(s): see the firewall ruleset table")
         return 1 if a.smoke else 0
     return 0
 

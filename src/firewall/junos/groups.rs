@@ -95,28 +95,14 @@ fn size(n: &Node) -> usize {
 
 /// A copy without wildcard children: with nothing in place to match, they match nothing.
 fn without_wildcards(n: &Node) -> Node {
-    Node {
-        children: n
-            .children
-            .iter()
-            .filter(|c| !is_wildcard(&c.word))
-            .map(without_wildcards)
-            .collect(),
-        ..n.clone_shallow()
-    }
-}
-
-impl Node {
-    fn clone_shallow(&self) -> Node {
-        Node {
-            word: self.word.clone(),
-            word_span: self.word_span,
-            span: self.span,
-            inactive: self.inactive,
-            comment: self.comment.clone(),
-            children: Vec::new(),
-        }
-    }
+    let mut copy = n.clone_shallow();
+    copy.children = n
+        .children
+        .iter()
+        .filter(|c| !is_wildcard(&c.word))
+        .map(without_wildcards)
+        .collect();
+    copy
 }
 
 fn is_wildcard(w: &str) -> bool {

@@ -84,13 +84,12 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let stmts = syntax::parse(file, text, &mut diagnostics);
     let (mut root, truncated) = tree::build(file, &stmts);
-    if truncated {
+    if let Some(limit) = truncated {
         diagnostics.push(
             crate::diag::Diagnostic::new(
                 crate::diag::Code::FirewallSyntax,
                 format!(
-                    "the configuration expands to more than {} words of statements; the rest is not read",
-                    tree::MAX_WRITES
+                    "the configuration expands to more than {limit} words of statements; the rest is not read"
                 ),
             )
             .span(Some(crate::source::Span::new(file, 0, 0)))

@@ -4,16 +4,23 @@
 //! (a `{ … }` block, or the `set` lines from the first to the last), so the tree is the same
 //! for both syntaxes except for spans.
 
+use std::collections::HashMap;
+
 use crate::source::{FileId, Span};
 
 use super::syntax::{Elem, Stmt, Verb, Word};
 
+/// Children past which [`Node::insert`] finds a word through an index rather than a scan: a
+/// filter of 100,000 terms would otherwise cost a scan of every earlier term per term.
+const INDEXED: usize = 16;
+
 /// Most paths one statement may expand to (`[ … ]` lists multiply).
 const MAX_PATHS: usize = 4096;
 
-/// Most path words a whole file may write (each may create a node): lists in nested blocks
-/// multiply, and a hostile file must not exhaust memory (a million writes of deep paths took
-/// 1.6 GB on a 6 KB file found by fuzzing; real configurations write far fewer).
+/// Most path words a whole file may write (each may create a node), unless the file itself
+/// holds more words (see [`budget`]): lists in nested blocks multiply, and a hostile file must
+/// not exhaust memory (a million writes of deep paths took 1.6 GB on a 6 KB file found by
+/// fuzzing; real configurations write far fewer).
 pub(crate) const MAX_WRITES: usize = 200_000;
 
 /// One word of the configuration with everything written below it.
@@ -29,6 +36,9 @@ pub(crate) struct Node {
     /// The `/* … */` annotation of the statement that ends at this node.
     pub(crate) comment: Option<String>,
     pub(crate) children: Vec<Node>,
+    /// While the tree is built, the position of each child by word, once there are more than
+    /// [`INDEXED`]; empty otherwise and once [`build`] returns.
+    lookup: HashMap<String, usize>,
 }
 
 impl Node {
@@ -41,6 +51,20 @@ impl Node {
             inactive: false,
             comment: None,
             children: Vec::new(),
+            lookup: HashMap::new(),
+        }
+    }
+
+    /// A copy of this node without its children.
+    pub(crate) fn clone_shallow(&self) -> Node {
+        Node {
+            word: self.word.clone(),
+            word_span: self.word_span,
+            span: self.span,
+            inactive: self.inactive,
+            comment: self.comment.clone(),
+            children: Vec::new(),
+            lookup: HashMap::new(),
         }
     }
 
@@ -81,18 +105,38 @@ impl Node {
             inactive: false,
             comment: None,
             children: Vec::new(),
+            lookup: HashMap::new(),
         }
+    }
+
+    /// The position of the child named `word`: a scan while there are few children, else the
+    /// index, (re)built when it does not hold every child.
+    fn position(&mut self, word: &str) -> Option<usize> {
+        if self.children.len() <= INDEXED {
+            return self.children.iter().position(|c| c.word == word);
+        }
+        if self.lookup.len() != self.children.len() {
+            self.lookup.clear();
+            for (i, c) in self.children.iter().enumerate() {
+                self.lookup.entry(c.word.clone()).or_insert(i);
+            }
+        }
+        self.lookup.get(word).copied()
     }
 
     /// The node at `path`, created where missing; every node on the way grows to `span`.
     fn insert(&mut self, path: &[&Word], span: Span) -> Option<&mut Node> {
         let mut cur = self;
         for w in path {
-            let i = match cur.children.iter().position(|c| c.word == w.text) {
+            let i = match cur.position(&w.text) {
                 Some(i) => i,
                 None => {
                     cur.children.push(Node::new(w, span));
-                    cur.children.len() - 1
+                    let i = cur.children.len() - 1;
+                    if !cur.lookup.is_empty() {
+                        cur.lookup.insert(w.text.clone(), i);
+                    }
+                    i
                 }
             };
             // `i` is in bounds: found or just pushed.
@@ -115,19 +159,51 @@ impl Node {
         if let Some((last, parent)) = path.split_last() {
             if let Some(p) = self.find_mut(parent) {
                 p.children.retain(|c| c.word != last.text);
+                p.lookup.clear();
             }
         }
     }
 }
 
-/// Merges the statements into a tree; `true` with it when [`MAX_WRITES`] cut it short.
-pub(crate) fn build(file: FileId, stmts: &[Stmt]) -> (Node, bool) {
+/// Merges the statements into a tree; with it, the write budget when [`budget`] cut it short.
+pub(crate) fn build(file: FileId, stmts: &[Stmt]) -> (Node, Option<usize>) {
     let mut root = Node::root(file);
-    let mut budget = MAX_WRITES;
+    let limit = budget(stmts);
+    let mut left = limit;
     for s in stmts {
-        apply(&mut root, s, &mut budget);
+        apply(&mut root, s, &mut left);
     }
-    (root, budget == 0)
+    // The indexes serve the build only: later passes add children without them.
+    let mut stack = vec![&mut root];
+    while let Some(n) = stack.pop() {
+        n.lookup = HashMap::new();
+        stack.extend(n.children.iter_mut());
+    }
+    (root, (left == 0).then_some(limit))
+}
+
+/// The words a file may write: [`MAX_WRITES`], or twice the words its statements hold when
+/// that is more. Without `[ … ]` lists a statement writes each of its words once, so a large
+/// configuration (100,000 filter terms) is read whole, while what lists multiply stays
+/// bounded by the size of the file.
+fn budget(stmts: &[Stmt]) -> usize {
+    fn words(stmts: &[Stmt]) -> usize {
+        stmts
+            .iter()
+            .map(|s| {
+                let own: usize = s
+                    .elems
+                    .iter()
+                    .map(|e| match e {
+                        Elem::Word(_) => 1,
+                        Elem::List(ws) => ws.len(),
+                    })
+                    .sum();
+                own + s.body.as_deref().map_or(0, words)
+            })
+            .sum()
+    }
+    MAX_WRITES.max(2 * words(stmts))
 }
 
 fn apply(node: &mut Node, stmt: &Stmt, budget: &mut usize) {
