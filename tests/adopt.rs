@@ -83,6 +83,27 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 // ---- suppressions
 
 #[test]
+fn json_report_is_laid_out_as_the_pretty_printer_would() {
+    // The report is streamed (findings and suppressed entries spliced into a skeleton,
+    // rendered in parallel): it must still be byte for byte the pretty-printed tree.
+    let dir = tree(&[(
+        "pod.yaml",
+        &pod("    # palisade:ignore privileged reason=\"vendor image needs it\"\n"),
+    )]);
+    let (o, v) = check_pod(dir.path(), &[]);
+    assert_eq!(v["summary"]["suppressed"], 1, "{v}");
+    assert_eq!(v["summary"]["findings"], 1, "{v}");
+    let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    assert_eq!(stdout(&o), want);
+    // And with both lists empty.
+    let clean = tree(&[("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n")]);
+    let (o, v) = check_pod(clean.path(), &[]);
+    assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+    let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    assert_eq!(stdout(&o), want);
+}
+
+#[test]
 fn ignore_by_rule_id_covers_the_next_node_and_its_block() {
     let dir = tree(&[(
         "pod.yaml",

@@ -213,8 +213,14 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         }
     }
     let mut suppressions = Vec::new();
-    for &file in &files {
-        let (found, diags) = suppress::scan(file, db.text(file));
+    let scanned: Vec<_> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|&file| suppress::scan(file, db.text(file)))
+            .collect()
+    };
+    for (found, diags) in scanned {
         suppressions.extend(found);
         diagnostics.extend(diags);
     }

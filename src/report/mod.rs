@@ -82,10 +82,12 @@ impl<W: std::io::Write> std::io::Write for JsonControlEscaper<W> {
             }
             rest = tail;
         }
-        // DEL is 0x7F; U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+        // DEL is 0x7F; U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8. Both bytes are rare:
+        // `memchr2` skips to the next one.
         let mut start = 0;
         let mut i = 0;
-        while i < rest.len() {
+        while let Some(found) = rest.get(i..).and_then(|r| memchr::memchr2(0x7f, 0xc2, r)) {
+            i += found;
             match rest[i] {
                 0x7f => {
                     self.inner.write_all(&rest[start..i])?;
