@@ -96,7 +96,10 @@ fn json_report_is_laid_out_as_the_pretty_printer_would() {
     let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
     assert_eq!(stdout(&o), want);
     // And with both lists empty.
-    let clean = tree(&[("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n")]);
+    let clean = tree(&[(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n",
+    )]);
     let (o, v) = check_pod(clean.path(), &[]);
     assert_eq!(v["findings"], serde_json::json!([]), "{v}");
     let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
