@@ -37,6 +37,54 @@ fn merge(mut base: Json, extra: Json) -> Json {
     base
 }
 
+/// A finding as the report writes it: the fields of [`finding`], in the order its map sorts
+/// them, so serializing this gives the same text without building a map per finding.
+#[derive(serde::Serialize)]
+struct FindingOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    fr: Option<String>,
+    level: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    message: &'a str,
+    package: &'a str,
+    remediation: Option<&'a str>,
+    requirements: &'a [String],
+    rule: &'a str,
+    severity: &'a str,
+    title: &'a str,
+}
+
+impl<'a> FindingOut<'a> {
+    fn of(db: &SourceDb, f: &'a Finding) -> FindingOut<'a> {
+        let r = &f.rule;
+        let l = f.span.map(|s| Location::of(db, s));
+        FindingOut {
+            column: l.as_ref().map(|l| l.column),
+            end_column: l.as_ref().map(|l| l.end_column),
+            end_line: l.as_ref().map(|l| l.end_line),
+            line: l.as_ref().map(|l| l.line),
+            file: l.map(|l| l.file),
+            fr: r.fr.map(|n| format!("FR{n}")),
+            level: r.level,
+            message: &f.message,
+            package: &r.package,
+            remediation: r.remediation.as_deref(),
+            requirements: &r.requirements,
+            rule: &r.id,
+            severity: r.severity.as_str(),
+            title: &r.title,
+        }
+    }
+}
+
 pub fn finding(db: &SourceDb, f: &Finding) -> Json {
     let r = &f.rule;
     merge(
@@ -200,11 +248,19 @@ impl Entries<'_> {
         }
     }
 
-    fn entry(&self, db: &SourceDb, i: usize) -> Option<Json> {
-        match self {
-            Entries::Findings(f) => f.get(i).map(|f| finding(db, f)),
-            Entries::Suppressed(s) => s.get(i).map(|s| suppressed_entry(db, s)),
-        }
+    /// Entry `i`, pretty-printed on its own (at depth zero).
+    fn render(&self, db: &SourceDb, i: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Writing to a vector cannot fail.
+        let _ = match self {
+            Entries::Findings(f) => f
+                .get(i)
+                .map(|f| serde_json::to_writer_pretty(&mut out, &FindingOut::of(db, f))),
+            Entries::Suppressed(s) => s
+                .get(i)
+                .map(|s| serde_json::to_writer_pretty(&mut out, &suppressed_entry(db, s))),
+        };
+        out
     }
 
     /// Writes what goes between the `[` and `]` of a non-empty list at depth one, as the
@@ -224,11 +280,7 @@ impl Entries<'_> {
             let rendered: Vec<Vec<u8>> = (start..end)
                 .into_par_iter()
                 .map(|i| {
-                    let mut pretty = Vec::new();
-                    if let Some(entry) = self.entry(db, i) {
-                        // Writing to a vector cannot fail.
-                        let _ = serde_json::to_writer_pretty(&mut pretty, &entry);
-                    }
+                    let pretty = self.render(db, i);
                     let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8 + 8);
                     out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
                     for (n, line) in pretty.split(|&b| b == b'\n').enumerate() {
