@@ -83,6 +83,37 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 // ---- suppressions
 
 #[test]
+fn sarif_log_is_laid_out_as_the_pretty_printer_would() {
+    // The SARIF log is streamed too (results spliced into the log rendered without them).
+    let dir = tree(&[(
+        "pod.yaml",
+        &pod("    # palisade:ignore privileged reason=\"vendor image needs it\"\n"),
+    )]);
+    let policy = render_policy();
+    let args = [
+        "check",
+        "pod.yaml",
+        "--no-builtin",
+        "--policy",
+        &policy,
+        "--severity",
+        "critical",
+        "--format",
+        "sarif",
+    ];
+    let o = palisade(dir.path(), &args);
+    let v = json(&o);
+    let results = v["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(results.len(), 2, "{v}");
+    assert!(results[1]["suppressions"].is_array(), "{v}");
+    let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    assert_eq!(stdout(&o), want);
+}
+
+#[test]
 fn json_report_is_laid_out_as_the_pretty_printer_would() {
     // The report is streamed (findings and suppressed entries spliced into a skeleton,
     // rendered in parallel): it must still be byte for byte the pretty-printed tree.

@@ -295,6 +295,16 @@ fn render_to(
         };
         return report.write_pretty(out);
     }
+    if target.format == CheckFormat::Sarif {
+        return sarif::write_with_suppressed(
+            &run.db,
+            rules,
+            &run.findings,
+            &run.suppressed,
+            &run.diagnostics,
+            out,
+        );
+    }
     out.write_all(render(args, run, rules, target).as_bytes())?;
     out.flush()
 }

@@ -263,39 +263,9 @@ impl Entries<'_> {
         out
     }
 
-    /// Writes what goes between the `[` and `]` of a non-empty list at depth one, as the
-    /// pretty printer lays it out: each entry on its own lines, indented by four spaces (its
-    /// fields by six), separated by commas, then a line break and two spaces before the `]`.
-    /// Nothing for an empty list (`[]`).
+    /// Writes the entries between the `[` and `]` of the list (see
+    /// [`super::write_list_entries`]); its key is at depth one.
     fn write(&self, db: &SourceDb, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        /// Entries rendered at once, in parallel: bounds the memory held.
-        const WINDOW: usize = 4096;
-        let len = self.len();
-        if len == 0 {
-            return Ok(());
-        }
-        for start in (0..len).step_by(WINDOW) {
-            let end = (start + WINDOW).min(len);
-            let rendered: Vec<Vec<u8>> = (start..end)
-                .into_par_iter()
-                .map(|i| {
-                    let pretty = self.render(db, i);
-                    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8 + 8);
-                    out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-                    for (n, line) in pretty.split(|&b| b == b'\n').enumerate() {
-                        if n > 0 {
-                            out.extend_from_slice(b"\n    ");
-                        }
-                        out.extend_from_slice(line);
-                    }
-                    out
-                })
-                .collect();
-            for r in rendered {
-                w.write_all(&r)?;
-            }
-        }
-        w.write_all(b"\n  ")
+        super::write_list_entries(w, self.len(), 1, |i| self.render(db, i))
     }
 }

@@ -41,6 +41,66 @@ pub fn escape_json_controls(json: String) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Writes `value` pretty-printed and followed by a line break, with DEL and the C1 controls
+/// escaped: the same bytes as `escape_json_controls(to_string_pretty(value)) + "\n"`, without
+/// holding the text.
+pub fn write_json_pretty<W: std::io::Write>(
+    value: &impl serde::Serialize,
+    out: W,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut w = JsonControlEscaper::new(std::io::BufWriter::with_capacity(1 << 16, out));
+    serde_json::to_writer_pretty(&mut w, value).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.into_inner()?.flush()
+}
+
+/// Writes what goes between the `[` and `]` of a non-empty JSON list whose key sits at `depth`
+/// in a pretty-printed document, as the pretty printer lays it out: each entry (given
+/// pretty-printed on its own by `render`) on its own lines, indented one level deeper than the
+/// key, separated by commas, then a line break and the key's indentation before the `]`.
+/// Nothing for an empty list (`[]`). Entries are rendered in parallel, a window at a time, so
+/// memory stays bounded whatever the number of entries.
+pub(crate) fn write_list_entries(
+    w: &mut impl std::io::Write,
+    len: usize,
+    depth: usize,
+    render: impl Fn(usize) -> Vec<u8> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    /// Entries rendered at once.
+    const WINDOW: usize = 4096;
+    if len == 0 {
+        return Ok(());
+    }
+    let inner = format!("\n{}", "  ".repeat(depth + 1));
+    for start in (0..len).step_by(WINDOW) {
+        let end = (start + WINDOW).min(len);
+        let rendered: Vec<Vec<u8>> = (start..end)
+            .into_par_iter()
+            .map(|i| {
+                let pretty = render(i);
+                let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 4 + 16);
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(inner.as_bytes());
+                for (n, line) in pretty.split(|&b| b == b'\n').enumerate() {
+                    if n > 0 {
+                        out.extend_from_slice(inner.as_bytes());
+                    }
+                    out.extend_from_slice(line);
+                }
+                out
+            })
+            .collect();
+        for r in rendered {
+            w.write_all(&r)?;
+        }
+    }
+    write!(w, "\n{}", "  ".repeat(depth))
+}
+
 /// [`escape_json_controls`] as a writer: what is written to it (serialized JSON, in pieces
 /// cut anywhere) reaches `inner` with DEL and the C1 controls escaped, so a large report can
 /// be streamed without first being held as one string.

@@ -77,32 +77,9 @@ pub fn report_with_suppressed(
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let mut occurrences = Occurrences::default();
-    let results: Vec<Json> = findings
-        .iter()
-        .map(|f| {
-            result(
-                db,
-                f,
-                index.get(f.rule.id.as_str()).copied(),
-                &mut occurrences,
-            )
-        })
-        .collect();
-    let results: Vec<Json> = results
-        .into_iter()
-        .chain(suppressed.iter().map(|s| {
-            let mut r = result(
-                db,
-                &s.finding,
-                index.get(s.finding.rule.id.as_str()).copied(),
-                &mut occurrences,
-            );
-            if let Json::Object(obj) = &mut r {
-                obj.insert("suppressions".to_string(), json!([suppression(s)]));
-            }
-            r
-        }))
+    let fingerprints = fingerprints(db, findings, suppressed);
+    let results: Vec<Json> = (0..findings.len() + suppressed.len())
+        .filter_map(|i| result_at(db, &index, findings, suppressed, &fingerprints, i))
         .collect();
     let mut invocation = Map::new();
     invocation.insert(
@@ -143,6 +120,101 @@ pub fn report_with_suppressed(
             "results": results,
         }],
     })
+}
+
+/// The fingerprint of each result, findings then suppressed ones: a finding's hash and its
+/// occurrence among the findings with that hash so far (so counting is sequential).
+fn fingerprints(
+    db: &SourceDb,
+    findings: &[Finding],
+    suppressed: &[crate::suppress::Suppressed],
+) -> Vec<String> {
+    use rayon::prelude::*;
+    let all: Vec<&Finding> = findings
+        .iter()
+        .chain(suppressed.iter().map(|s| &s.finding))
+        .collect();
+    let hashes: Vec<u64> = all.par_iter().map(|f| finding_hash(db, f)).collect();
+    let mut occurrences = Occurrences::default();
+    hashes
+        .into_iter()
+        .map(|h| occurrences.fingerprint(h))
+        .collect()
+}
+
+/// Result `i`: a finding, or past them a suppressed finding with its `suppressions`.
+fn result_at(
+    db: &SourceDb,
+    index: &HashMap<&str, usize>,
+    findings: &[Finding],
+    suppressed: &[crate::suppress::Suppressed],
+    fingerprints: &[String],
+    i: usize,
+) -> Option<Json> {
+    let fingerprint = fingerprints.get(i)?.clone();
+    if let Some(f) = findings.get(i) {
+        return Some(result(
+            db,
+            f,
+            index.get(f.rule.id.as_str()).copied(),
+            fingerprint,
+        ));
+    }
+    let s = suppressed.get(i - findings.len())?;
+    let mut r = result(
+        db,
+        &s.finding,
+        index.get(s.finding.rule.id.as_str()).copied(),
+        fingerprint,
+    );
+    if let Json::Object(obj) = &mut r {
+        obj.insert("suppressions".to_string(), json!([suppression(s)]));
+    }
+    Some(r)
+}
+
+/// [`report_with_suppressed`] written to `out` (pretty-printed, a line break after, DEL and
+/// C1 controls escaped), byte for byte, without holding the results: the log is rendered with
+/// no results and they are spliced in, rendered in parallel a window at a time.
+pub fn write_with_suppressed(
+    db: &SourceDb,
+    rules: &[Arc<RuleMeta>],
+    findings: &[Finding],
+    suppressed: &[crate::suppress::Suppressed],
+    diagnostics: &[Diagnostic],
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let skeleton = report_with_suppressed(db, rules, &[], &[], diagnostics);
+    let text = serde_json::to_string_pretty(&skeleton).map_err(std::io::Error::other)?;
+    // `results` is a key of the run: depth three (a line break and six spaces can only come
+    // from the layout, strings escape line breaks).
+    let placeholder = "\n      \"results\": []";
+    let Some(at) = text.find(placeholder).map(|at| at + placeholder.len() - 1) else {
+        return super::write_json_pretty(
+            &report_with_suppressed(db, rules, findings, suppressed, diagnostics),
+            out,
+        );
+    };
+    let index: HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let fingerprints = fingerprints(db, findings, suppressed);
+    let mut w = super::JsonControlEscaper::new(std::io::BufWriter::with_capacity(1 << 16, out));
+    w.write_all(text.get(..at).unwrap_or_default().as_bytes())?;
+    super::write_list_entries(&mut w, findings.len() + suppressed.len(), 3, |i| {
+        let mut pretty = Vec::new();
+        if let Some(r) = result_at(db, &index, findings, suppressed, &fingerprints, i) {
+            // Writing to a vector cannot fail.
+            let _ = serde_json::to_writer_pretty(&mut pretty, &r);
+        }
+        pretty
+    })?;
+    w.write_all(text.get(at..).unwrap_or_default().as_bytes())?;
+    w.write_all(b"\n")?;
+    w.into_inner()?.flush()
 }
 
 /// The project's home page, when the package declares one.
@@ -276,12 +348,7 @@ fn suppression(s: &crate::suppress::Suppressed) -> Json {
     Json::Object(o)
 }
 
-fn result(
-    db: &SourceDb,
-    f: &Finding,
-    rule_index: Option<usize>,
-    occurrences: &mut Occurrences,
-) -> Json {
+fn result(db: &SourceDb, f: &Finding, rule_index: Option<usize>, fingerprint: String) -> Json {
     let mut r = Map::new();
     r.insert("ruleId".to_string(), json!(f.rule.id));
     if let Some(i) = rule_index {
@@ -293,10 +360,9 @@ fn result(
     // rule's name in its policy file.
     let span = f.span.unwrap_or(f.rule.name_span);
     r.insert("locations".to_string(), json!([location(db, span)]));
-    let hash = finding_hash(db, f);
     r.insert(
         "partialFingerprints".to_string(),
-        json!({ FINGERPRINT_KEY: occurrences.fingerprint(hash) }),
+        json!({ FINGERPRINT_KEY: fingerprint }),
     );
     Json::Object(r)
 }
