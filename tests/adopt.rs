@@ -42,7 +42,8 @@ fn pod(comment: &str) -> String {
     )
 }
 
-/// Checks `file` in `dir` with the pod policy (critical rules only: `privileged`), as JSON.
+/// Checks `file` in `dir` with the pod policy (critical rules only: `privileged`), as JSON
+/// unless `extra` names another `--format`.
 fn check_pod(dir: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
     let policy = render_policy();
     let mut args = vec![
@@ -53,9 +54,10 @@ fn check_pod(dir: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
         &policy,
         "--severity",
         "critical",
-        "--format",
-        "json",
     ];
+    if !extra.contains(&"--format") {
+        args.extend_from_slice(&["--format", "json"]);
+    }
     args.extend_from_slice(extra);
     let o = palisade(dir, &args);
     let v = json(&o);
@@ -82,50 +84,41 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
 
 // ---- suppressions
 
-#[test]
-fn sarif_log_is_laid_out_as_the_pretty_printer_would() {
-    // The SARIF log is streamed too (results spliced into the log rendered without them).
-    let dir = tree(&[(
+/// A pod with one privileged container suppressed by a comment and one not.
+fn partly_suppressed_pod() -> tempfile::TempDir {
+    tree(&[(
         "pod.yaml",
         &pod("    # palisade:ignore privileged reason=\"vendor image needs it\"\n"),
-    )]);
-    let policy = render_policy();
-    let args = [
-        "check",
-        "pod.yaml",
-        "--no-builtin",
-        "--policy",
-        &policy,
-        "--severity",
-        "critical",
-        "--format",
-        "sarif",
-    ];
-    let o = palisade(dir.path(), &args);
-    let v = json(&o);
+    )])
+}
+
+/// The output is byte for byte the pretty-printed tree it parses to: reports are streamed
+/// (entries spliced into the rest, rendered in parallel), and must still read as one tree.
+fn assert_laid_out_as_pretty_printed(o: &Output, v: &serde_json::Value) {
+    let want = format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default());
+    assert_eq!(stdout(o), want);
+}
+
+#[test]
+fn sarif_log_is_laid_out_as_the_pretty_printer_would() {
+    let dir = partly_suppressed_pod();
+    let (o, v) = check_pod(dir.path(), &["--format", "sarif"]);
     let results = v["runs"][0]["results"]
         .as_array()
         .cloned()
         .unwrap_or_default();
     assert_eq!(results.len(), 2, "{v}");
     assert!(results[1]["suppressions"].is_array(), "{v}");
-    let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
-    assert_eq!(stdout(&o), want);
+    assert_laid_out_as_pretty_printed(&o, &v);
 }
 
 #[test]
 fn json_report_is_laid_out_as_the_pretty_printer_would() {
-    // The report is streamed (findings and suppressed entries spliced into a skeleton,
-    // rendered in parallel): it must still be byte for byte the pretty-printed tree.
-    let dir = tree(&[(
-        "pod.yaml",
-        &pod("    # palisade:ignore privileged reason=\"vendor image needs it\"\n"),
-    )]);
+    let dir = partly_suppressed_pod();
     let (o, v) = check_pod(dir.path(), &[]);
     assert_eq!(v["summary"]["suppressed"], 1, "{v}");
     assert_eq!(v["summary"]["findings"], 1, "{v}");
-    let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
-    assert_eq!(stdout(&o), want);
+    assert_laid_out_as_pretty_printed(&o, &v);
     // And with both lists empty.
     let clean = tree(&[(
         "pod.yaml",
@@ -133,8 +126,7 @@ fn json_report_is_laid_out_as_the_pretty_printer_would() {
     )]);
     let (o, v) = check_pod(clean.path(), &[]);
     assert_eq!(v["findings"], serde_json::json!([]), "{v}");
-    let want = format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
-    assert_eq!(stdout(&o), want);
+    assert_laid_out_as_pretty_printed(&o, &v);
 }
 
 #[test]
