@@ -274,8 +274,8 @@ fn read_baseline(file: &std::path::Path) -> Result<Baseline, Box<Diagnostic>> {
     Baseline::parse(&text).map_err(|e| bad(format!("baseline `{}`: {e}", file.display())))
 }
 
-/// Writes one format of the run's results. JSON is streamed: the report of a large run is
-/// never held whole in memory.
+/// Writes one format of the run's results. JSON and SARIF are streamed: the report of a large
+/// run is never held whole in memory.
 fn render_to(
     args: &CheckArgs,
     run: &CheckRun,
@@ -283,46 +283,29 @@ fn render_to(
     target: &Target,
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    if target.format == CheckFormat::Json {
-        let report = json::Report {
-            db: &run.db,
-            findings: &run.findings,
-            diagnostics: &run.diagnostics,
-            files: run.files,
-            rules: rules.len(),
-            suppressed: &run.suppressed,
-            baselined: run.baselined,
-        };
-        return report.write_pretty(out);
-    }
-    if target.format == CheckFormat::Sarif {
-        return sarif::write_with_suppressed(
-            &run.db,
-            rules,
-            &run.findings,
-            &run.suppressed,
-            &run.diagnostics,
-            out,
-        );
-    }
-    out.write_all(render(args, run, rules, target).as_bytes())?;
-    out.flush()
-}
-
-/// One format of the run's results, as text.
-fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Target) -> String {
     let (db, findings, diagnostics) = (&run.db, &run.findings, &run.diagnostics);
-    match target.format {
+    let text = match target.format {
         CheckFormat::Json => {
-            let mut out = Vec::new();
-            let _ = render_to(args, run, rules, target, &mut out);
-            String::from_utf8(out).unwrap_or_default()
+            let report = json::Report {
+                db,
+                findings,
+                diagnostics,
+                files: run.files,
+                rules: rules.len(),
+                suppressed: &run.suppressed,
+                baselined: run.baselined,
+            };
+            return report.write_pretty(out);
         }
         CheckFormat::Sarif => {
-            let report =
-                sarif::report_with_suppressed(db, rules, findings, &run.suppressed, diagnostics);
-            let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-            format!("{}\n", palisade::report::escape_json_controls(text))
+            return sarif::write_with_suppressed(
+                db,
+                rules,
+                findings,
+                &run.suppressed,
+                diagnostics,
+                out,
+            );
         }
         CheckFormat::Junit => junit::report(db, rules, findings, diagnostics),
         CheckFormat::Github => github::report(db, findings, diagnostics),
@@ -330,7 +313,9 @@ fn render(args: &CheckArgs, run: &CheckRun, rules: &[Arc<RuleMeta>], target: &Ta
             let color = target.file.is_none() && use_color(args.color);
             human_report(run, rules.len(), color, args.quiet)
         }
-    }
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 fn human_report(run: &CheckRun, rules: usize, color: bool, quiet: bool) -> String {

@@ -322,7 +322,7 @@ impl<'a> Interp<'a> {
                 *slot = v;
             }
         }
-        let memo = self.memo.filter(|_| f.memo);
+        let memo = self.memo.filter(|m| f.memo && m.keeps(id));
         let key = memo.map(|_| Key::new(id, callee.get(..args.len()).unwrap_or_default()));
         if let (Some(memo), Some(key)) = (memo, &key) {
             if let Some(hit) = memo.get(key) {
@@ -354,9 +354,12 @@ impl<'a> Interp<'a> {
         // Only scalar results are kept: a list or map (a command line split into words, say)
         // would stay alive for the whole evaluation, and these are cheap to keep.
         let scalar = |v: &Value| !matches!(v.kind, Kind::List(_) | Kind::Map(_));
-        if let (Some(memo), Some(key), Some(value)) =
-            (memo, key, result.as_ref().ok().filter(|v| scalar(v)))
-        {
+        if let (Some(memo), Some(key), Ok(value)) = (memo, key, &result) {
+            if !scalar(value) {
+                // A function that gives lists or maps is not worth a key per call.
+                memo.stop_keeping(id);
+                return result;
+            }
             memo.put(
                 key,
                 Entry {

@@ -3,7 +3,8 @@
 //! Rules call the same helpers on the same entities: the pack's seven control-plane rules each
 //! ask `component(c)` of every container, which splits the container's command line. Functions
 //! are pure, so a call with the same arguments gives the same value; the table keeps the value
-//! of calls to functions that loop over data (a comprehension or quantifier in their body), keyed
+//! of calls to functions that loop over data (a comprehension or quantifier in their body) and
+//! give scalars (a function that once gives a list or map is no longer looked up), keyed
 //! by the function and its arguments: maps and lists by identity (the same shared node), other
 //! values by content, and every argument by its span as well, since a result may carry it.
 //!
@@ -15,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::source::Span;
@@ -26,6 +28,9 @@ const MAX_ENTRIES: usize = 64 * 1024;
 /// The shared call table of one evaluation.
 pub(crate) struct Memo {
     shards: Vec<Mutex<HashMap<Key, Entry>>>,
+    /// Per function: set once a call gave a list or map, after which its calls are neither
+    /// looked up nor kept (only scalar results are kept). Results do not depend on it.
+    gives_nodes: Vec<AtomicBool>,
 }
 
 /// A kept call: its value, the steps its evaluation took and how much deeper than the call
@@ -127,10 +132,26 @@ impl Key {
 }
 
 impl Memo {
-    pub(crate) fn new() -> Memo {
+    /// A table for a program of `functions` functions.
+    pub(crate) fn new(functions: usize) -> Memo {
         let threads = rayon::current_num_threads() + 1;
         Memo {
             shards: (0..threads).map(|_| Mutex::new(HashMap::new())).collect(),
+            gives_nodes: (0..functions).map(|_| AtomicBool::new(false)).collect(),
+        }
+    }
+
+    /// Whether calls of function `id` are looked up and kept.
+    pub(crate) fn keeps(&self, id: u32) -> bool {
+        self.gives_nodes
+            .get(id as usize)
+            .is_some_and(|g| !g.load(Ordering::Relaxed))
+    }
+
+    /// Function `id` gave a list or map: stop looking its calls up.
+    pub(crate) fn stop_keeping(&self, id: u32) {
+        if let Some(g) = self.gives_nodes.get(id as usize) {
+            g.store(true, Ordering::Relaxed);
         }
     }
 

@@ -207,18 +207,13 @@ impl Report<'_> {
         let text = serde_json::to_string_pretty(&skeleton).map_err(std::io::Error::other)?;
         let mut w = super::JsonControlEscaper::new(std::io::BufWriter::with_capacity(1 << 16, out));
 
-        // Where each list goes: just after the `[` of `"key": []` at the top level (a line
-        // break and two spaces can only come from the layout: strings escape line breaks).
+        // Where each list goes: just after the `[` of `"key": []` at the top level.
         let mut lists: Vec<(usize, Entries<'_>)> = [
             ("findings", Entries::Findings(self.findings)),
             ("suppressed", Entries::Suppressed(self.suppressed)),
         ]
         .into_iter()
-        .filter_map(|(key, entries)| {
-            let placeholder = format!("\n  \"{key}\": []");
-            text.find(&placeholder)
-                .map(|at| (at + placeholder.len() - 1, entries))
-        })
+        .filter_map(|(key, entries)| super::empty_list_at(&text, key, 1).map(|at| (at, entries)))
         .collect();
         lists.sort_by_key(|(at, _)| *at);
         let mut written = 0;

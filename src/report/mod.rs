@@ -55,6 +55,14 @@ pub fn write_json_pretty<W: std::io::Write>(
     w.into_inner()?.flush()
 }
 
+/// In pretty-printed JSON, the position just after the `[` of `"key": []` written at `depth`:
+/// where [`write_list_entries`] splices the entries of a list rendered empty. A line break
+/// followed by the indentation can only come from the layout (strings escape line breaks).
+pub(crate) fn empty_list_at(text: &str, key: &str, depth: usize) -> Option<usize> {
+    let placeholder = format!("\n{}\"{key}\": []", "  ".repeat(depth));
+    text.find(&placeholder).map(|at| at + placeholder.len() - 1)
+}
+
 /// Writes what goes between the `[` and `]` of a non-empty JSON list whose key sits at `depth`
 /// in a pretty-printed document, as the pretty printer lays it out: each entry (given
 /// pretty-printed on its own by `render`) on its own lines, indented one level deeper than the

@@ -187,10 +187,8 @@ pub fn write_with_suppressed(
     use std::io::Write;
     let skeleton = report_with_suppressed(db, rules, &[], &[], diagnostics);
     let text = serde_json::to_string_pretty(&skeleton).map_err(std::io::Error::other)?;
-    // `results` is a key of the run: depth three (a line break and six spaces can only come
-    // from the layout, strings escape line breaks).
-    let placeholder = "\n      \"results\": []";
-    let Some(at) = text.find(placeholder).map(|at| at + placeholder.len() - 1) else {
+    // `results` is a key of the run: depth three.
+    let Some(at) = super::empty_list_at(&text, "results", 3) else {
         return super::write_json_pretty(
             &report_with_suppressed(db, rules, findings, suppressed, diagnostics),
             out,
