@@ -329,3 +329,33 @@ fn shared_calls_give_exactly_what_evaluating_them_gives() {
     assert_eq!(alone("b"), (1, 0));
     assert_eq!(alone("a"), (0, 1));
 }
+
+#[test]
+fn rules_over_the_same_list_run_item_by_item_with_the_same_results() {
+    // Units run entity by entity across the rules that iterate the same list (here `a` and
+    // `c` over `k8s.containers`), and each rule still sees every item, with its own frame.
+    let out = messages(
+        r#"rule a {
+          for c in k8s.containers
+          deny: "a {c.name}"
+        }
+        rule b {
+          let tag = "b"
+          for n in [1, 2]
+          deny: "{tag} {n}"
+        }
+        rule c {
+          let tag = "c"
+          for c in k8s.containers
+          where c.name != "a"
+          deny: "{tag} {c.name}"
+        }
+        rule d {
+          where true
+          deny: "d"
+        }"#,
+    );
+    let mut sorted = out.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec!["a a", "a b", "b 1", "b 2", "c b", "d"]);
+}

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::source::Span;
-use crate::value::ArcStr;
+use crate::value::{static_key, ArcStr};
 use crate::value::{Kind, Map, Value};
 
 /// An entity under construction. The original entries (and their key spans) are kept; synthetic
@@ -39,14 +39,14 @@ impl Entity {
     /// field up yields missing either way.
     pub(crate) fn set(mut self, key: &'static str, value: Value) -> Entity {
         if !value.is_missing() && !self.map.contains_key(key) {
-            self.map.insert(key, None, value);
+            self.map.insert(static_key(key), None, value);
         }
         self
     }
 
     /// Sets `key`, replacing what the node wrote (for normalized fields such as `sl_target`).
     pub(crate) fn replace(mut self, key: &'static str, value: Value) -> Entity {
-        self.map.insert(key, None, value);
+        self.map.insert(static_key(key), None, value);
         self
     }
 

@@ -14,7 +14,7 @@
 //! it would have. Calls that fail are not kept. The table lives for one evaluation and has one
 //! shard per worker thread (no contention); each shard stops growing at [`MAX_ENTRIES`].
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -136,7 +136,9 @@ impl Memo {
     pub(crate) fn new(functions: usize) -> Memo {
         let threads = rayon::current_num_threads() + 1;
         Memo {
-            shards: (0..threads).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..threads)
+                .map(|_| Mutex::new(HashMap::default()))
+                .collect(),
             gives_nodes: (0..functions).map(|_| AtomicBool::new(false)).collect(),
         }
     }

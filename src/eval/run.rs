@@ -4,7 +4,8 @@
 //! entity). Each unit gets its own step budget and its own `catch_unwind`, so a runaway or
 //! crashing rule costs one diagnostic, never the run.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -48,11 +49,6 @@ struct Prepared<'p> {
 }
 
 impl Prepared<'_> {
-    /// How many units the rule has: one per item, or one.
-    fn len(&self) -> usize {
-        self.items.as_ref().map_or(1, |(_, items)| items.len())
-    }
-
     /// Unit `i`: the index of the first `for` and its `i`-th item.
     fn item(&self, i: usize) -> Option<(usize, &Value)> {
         self.items
@@ -150,23 +146,37 @@ pub fn evaluate_scoped(
 
     // The units, rule by rule and item by item, are never materialized: a run has about
     // (rules × entities) of them and most give nothing, so only the results that hold a
-    // finding or a failure are kept. `collect` keeps the sequential order whatever the
-    // thread count.
+    // finding or a failure are kept. They run item by item across the rules that iterate the
+    // same list (every rule over `k8s.workloads`, say): an entity's maps are then read by all
+    // those rules while they are in the processor's cache, rather than once per rule in a pass
+    // over the whole corpus each time. The results are put back in rule order, item by item,
+    // so the output does not depend on this order or on the thread count.
     let scoped = scope.files.is_some() || scope.shard.is_some();
     let consts = &consts;
-    let results: Vec<UnitResult> = prepared
+    let prepared = &prepared;
+    let mut results: Vec<(usize, usize, UnitResult)> = groups(prepared)
         .par_iter()
-        .flat_map(|p| {
-            (0..p.len()).into_par_iter().filter_map(move |i| {
-                let item = p.item(i);
-                if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
-                    return None;
-                }
-                let (findings, failure) = run_unit(prog, entities, consts, limits, memo, p, item);
-                (!findings.is_empty() || failure.is_some()).then_some((findings, failure))
+        .flat_map(|(members, len)| {
+            (0..*len).into_par_iter().flat_map_iter(move |i| {
+                members.iter().filter_map(move |&r| {
+                    let p = prepared.get(r)?;
+                    let item = p.item(i);
+                    if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
+                        return None;
+                    }
+                    let (findings, failure) =
+                        run_unit(prog, entities, consts, limits, memo, p, item);
+                    (!findings.is_empty() || failure.is_some()).then_some((
+                        r,
+                        i,
+                        (findings, failure),
+                    ))
+                })
             })
         })
         .collect();
+    results.sort_unstable_by_key(|(r, i, _)| (*r, *i));
+    let results = results.into_iter().map(|(_, _, result)| result);
     for (findings, failure) in results {
         outcome.findings.extend(findings);
         failures.extend(failure);
@@ -181,6 +191,32 @@ pub fn evaluate_scoped(
         ))
     });
     outcome
+}
+
+/// The prepared rules grouped by the list their first `for` iterates (the same list, not an
+/// equal one), in order of first appearance: each group's member indexes and its item count.
+/// A rule without a `for` is a group of its own, of one unit.
+fn groups(prepared: &[Prepared<'_>]) -> Vec<(Vec<usize>, usize)> {
+    let mut groups: Vec<(Vec<usize>, usize)> = Vec::new();
+    let mut by_list: HashMap<*const Vec<Value>, usize> = HashMap::new();
+    for (r, p) in prepared.iter().enumerate() {
+        let Some((_, items)) = &p.items else {
+            groups.push((vec![r], 1));
+            continue;
+        };
+        match by_list.entry(Arc::as_ptr(items)) {
+            Entry::Occupied(g) => {
+                if let Some((members, _)) = groups.get_mut(*g.get()) {
+                    members.push(r);
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert(groups.len());
+                groups.push((vec![r], items.len()));
+            }
+        }
+    }
+    groups
 }
 
 fn eval_consts(

@@ -6,19 +6,19 @@
 //! allocation, in time and in memory. Strings are immutable, so sharing them changes nothing
 //! else.
 
+use foldhash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::collections::HashSet;
 
 use arcstr::ArcStr;
 
 /// Longer strings are rarely repeated: they are not shared.
 const MAX_LEN: usize = 32;
 
-/// How many strings each thread keeps; once full, new strings are no longer shared.
+/// How many strings each thread keeps; once full, the set starts over.
 const MAX_ENTRIES: usize = 16 * 1024;
 
 thread_local! {
-    static SEEN: RefCell<HashSet<ArcStr>> = RefCell::new(HashSet::new());
+    static SEEN: RefCell<HashSet<ArcStr>> = RefCell::new(HashSet::default());
 }
 
 /// `text` as an `ArcStr`, shared with earlier calls on this thread when short.
@@ -34,9 +34,35 @@ pub(crate) fn intern(text: &str) -> ArcStr {
             return ArcStr::clone(hit);
         }
         let new = ArcStr::from(text);
-        if seen.len() < MAX_ENTRIES {
-            seen.insert(ArcStr::clone(&new));
+        if seen.len() >= MAX_ENTRIES {
+            // Start over rather than stop sharing: the strings that repeat (keys above all)
+            // are soon back, while one-off names and values no longer fill the set.
+            seen.clear();
         }
+        seen.insert(ArcStr::clone(&new));
         new
+    })
+}
+
+thread_local! {
+    static KEYS: RefCell<HashMap<(usize, usize), ArcStr>> = RefCell::new(HashMap::default());
+}
+
+/// The field name `key` of derived entities (`name`, `pod_spec`, `workload`), one static
+/// `ArcStr` per name. Every entity has a few such fields and lookups compare keys one by one:
+/// an allocation per entity and key would put a cold string in each comparison. The names
+/// are the program's own constants, so there are few of them, and being static, copies of
+/// them touch no reference count.
+pub(crate) fn static_key(key: &'static str) -> ArcStr {
+    KEYS.with(|keys| {
+        let Ok(mut keys) = keys.try_borrow_mut() else {
+            return ArcStr::from(key);
+        };
+        let id = (key.as_ptr() as usize, key.len());
+        ArcStr::clone(keys.entry(id).or_insert_with(|| {
+            let shared = ArcStr::from(key);
+            shared.leak();
+            shared
+        }))
     })
 }

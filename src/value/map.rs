@@ -11,7 +11,7 @@
 //! been copied and the own entries inserted afterwards (an own entry with a key of the base
 //! replaces that entry in place; the others follow the base's entries in insertion order).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -116,7 +116,7 @@ impl Map {
         if let Some(index) = &mut self.index {
             index.insert(ArcStr::clone(&key), self.entries.len());
         } else if self.entries.len() == INDEXED {
-            let mut index = HashMap::with_capacity(INDEXED * 2);
+            let mut index = HashMap::with_capacity_and_hasher(INDEXED * 2, Default::default());
             for (i, (k, _)) in self.entries.iter().enumerate() {
                 index.insert(ArcStr::clone(k), i);
             }
