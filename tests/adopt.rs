@@ -93,9 +93,11 @@ fn partly_suppressed_pod() -> tempfile::TempDir {
 }
 
 /// The output is byte for byte the pretty-printed tree it parses to: reports are streamed
-/// (entries spliced into the rest, rendered in parallel), and must still read as one tree.
+/// (entries spliced into the rest, rendered in parallel), and must still read as one tree,
+/// with DEL and the C1 controls escaped.
 fn assert_laid_out_as_pretty_printed(o: &Output, v: &serde_json::Value) {
-    let want = format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default());
+    let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+    let want = format!("{}\n", palisade::report::escape_json_controls(pretty));
     assert_eq!(stdout(o), want);
 }
 
@@ -127,6 +129,77 @@ fn json_report_is_laid_out_as_the_pretty_printer_would() {
     let (o, v) = check_pod(clean.path(), &[]);
     assert_eq!(v["findings"], serde_json::json!([]), "{v}");
     assert_laid_out_as_pretty_printed(&o, &v);
+}
+
+#[test]
+fn findings_of_every_shape_are_laid_out_as_the_pretty_printer_would() {
+    // Findings are written from per-rule pieces rendered once: cover a rule without `fr`,
+    // remediation or requirements, one with several, a finding without a location, and
+    // messages the writer must escape (quotes, a line break, a C1 control, non-ASCII).
+    let dir = tree(&[
+        (
+            "shapes.pal",
+            r#"package shapes
+
+/// Bare
+rule bare {
+  severity low
+  deny: "no location, \"quoted\"\nsecond line"
+}
+
+/// Cited
+rule cited {
+  requirement "SR 5.1", "SR 5.2"
+  severity high
+  remediation "Do \"this\"."
+
+  for d in docs
+  deny: "in {d.path}: caf\u{e9} \u{9b}31m"
+}
+"#,
+        ),
+        (
+            "a.yaml", "x: 1
+",
+        ),
+    ]);
+    let o = palisade(
+        dir.path(),
+        &[
+            "check",
+            "a.yaml",
+            "--no-builtin",
+            "--policy",
+            "shapes.pal",
+            "--format",
+            "json",
+        ],
+    );
+    let v = json(&o);
+    assert_laid_out_as_pretty_printed(&o, &v);
+    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 2, "{v}");
+    let (cited, bare) = (&findings[0], &findings[1]);
+    assert_eq!(cited["rule"], "cited");
+    assert_eq!(
+        cited["requirements"],
+        serde_json::json!(["SR 5.1", "SR 5.2"])
+    );
+    assert_eq!(cited["fr"], "FR5");
+    assert_eq!(cited["remediation"], "Do \"this\".");
+    assert_eq!(cited["message"], "in a.yaml: caf\u{e9} \u{9b}31m");
+    assert_eq!(cited["line"], 1);
+    assert_eq!(cited["file"], "a.yaml");
+    assert!(stdout(&o).contains("\\u009b31m"), "C1 control escaped");
+    assert_eq!(bare["rule"], "bare");
+    assert_eq!(bare["requirements"], serde_json::json!([]));
+    assert_eq!(bare["fr"], serde_json::Value::Null);
+    assert_eq!(bare["remediation"], serde_json::Value::Null);
+    assert_eq!(bare["message"], "no location, \"quoted\"\nsecond line");
+    assert!(
+        bare.get("line").is_none() && bare.get("file").is_none(),
+        "{bare}"
+    );
 }
 
 #[test]

@@ -155,49 +155,52 @@ pub fn load_read(
     reason = "once per file, and the diagnostic goes straight into the run's list"
 )]
 fn read(c: &Candidate, limits: &Limits) -> Result<String, Diagnostic> {
+    use std::io::Read as _;
     let name = display_path(&c.path);
-    match std::fs::metadata(&c.path) {
-        Ok(m) if m.len() > limits.max_file_size => {
-            return Err(Diagnostic::new(
-                Code::InputLimit,
-                format!(
-                    "`{name}` is {} bytes, over the {} byte limit",
-                    m.len(),
-                    limits.max_file_size
-                ),
-            )
-            .path(name)
-            .help("raise the limit with `--max-file-size` or exclude the file"))
-        }
-        Ok(_) => {}
-        Err(e) => {
-            return Err(
-                Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
-                    .path(name)
-                    .help("check that the file exists and is readable"),
-            )
-        }
+    let io_error = |e: std::io::Error| {
+        Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
+            .path(name.clone())
+            .help("check that the file exists and is readable")
+    };
+    let too_large = |len: u64| {
+        Diagnostic::new(
+            Code::InputLimit,
+            format!(
+                "`{name}` is {len} bytes, over the {} byte limit",
+                limits.max_file_size
+            ),
+        )
+        .path(name.clone())
+        .help("raise the limit with `--max-file-size` or exclude the file")
+    };
+    // One open, and the size from the open file: no second lookup of the path. Reading stops
+    // just past the limit, should the file grow after its size was taken.
+    let file = std::fs::File::open(&c.path).map_err(io_error)?;
+    let len = file.metadata().map_err(io_error)?.len();
+    if len > limits.max_file_size {
+        return Err(too_large(len));
     }
-    match std::fs::read(&c.path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(text
-                .strip_prefix('\u{feff}')
-                .map(str::to_string)
-                .unwrap_or(text)),
-            Err(e) => Err(Diagnostic::new(
-                Code::NotUtf8,
-                format!(
-                    "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-            .path(name)
-            .help("convert the file to UTF-8, or exclude it with `--exclude`")),
-        },
-        Err(e) => Err(
-            Diagnostic::new(Code::IoError, format!("cannot read `{name}`: {e}"))
-                .path(name)
-                .help("check that the file exists and is readable"),
-        ),
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    file.take(limits.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limits.max_file_size {
+        return Err(too_large(read));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text)),
+        Err(e) => Err(Diagnostic::new(
+            Code::NotUtf8,
+            format!(
+                "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .path(name)
+        .help("convert the file to UTF-8, or exclude it with `--exclude`")),
     }
 }

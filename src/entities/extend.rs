@@ -44,6 +44,17 @@ impl Entity {
         self
     }
 
+    /// Adds `key` unless the map already has it, its value computed by `make` when first read
+    /// (see [`Map::defer`]). `make` must give a present value.
+    pub(crate) fn defer(
+        mut self,
+        key: &'static str,
+        make: impl Fn() -> Value + Send + Sync + 'static,
+    ) -> Entity {
+        self.map.defer(static_key(key), make);
+        self
+    }
+
     /// Sets `key`, replacing what the node wrote (for normalized fields such as `sl_target`).
     pub(crate) fn replace(mut self, key: &'static str, value: Value) -> Entity {
         self.map.insert(static_key(key), None, value);

@@ -12,7 +12,7 @@
 //! steps its evaluation took, and is reused only when those steps and the call depth it reached
 //! fit in the current unit's limits; otherwise it is evaluated again, so it fails exactly where
 //! it would have. Calls that fail are not kept. The table lives for one evaluation and has one
-//! shard per worker thread (no contention); each shard stops growing at [`MAX_ENTRIES`].
+//! shard per worker thread (no contention); a shard that reaches [`MAX_ENTRIES`] starts over.
 
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
@@ -170,9 +170,39 @@ impl Memo {
 
     pub(crate) fn put(&self, key: Key, entry: Entry) {
         if let Some(Ok(mut shard)) = self.shard().map(Mutex::lock) {
-            if shard.len() < MAX_ENTRIES {
-                shard.insert(key, entry);
+            if shard.len() >= MAX_ENTRIES {
+                // Start over rather than stop keeping: units run entity by entity, so the
+                // calls worth keeping are the recent ones.
+                shard.clear();
             }
+            shard.insert(key, entry);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(i: i64) -> Entry {
+        Entry {
+            value: Value::int(i),
+            steps: 1,
+            depth: 0,
+        }
+    }
+
+    #[test]
+    fn a_full_shard_starts_over_and_keeps_the_latest_calls() {
+        let memo = Memo::new(1);
+        let key = |i: i64| Key::new(0, &[Value::int(i)]);
+        let n = i64::try_from(MAX_ENTRIES).unwrap_or(i64::MAX);
+        for i in 0..n {
+            memo.put(key(i), entry(i));
+        }
+        assert!(memo.get(&key(0)).is_some(), "kept while not full");
+        memo.put(key(n), entry(n));
+        assert!(memo.get(&key(0)).is_none(), "started over");
+        assert_eq!(memo.get(&key(n)).map(|e| e.value.as_int()), Some(Some(n)));
     }
 }

@@ -3,10 +3,12 @@
 //! The schema is documented in `docs/output.md`; bump [`SCHEMA_VERSION`] on any breaking change.
 
 use serde_json::{json, Value as Json};
+use std::collections::HashMap;
 use std::io::Write as _;
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
-use crate::eval::Finding;
+use crate::eval::{Finding, RuleMeta};
 use crate::source::SourceDb;
 
 use super::Location;
@@ -35,54 +37,6 @@ fn merge(mut base: Json, extra: Json) -> Json {
         b.extend(e);
     }
     base
-}
-
-/// A finding as the report writes it: the fields of [`finding`], in the order its map sorts
-/// them, so serializing this gives the same text without building a map per finding.
-#[derive(serde::Serialize)]
-struct FindingOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_column: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<String>,
-    fr: Option<String>,
-    level: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u32>,
-    message: &'a str,
-    package: &'a str,
-    remediation: Option<&'a str>,
-    requirements: &'a [String],
-    rule: &'a str,
-    severity: &'a str,
-    title: &'a str,
-}
-
-impl<'a> FindingOut<'a> {
-    fn of(db: &SourceDb, f: &'a Finding) -> FindingOut<'a> {
-        let r = &f.rule;
-        let l = f.span.map(|s| Location::of(db, s));
-        FindingOut {
-            column: l.as_ref().map(|l| l.column),
-            end_column: l.as_ref().map(|l| l.end_column),
-            end_line: l.as_ref().map(|l| l.end_line),
-            line: l.as_ref().map(|l| l.line),
-            file: l.map(|l| l.file),
-            fr: r.fr.map(|n| format!("FR{n}")),
-            level: r.level,
-            message: &f.message,
-            package: &r.package,
-            remediation: r.remediation.as_deref(),
-            requirements: &r.requirements,
-            rule: &r.id,
-            severity: r.severity.as_str(),
-            title: &r.title,
-        }
-    }
 }
 
 pub fn finding(db: &SourceDb, f: &Finding) -> Json {
@@ -236,31 +190,147 @@ enum Entries<'a> {
 }
 
 impl Entries<'_> {
-    fn len(&self) -> usize {
+    /// Writes the entries between the `[` and `]` of the list; its key is at depth one.
+    fn write(&self, db: &SourceDb, w: &mut impl std::io::Write) -> std::io::Result<()> {
         match self {
-            Entries::Findings(f) => f.len(),
-            Entries::Suppressed(s) => s.len(),
+            Entries::Findings(findings) => {
+                let parts = RuleParts::of_findings(findings, ENTRY_DEPTH + 1);
+                super::write_laid_out_entries(w, findings.len(), 1, |i| {
+                    let mut out = Vec::with_capacity(768);
+                    if let Some(f) = findings.get(i) {
+                        if let Some(p) = parts.get(&rule_key(f)) {
+                            write_finding(&mut out, db, f, p, ENTRY_DEPTH);
+                        }
+                    }
+                    out
+                })
+            }
+            Entries::Suppressed(s) => super::write_list_entries(w, s.len(), 1, |i| {
+                let mut out = Vec::new();
+                if let Some(s) = s.get(i) {
+                    // Writing to a vector cannot fail.
+                    let _ = serde_json::to_writer_pretty(&mut out, &suppressed_entry(db, s));
+                }
+                out
+            }),
+        }
+    }
+}
+
+/// The depth of the entries of the report's top-level lists.
+const ENTRY_DEPTH: usize = 2;
+
+/// The lines of a finding's entry that depend only on its rule, pretty-printed once per rule
+/// at the depth of the entry's fields: `head` holds `fr` and `level`, `tail` the fields from
+/// `package` to `title`. Each is whole lines, indented, without a final comma or line break.
+struct RuleParts {
+    head: String,
+    tail: String,
+}
+
+#[derive(serde::Serialize)]
+struct Head {
+    fr: Option<String>,
+    level: u8,
+}
+
+#[derive(serde::Serialize)]
+struct Tail<'a> {
+    package: &'a str,
+    remediation: Option<&'a str>,
+    requirements: &'a [String],
+    rule: &'a str,
+    severity: &'a str,
+    title: &'a str,
+}
+
+impl RuleParts {
+    fn of(r: &RuleMeta, depth: usize) -> RuleParts {
+        RuleParts {
+            head: fields_at(
+                &Head {
+                    fr: r.fr.map(|n| format!("FR{n}")),
+                    level: r.level,
+                },
+                depth,
+            ),
+            tail: fields_at(
+                &Tail {
+                    package: &r.package,
+                    remediation: r.remediation.as_deref(),
+                    requirements: &r.requirements,
+                    rule: &r.id,
+                    severity: r.severity.as_str(),
+                    title: &r.title,
+                },
+                depth,
+            ),
         }
     }
 
-    /// Entry `i`, pretty-printed on its own (at depth zero).
-    fn render(&self, db: &SourceDb, i: usize) -> Vec<u8> {
-        let mut out = Vec::new();
-        // Writing to a vector cannot fail.
-        let _ = match self {
-            Entries::Findings(f) => f
-                .get(i)
-                .map(|f| serde_json::to_writer_pretty(&mut out, &FindingOut::of(db, f))),
-            Entries::Suppressed(s) => s
-                .get(i)
-                .map(|s| serde_json::to_writer_pretty(&mut out, &suppressed_entry(db, s))),
-        };
-        out
+    /// The parts of every rule among `findings`, by the rule's address.
+    fn of_findings(findings: &[Finding], depth: usize) -> HashMap<usize, RuleParts> {
+        let mut parts = HashMap::new();
+        for f in findings {
+            parts
+                .entry(rule_key(f))
+                .or_insert_with(|| RuleParts::of(&f.rule, depth));
+        }
+        parts
     }
+}
 
-    /// Writes the entries between the `[` and `]` of the list (see
-    /// [`super::write_list_entries`]); its key is at depth one.
-    fn write(&self, db: &SourceDb, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        super::write_list_entries(w, self.len(), 1, |i| self.render(db, i))
+/// A finding's rule by address: findings of one rule share its metadata.
+fn rule_key(f: &Finding) -> usize {
+    Arc::as_ptr(&f.rule) as usize
+}
+
+/// The fields of `value` (a struct) pretty-printed as they appear inside an object at
+/// `depth`: its lines without the braces, each indented to `depth`.
+fn fields_at(value: &impl serde::Serialize, depth: usize) -> String {
+    let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
+    let lines: Vec<&str> = pretty.lines().collect();
+    let inner = lines
+        .get(1..lines.len().saturating_sub(1))
+        .unwrap_or_default();
+    // The pretty printer indents a struct's fields one level; they belong `depth` levels in.
+    let extra = "  ".repeat(depth.saturating_sub(1));
+    inner
+        .iter()
+        .map(|l| format!("{extra}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Writes a finding's entry as the pretty printer lays out [`finding`] for an entry at
+/// `depth` (the `{` unindented: the list writer puts it on its line), fields in key order:
+/// the location's fields, `file`, the rule's head, `line`, `message`, the rule's tail.
+/// `tests/adopt.rs` checks the layout against the pretty printer's for every shape.
+fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts, depth: usize) {
+    let field = format!("\n{}", "  ".repeat(depth + 1));
+    let start = f.span.map(|s| (s, db.line_col(s.file, s.start)));
+    out.push(b'{');
+    if let Some((s, start)) = &start {
+        let end = db.line_col(s.file, s.end);
+        let _ = write!(
+            out,
+            "{field}\"column\": {},{field}\"end_column\": {},{field}\"end_line\": {},{field}\"file\": ",
+            start.column, end.column, end.line
+        );
+        let _ = serde_json::to_writer(&mut *out, db.name(s.file));
+        out.push(b',');
     }
+    out.push(b'\n');
+    out.extend_from_slice(rule.head.as_bytes());
+    out.push(b',');
+    if let Some((_, start)) = &start {
+        let _ = write!(out, "{field}\"line\": {},", start.line);
+    }
+    let _ = write!(out, "{field}\"message\": ");
+    let _ = serde_json::to_writer(&mut *out, &f.message);
+    out.extend_from_slice(b",\n");
+    out.extend_from_slice(rule.tail.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice("  ".repeat(depth).as_bytes());
+    out.push(b'}');
 }

@@ -75,6 +75,28 @@ pub(crate) fn write_list_entries(
     depth: usize,
     render: impl Fn(usize) -> Vec<u8> + Sync,
 ) -> std::io::Result<()> {
+    let inner = format!("\n{}", "  ".repeat(depth + 1));
+    write_laid_out_entries(w, len, depth, |i| {
+        let pretty = render(i);
+        let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 4 + 16);
+        for (n, line) in pretty.split(|&b| b == b'\n').enumerate() {
+            if n > 0 {
+                out.extend_from_slice(inner.as_bytes());
+            }
+            out.extend_from_slice(line);
+        }
+        out
+    })
+}
+
+/// [`write_list_entries`] for entries `render` already lays out at their depth (every line
+/// but the first indented one level deeper than the list's key).
+pub(crate) fn write_laid_out_entries(
+    w: &mut impl std::io::Write,
+    len: usize,
+    depth: usize,
+    render: impl Fn(usize) -> Vec<u8> + Sync,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     /// Entries rendered at once.
     const WINDOW: usize = 4096;
@@ -84,25 +106,12 @@ pub(crate) fn write_list_entries(
     let inner = format!("\n{}", "  ".repeat(depth + 1));
     for start in (0..len).step_by(WINDOW) {
         let end = (start + WINDOW).min(len);
-        let rendered: Vec<Vec<u8>> = (start..end)
-            .into_par_iter()
-            .map(|i| {
-                let pretty = render(i);
-                let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 4 + 16);
-                if i > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(inner.as_bytes());
-                for (n, line) in pretty.split(|&b| b == b'\n').enumerate() {
-                    if n > 0 {
-                        out.extend_from_slice(inner.as_bytes());
-                    }
-                    out.extend_from_slice(line);
-                }
-                out
-            })
-            .collect();
-        for r in rendered {
+        let rendered: Vec<Vec<u8>> = (start..end).into_par_iter().map(&render).collect();
+        for (i, r) in (start..end).zip(rendered) {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(inner.as_bytes())?;
             w.write_all(&r)?;
         }
     }

@@ -10,10 +10,14 @@
 //! base map. Looking up, iterating and counting see one map, exactly as if the base's entries had
 //! been copied and the own entries inserted afterwards (an own entry with a key of the base
 //! replaces that entry in place; the others follow the base's entries in insertion order).
+//!
+//! A field that is costly to build and rarely read (a workload's `network_policies`) can be
+//! *deferred* ([`Map::defer`]): computed the first time anything reads it, then kept. Reads
+//! cannot tell it from a stored entry; it comes after the own entries when iterating.
 
 use foldhash::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::{ArcStr, Value};
 use crate::source::Span;
@@ -32,13 +36,36 @@ pub struct MapEntry {
 #[derive(Clone, Default)]
 pub struct Map {
     entries: Vec<(ArcStr, MapEntry)>,
-    /// Key → position in `entries`, once the map is larger than [`INDEXED`]. Boxed: most maps
-    /// have none, and a map is one of the most numerous things in memory.
-    #[allow(clippy::box_collection)] // boxed on purpose: see above
-    index: Option<Box<HashMap<ArcStr, usize>>>,
+    /// What few maps have (a hash index, deferred entries). Boxed: a map is one of the most
+    /// numerous things in memory.
+    extra: Option<Box<Extra>>,
     /// The map this one extends, when it is an overlay. Never an overlay itself: extending an
     /// overlay copies its own entries and shares its base, so lookups go one level deep at most.
     base: Option<Arc<Map>>,
+}
+
+#[derive(Clone, Default)]
+struct Extra {
+    /// Key → position in `entries`, once the map is larger than [`INDEXED`].
+    index: Option<HashMap<ArcStr, usize>>,
+    /// Entries computed when first read, after the own entries; their keys are in neither
+    /// `entries` nor the base.
+    deferred: Vec<(ArcStr, Arc<Deferred>)>,
+}
+
+/// An entry computed the first time it is read, then kept (see [`Map::defer`]).
+struct Deferred {
+    entry: OnceLock<MapEntry>,
+    make: Box<dyn Fn() -> Value + Send + Sync>,
+}
+
+impl Deferred {
+    fn get(&self) -> &MapEntry {
+        self.entry.get_or_init(|| MapEntry {
+            key_span: None,
+            value: (self.make)(),
+        })
+    }
 }
 
 impl fmt::Debug for Map {
@@ -63,7 +90,7 @@ impl Map {
     pub fn with_capacity(n: usize) -> Map {
         Map {
             entries: Vec::with_capacity(n),
-            index: None,
+            extra: None,
             base: None,
         }
     }
@@ -75,12 +102,12 @@ impl Map {
             // `base` is an overlay itself: keep its own entries, share its base.
             Some(root) => Map {
                 entries: base.entries.clone(),
-                index: base.index.clone(),
+                extra: base.extra.clone(),
                 base: Some(Arc::clone(root)),
             },
             None => Map {
                 entries: Vec::new(),
-                index: None,
+                extra: None,
                 base: Some(Arc::clone(base)),
             },
         }
@@ -88,7 +115,7 @@ impl Map {
 
     /// The position of `key` among this map's own entries (not the base's).
     fn position(&self, key: &str) -> Option<usize> {
-        match &self.index {
+        match self.extra.as_ref().and_then(|e| e.index.as_ref()) {
             Some(index) => index.get(key).copied(),
             None => self
                 .entries
@@ -98,7 +125,7 @@ impl Map {
     }
 
     /// Inserts or replaces; returns the previous entry when the key was already present.
-    /// A replaced entry keeps its position.
+    /// A replaced entry keeps its position (a replaced deferred entry becomes an own entry).
     pub fn insert(
         &mut self,
         key: impl Into<ArcStr>,
@@ -113,18 +140,74 @@ impl Map {
                 .get_mut(i)
                 .map(|slot| std::mem::replace(&mut slot.1, entry));
         }
-        if let Some(index) = &mut self.index {
-            index.insert(ArcStr::clone(&key), self.entries.len());
-        } else if self.entries.len() == INDEXED {
-            let mut index = HashMap::with_capacity_and_hasher(INDEXED * 2, Default::default());
-            for (i, (k, _)) in self.entries.iter().enumerate() {
-                index.insert(ArcStr::clone(k), i);
+        let replaced = self.take_deferred(&key);
+        let len = self.entries.len();
+        match self.extra.as_mut().and_then(|e| e.index.as_mut()) {
+            Some(index) => {
+                index.insert(ArcStr::clone(&key), len);
             }
-            index.insert(ArcStr::clone(&key), self.entries.len());
-            self.index = Some(Box::new(index));
+            None if len == INDEXED => {
+                let mut index = HashMap::with_capacity_and_hasher(INDEXED * 2, Default::default());
+                for (i, (k, _)) in self.entries.iter().enumerate() {
+                    index.insert(ArcStr::clone(k), i);
+                }
+                index.insert(ArcStr::clone(&key), len);
+                self.extra.get_or_insert_with(Box::default).index = Some(index);
+            }
+            None => {}
         }
         self.entries.push((key, entry));
-        None
+        replaced
+    }
+
+    /// Adds `key`, its value computed by `make` the first time anything reads it (a lookup,
+    /// an iteration, a comparison), then kept; nothing when the map already has `key`. For a
+    /// field costly to build that few readers need. `make` must not give a missing value.
+    pub fn defer(
+        &mut self,
+        key: impl Into<ArcStr>,
+        make: impl Fn() -> Value + Send + Sync + 'static,
+    ) {
+        let key: ArcStr = key.into();
+        if self.contains_key(&key) {
+            return;
+        }
+        let deferred = Arc::new(Deferred {
+            entry: OnceLock::new(),
+            make: Box::new(make),
+        });
+        self.extra
+            .get_or_insert_with(Box::default)
+            .deferred
+            .push((key, deferred));
+    }
+
+    /// Removes the deferred entry of `key`, giving its value.
+    fn take_deferred(&mut self, key: &str) -> Option<MapEntry> {
+        let deferred = &mut self.extra.as_mut()?.deferred;
+        let i = deferred.iter().position(|(k, _)| **k == *key)?;
+        let (_, d) = deferred.remove(i);
+        Some(d.get().clone())
+    }
+
+    /// The deferred entry of `key`, computed if it was not yet.
+    fn deferred(&self, key: &str) -> Option<&MapEntry> {
+        self.extra
+            .as_ref()?
+            .deferred
+            .iter()
+            .find(|(k, _)| **k == *key)
+            .map(|(_, d)| d.get())
+    }
+
+    fn deferred_slice(&self) -> &[(ArcStr, Arc<Deferred>)] {
+        self.extra
+            .as_ref()
+            .map_or(&[][..], |e| e.deferred.as_slice())
+    }
+
+    fn deferred_count(&self) -> usize {
+        self.extra.as_ref().map_or(0, |e| e.deferred.len())
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -134,16 +217,23 @@ impl Map {
     pub fn get_entry(&self, key: &str) -> Option<&MapEntry> {
         match self.position(key) {
             Some(i) => self.entries.get(i).map(|(_, e)| e),
-            None => self.base.as_ref()?.get_entry(key),
+            None => self
+                .deferred(key)
+                .or_else(|| self.base.as_ref()?.get_entry(key)),
         }
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.position(key).is_some() || self.base.as_ref().is_some_and(|b| b.contains_key(key))
+        self.position(key).is_some()
+            || self
+                .extra
+                .as_ref()
+                .is_some_and(|e| e.deferred.iter().any(|(k, _)| **k == *key))
+            || self.base.as_ref().is_some_and(|b| b.contains_key(key))
     }
 
     pub fn len(&self) -> usize {
-        match &self.base {
+        let own = match &self.base {
             None => self.entries.len(),
             Some(base) => {
                 base.len()
@@ -153,11 +243,14 @@ impl Map {
                         .filter(|(k, _)| !base.contains_key(k))
                         .count()
             }
-        }
+        };
+        own + self.deferred_count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty() && self.base.as_ref().is_none_or(|b| b.is_empty())
+        self.entries.is_empty()
+            && self.deferred_count() == 0
+            && self.base.as_ref().is_none_or(|b| b.is_empty())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&ArcStr, &Value)> {
@@ -169,7 +262,13 @@ impl Map {
         Entries {
             map: self,
             base: self.base.as_deref().map(|b| b.entries.iter()),
+            base_deferred: self
+                .base
+                .as_deref()
+                .map_or(&[][..], Map::deferred_slice)
+                .iter(),
             own: self.entries.iter(),
+            deferred: self.deferred_slice().iter(),
         }
     }
 
@@ -179,11 +278,14 @@ impl Map {
 }
 
 /// The entries of a [`Map`]: for an overlay, the base's entries (each replaced by the overlay's
-/// own entry of the same key, if any), then the own entries whose keys the base does not have.
+/// own entry of the same key, if any), then the own entries whose keys the base does not have,
+/// then the deferred entries (computed as they are reached).
 pub struct Entries<'a> {
     map: &'a Map,
     base: Option<std::slice::Iter<'a, (ArcStr, MapEntry)>>,
+    base_deferred: std::slice::Iter<'a, (ArcStr, Arc<Deferred>)>,
     own: std::slice::Iter<'a, (ArcStr, MapEntry)>,
+    deferred: std::slice::Iter<'a, (ArcStr, Arc<Deferred>)>,
 }
 
 impl<'a> Iterator for Entries<'a> {
@@ -191,7 +293,11 @@ impl<'a> Iterator for Entries<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(base) = &mut self.base {
-            if let Some((k, e)) = base.next() {
+            let next = base
+                .next()
+                .map(|(k, e)| (k, e))
+                .or_else(|| self.base_deferred.next().map(|(k, d)| (k, d.get())));
+            if let Some((k, e)) = next {
                 let own = self
                     .map
                     .position(k)
@@ -202,10 +308,14 @@ impl<'a> Iterator for Entries<'a> {
             self.base = None;
         }
         let base = self.map.base.as_deref();
-        self.own
+        if let Some((k, e)) = self
+            .own
             .by_ref()
             .find(|(k, _)| base.is_none_or(|b| !b.contains_key(k)))
-            .map(|(k, e)| (k, e))
+        {
+            return Some((k, e));
+        }
+        self.deferred.next().map(|(k, d)| (k, d.get()))
     }
 }
 
@@ -290,5 +400,46 @@ mod tests {
             overlay.iter().nth(7).and_then(|(_, v)| v.as_int()),
             Some(-7)
         );
+    }
+
+    #[test]
+    fn a_deferred_entry_reads_as_a_stored_one_and_is_computed_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = Arc::new(AtomicUsize::new(0));
+        let base = Arc::new(map(&[("a", 1)]));
+        let mut overlay = Map::extending(&base);
+        overlay.insert("b", None, Value::int(2));
+        let counter = Arc::clone(&calls);
+        overlay.defer("c", move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Value::int(3)
+        });
+        // Already present: not deferred.
+        overlay.defer("a", || Value::int(-1));
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            0,
+            "not computed before it is read"
+        );
+        assert!(overlay.contains_key("c"));
+        assert_eq!(overlay.len(), 3);
+        assert_eq!(calls.load(Ordering::Relaxed), 0);
+        let want: Vec<(String, i64)> = [("a", 1), ("b", 2), ("c", 3)]
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect();
+        assert_eq!(listing(&overlay), want);
+        assert_eq!(overlay.get("c").and_then(Value::as_int), Some(3));
+        // An overlay of the overlay shares the computed entry.
+        let shared = Arc::new(overlay);
+        let again = Map::extending(&shared);
+        assert_eq!(again.get("c").and_then(Value::as_int), Some(3));
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "computed once");
+        // Inserting the key replaces the deferred entry.
+        let mut replaced = Map::extending(&shared);
+        let old = replaced.insert("c", None, Value::int(30));
+        assert_eq!(old.and_then(|e| e.value.as_int()), Some(3));
+        assert_eq!(replaced.len(), 3);
+        assert_eq!(replaced.get("c").and_then(Value::as_int), Some(30));
     }
 }

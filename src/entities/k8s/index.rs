@@ -9,17 +9,19 @@
 //! tests changes, from workloads × objects per namespace to about the number of matches.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::entities::extend::scalar_text;
 use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
-use super::{ByNamespace, Object};
+use super::ByNamespace;
 
 /// The objects of one kind in one namespace, in input order, indexed by a selector pair.
+/// Owned (the entities share their values), so deferred fields can keep it.
 #[derive(Default)]
-pub(crate) struct Candidates<'a> {
-    objects: Vec<&'a Object>,
+pub(crate) struct Candidates {
+    objects: Vec<Value>,
     /// Positions (in `objects`) to test for every workload.
     always: Vec<usize>,
     /// Label key → label value → positions whose selector requires that pair.
@@ -27,19 +29,16 @@ pub(crate) struct Candidates<'a> {
 }
 
 /// [`Candidates`] for every namespace.
-pub(crate) type Indexed<'a> = HashMap<&'a str, Candidates<'a>>;
+pub(crate) type Indexed = HashMap<ArcStr, Arc<Candidates>>;
 
 /// Indexes `by_ns`; `required` gives the labels an object's selector requires (all of them must
 /// be on the pod), or `None` when the object must be tested against every workload.
-pub(crate) fn index<'a>(
-    by_ns: &ByNamespace<'a>,
-    required: impl Fn(&Value) -> Option<&Map>,
-) -> Indexed<'a> {
+pub(crate) fn index(by_ns: &ByNamespace<'_>, required: impl Fn(&Value) -> Option<&Map>) -> Indexed {
     by_ns
         .iter()
         .map(|(ns, objects)| {
             let mut c = Candidates {
-                objects: objects.clone(),
+                objects: objects.iter().map(|o| o.value.clone()).collect(),
                 ..Candidates::default()
             };
             for (i, o) in objects.iter().enumerate() {
@@ -57,14 +56,14 @@ pub(crate) fn index<'a>(
                     None => c.always.push(i),
                 }
             }
-            (*ns, c)
+            (ArcStr::from(*ns), Arc::new(c))
         })
         .collect()
 }
 
-impl<'a> Candidates<'a> {
+impl Candidates {
     /// The objects that may select a pod with `labels`, in input order.
-    pub(crate) fn for_labels(&self, labels: &Map) -> Vec<&'a Object> {
+    pub(crate) fn for_labels(&self, labels: &Map) -> Vec<&Value> {
         let mut positions = self.always.clone();
         for (key, value) in labels.iter() {
             let Some(text) = scalar_text(value) else {
@@ -78,7 +77,7 @@ impl<'a> Candidates<'a> {
         positions.dedup();
         positions
             .into_iter()
-            .filter_map(|i| self.objects.get(i).copied())
+            .filter_map(|i| self.objects.get(i))
             .collect()
     }
 }

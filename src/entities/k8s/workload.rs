@@ -43,41 +43,53 @@ fn pod_template(object: &Value, kind: &str) -> Value {
     }
 }
 
-pub(crate) fn entity(o: &Object, policies: &Indexed<'_>, services: &Indexed<'_>) -> Workload {
+pub(crate) fn entity(o: &Object, policies: &Indexed, services: &Indexed) -> Workload {
     let template = pod_template(&o.value, &o.kind);
     let pod_spec = template.field("spec");
     let pod_labels = map_or_empty(template.field("metadata").field("labels"));
-    let empty = Map::new();
-    let labels = pod_labels.as_map().unwrap_or(&empty);
     let ns = o.namespace.as_deref().unwrap_or("default");
-
-    let selecting_policies: Vec<Value> = policies
-        .get(ns)
-        .map(|c| c.for_labels(labels))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| selector::selects(&p.value.field("spec").field("podSelector"), labels))
-        .map(|p| p.value.clone())
-        .collect();
-    let selecting_services: Vec<Value> = services
-        .get(ns)
-        .map(|c| c.for_labels(labels))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|s| {
-            let sel = s.value.field("spec").field("selector");
-            sel.as_map()
-                .is_some_and(|m| !m.is_empty() && selector::is_subset(m, labels))
-        })
-        .map(|s| s.value.clone())
-        .collect();
-
     let span = o.value.span;
+
+    // Which NetworkPolicies and Services select the workload is computed when a rule first
+    // asks: the pairs grow with the square of a namespace's size, and few rules read them.
+    let (ns_policies, labels) = (policies.get(ns).cloned(), pod_labels.clone());
+    let network_policies = move || {
+        let empty = Map::new();
+        let labels = labels.as_map().unwrap_or(&empty);
+        let selecting: Vec<Value> = ns_policies
+            .as_ref()
+            .map(|c| c.for_labels(labels))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| selector::selects(&p.field("spec").field("podSelector"), labels))
+            .cloned()
+            .collect();
+        list_at(selecting, span)
+    };
+    let (ns_services, labels) = (services.get(ns).cloned(), pod_labels.clone());
+    let services = move || {
+        let empty = Map::new();
+        let labels = labels.as_map().unwrap_or(&empty);
+        let selecting: Vec<Value> = ns_services
+            .as_ref()
+            .map(|c| c.for_labels(labels))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|s| {
+                let sel = s.field("spec").field("selector");
+                sel.as_map()
+                    .is_some_and(|m| !m.is_empty() && selector::is_subset(m, labels))
+            })
+            .cloned()
+            .collect();
+        list_at(selecting, span)
+    };
+
     let entity = Entity::from_node(&o.value)
         .set("pod_spec", pod_spec.clone())
         .set("pod_labels", pod_labels.clone())
-        .set("network_policies", list_at(selecting_policies, span))
-        .set("services", list_at(selecting_services, span))
+        .defer("network_policies", network_policies)
+        .defer("services", services)
         .build();
     Workload {
         entity,
