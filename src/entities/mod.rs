@@ -154,4 +154,10 @@ impl Entities {
     pub fn get(&self, kind: &str) -> Option<&Arc<Vec<Value>>> {
         self.by_kind.get(kind)
     }
+
+    /// How many entities there are, over all kinds (an entity of several kinds counts once
+    /// per kind).
+    pub fn count(&self) -> usize {
+        self.by_kind.values().map(|list| list.len()).sum()
+    }
 }

@@ -12,7 +12,8 @@
 //! steps its evaluation took, and is reused only when those steps and the call depth it reached
 //! fit in the current unit's limits; otherwise it is evaluated again, so it fails exactly where
 //! it would have. Calls that fail are not kept. The table lives for one evaluation and has one
-//! shard per worker thread (no contention); a shard that reaches [`MAX_ENTRIES`] starts over.
+//! shard per worker thread (no contention); a shard that reaches its capacity (a few calls
+//! per entity) starts over.
 
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
@@ -22,12 +23,19 @@ use std::sync::{Arc, Mutex};
 use crate::source::Span;
 use crate::value::{ArcStr, Kind, Map, Value};
 
-/// Calls kept per worker thread.
-const MAX_ENTRIES: usize = 64 * 1024;
+/// Calls kept per worker thread, at least: the rules over one list run before those over the
+/// next (all workloads, then all containers), and a call made for a workload is reused for its
+/// containers, so a shard holds more when there are more entities (see [`Memo::new`]).
+const MIN_ENTRIES: usize = 64 * 1024;
+
+/// Calls kept per worker thread, per entity of the run.
+const ENTRIES_PER_ENTITY: usize = 4;
 
 /// The shared call table of one evaluation.
 pub(crate) struct Memo {
     shards: Vec<Mutex<HashMap<Key, Entry>>>,
+    /// Calls kept per shard before it starts over.
+    capacity: usize,
     /// Per function: set once a call gave a list or map, after which its calls are neither
     /// looked up nor kept (only scalar results are kept). Results do not depend on it.
     gives_nodes: Vec<AtomicBool>,
@@ -132,13 +140,14 @@ impl Key {
 }
 
 impl Memo {
-    /// A table for a program of `functions` functions.
-    pub(crate) fn new(functions: usize) -> Memo {
+    /// A table for a program of `functions` functions evaluated over `entities` entities.
+    pub(crate) fn new(functions: usize, entities: usize) -> Memo {
         let threads = rayon::current_num_threads() + 1;
         Memo {
             shards: (0..threads)
                 .map(|_| Mutex::new(HashMap::default()))
                 .collect(),
+            capacity: MIN_ENTRIES.max(entities.saturating_mul(ENTRIES_PER_ENTITY)),
             gives_nodes: (0..functions).map(|_| AtomicBool::new(false)).collect(),
         }
     }
@@ -170,7 +179,7 @@ impl Memo {
 
     pub(crate) fn put(&self, key: Key, entry: Entry) {
         if let Some(Ok(mut shard)) = self.shard().map(Mutex::lock) {
-            if shard.len() >= MAX_ENTRIES {
+            if shard.len() >= self.capacity {
                 // Start over rather than stop keeping: units run entity by entity, so the
                 // calls worth keeping are the recent ones.
                 shard.clear();
@@ -194,9 +203,9 @@ mod tests {
 
     #[test]
     fn a_full_shard_starts_over_and_keeps_the_latest_calls() {
-        let memo = Memo::new(1);
+        let memo = Memo::new(1, 0);
         let key = |i: i64| Key::new(0, &[Value::int(i)]);
-        let n = i64::try_from(MAX_ENTRIES).unwrap_or(i64::MAX);
+        let n = i64::try_from(MIN_ENTRIES).unwrap_or(i64::MAX);
         for i in 0..n {
             memo.put(key(i), entry(i));
         }

@@ -115,7 +115,7 @@ pub fn evaluate_scoped(
     };
     let consts = eval_consts(prog, entities, &setup_limits, &mut outcome.diagnostics);
     // Calls of looping functions are shared by every unit of this evaluation (see memo.rs).
-    let memo = Memo::new(prog.fns.len());
+    let memo = Memo::new(prog.fns.len(), entities.count());
     let memo = &memo;
 
     // Set-up, per rule and in parallel: run the clauses before the first `for` and list its
