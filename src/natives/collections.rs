@@ -310,21 +310,43 @@ fn find_keys(args: &[Value]) -> Result<Value, NativeError> {
     let [value, keys] = arity(args)?;
     let keys = string_list(1, keys)?;
     let mut found = Vec::new();
-    // An explicit stack instead of recursion: documents may be deeply nested. Children are
-    // pushed in reverse so they are visited in document order.
-    let mut stack: Vec<&Value> = vec![value];
-    while let Some(v) = stack.pop() {
-        if let Some(m) = v.as_map() {
-            found.extend(
-                m.iter()
-                    .filter(|(k, _)| keys.contains(&&***k))
-                    .map(|(_, v)| v.clone()),
-            );
-            let children: Vec<&Value> = m.iter().map(|(_, v)| v).collect();
-            stack.extend(children.into_iter().rev());
-        } else if let Some(items) = v.as_list() {
-            stack.extend(items.iter().rev());
+    // Depth first, with an explicit stack of the containers being read (documents may be
+    // deeply nested) and no allocation per node. A map's matching values are taken when the
+    // walk enters it, before its children: in document order.
+    let mut stack: Vec<Open<'_>> = Vec::new();
+    open(value, &keys, &mut stack, &mut found);
+    while let Some(top) = stack.last_mut() {
+        let next = match top {
+            Open::Map(entries) => entries.next().map(|(_, e)| &e.value),
+            Open::List(items) => items.next(),
+        };
+        match next {
+            Some(child) => open(child, &keys, &mut stack, &mut found),
+            None => {
+                stack.pop();
+            }
         }
     }
     Ok(Value::list(found))
+}
+
+/// A container [`find_keys`] is reading.
+enum Open<'a> {
+    Map(crate::value::Entries<'a>),
+    List(std::slice::Iter<'a, Value>),
+}
+
+/// Enters `v` for [`find_keys`]: takes a map's values under `keys`, and stacks a map or list
+/// so that its children are read next.
+fn open<'a>(v: &'a Value, keys: &[&str], stack: &mut Vec<Open<'a>>, found: &mut Vec<Value>) {
+    if let Some(m) = v.as_map() {
+        found.extend(
+            m.iter()
+                .filter(|(k, _)| keys.contains(&&***k))
+                .map(|(_, v)| v.clone()),
+        );
+        stack.push(Open::Map(m.entries()));
+    } else if let Some(items) = v.as_list() {
+        stack.push(Open::List(items.iter()));
+    }
 }
