@@ -1,9 +1,10 @@
 //! `k8s.workloads`: objects that run pods, with their pod spec, pod labels and the
 //! NetworkPolicies and Services that select them.
 
-use super::index::Indexed;
+use super::index::{Candidates, Indexed};
 use super::{selector, Object};
 use crate::entities::extend::{list_at, map_or_empty, Entity};
+use crate::source::Span;
 use crate::value::{Map, Value};
 
 /// The kinds that run pods.
@@ -54,35 +55,17 @@ pub(crate) fn entity(o: &Object, policies: &Indexed, services: &Indexed) -> Work
     // asks: the pairs grow with the square of a namespace's size, and few rules read them.
     let (ns_policies, labels) = (policies.get(ns).cloned(), pod_labels.clone());
     let network_policies = move || {
-        let empty = Map::new();
-        let labels = labels.as_map().unwrap_or(&empty);
-        let selecting: Vec<Value> = ns_policies
-            .as_ref()
-            .map(|c| c.for_labels(labels))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|p| selector::selects(&p.field("spec").field("podSelector"), labels))
-            .cloned()
-            .collect();
-        list_at(selecting, span)
+        selecting(ns_policies.as_deref(), &labels, span, |p, labels| {
+            selector::selects(&p.field("spec").field("podSelector"), labels)
+        })
     };
     let (ns_services, labels) = (services.get(ns).cloned(), pod_labels.clone());
     let services = move || {
-        let empty = Map::new();
-        let labels = labels.as_map().unwrap_or(&empty);
-        let selecting: Vec<Value> = ns_services
-            .as_ref()
-            .map(|c| c.for_labels(labels))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|s| {
-                let sel = s.field("spec").field("selector");
-                sel.as_map()
-                    .is_some_and(|m| !m.is_empty() && selector::is_subset(m, labels))
-            })
-            .cloned()
-            .collect();
-        list_at(selecting, span)
+        selecting(ns_services.as_deref(), &labels, span, |s, labels| {
+            let sel = s.field("spec").field("selector");
+            sel.as_map()
+                .is_some_and(|m| !m.is_empty() && selector::is_subset(m, labels))
+        })
     };
 
     let entity = Entity::from_node(&o.value)
@@ -96,4 +79,24 @@ pub(crate) fn entity(o: &Object, policies: &Indexed, services: &Indexed) -> Work
         pod_spec,
         file: o.file.clone(),
     }
+}
+
+/// The objects among `candidates` that `selects` a pod with `labels` (a map), in input order,
+/// as a list at `span`.
+fn selecting(
+    candidates: Option<&Candidates>,
+    labels: &Value,
+    span: Option<Span>,
+    selects: impl Fn(&Value, &Map) -> bool,
+) -> Value {
+    let empty = Map::new();
+    let labels = labels.as_map().unwrap_or(&empty);
+    let selected: Vec<Value> = candidates
+        .map(|c| c.for_labels(labels))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| selects(o, labels))
+        .cloned()
+        .collect();
+    list_at(selected, span)
 }
