@@ -13,7 +13,7 @@
 //! fit in the current unit's limits; otherwise it is evaluated again, so it fails exactly where
 //! it would have. Calls that fail are not kept. The table lives for one evaluation and has one
 //! shard per worker thread (no contention); a shard that reaches its capacity (a few calls
-//! per entity) starts over.
+//! per entity, within fixed bounds) starts over.
 
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
@@ -30,6 +30,9 @@ const MIN_ENTRIES: usize = 64 * 1024;
 
 /// Calls kept per worker thread, per entity of the run.
 const ENTRIES_PER_ENTITY: usize = 4;
+
+/// Calls kept per worker thread, at most (about 60 MB of table), whatever the input.
+const MAX_ENTRIES: usize = 512 * 1024;
 
 /// The shared call table of one evaluation.
 pub(crate) struct Memo {
@@ -147,7 +150,9 @@ impl Memo {
             shards: (0..threads)
                 .map(|_| Mutex::new(HashMap::default()))
                 .collect(),
-            capacity: MIN_ENTRIES.max(entities.saturating_mul(ENTRIES_PER_ENTITY)),
+            capacity: entities
+                .saturating_mul(ENTRIES_PER_ENTITY)
+                .clamp(MIN_ENTRIES, MAX_ENTRIES),
             gives_nodes: (0..functions).map(|_| AtomicBool::new(false)).collect(),
         }
     }
