@@ -199,7 +199,7 @@ impl Entries<'_> {
                     let mut out = Vec::with_capacity(768);
                     if let Some(f) = findings.get(i) {
                         if let Some(p) = parts.get(&rule_key(f)) {
-                            write_finding(&mut out, db, f, p, ENTRY_DEPTH);
+                            write_finding(&mut out, db, f, p);
                         }
                     }
                     out
@@ -303,11 +303,12 @@ fn fields_at(value: &impl serde::Serialize, depth: usize) -> String {
 }
 
 /// Writes a finding's entry as the pretty printer lays out [`finding`] for an entry at
-/// `depth` (the `{` unindented: the list writer puts it on its line), fields in key order:
+/// [`ENTRY_DEPTH`] (the `{` unindented: the list writer puts it on its line), fields in key order:
 /// the location's fields, `file`, the rule's head, `line`, `message`, the rule's tail.
 /// `tests/adopt.rs` checks the layout against the pretty printer's for every shape.
-fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts, depth: usize) {
-    let field = format!("\n{}", "  ".repeat(depth + 1));
+fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts) {
+    // A field's line break and indentation, one level deeper than the entry.
+    let field = "\n      ";
     let start = f.span.map(|s| (s, db.line_col(s.file, s.start)));
     out.push(b'{');
     if let Some((s, start)) = &start {
@@ -330,7 +331,6 @@ fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts
     let _ = serde_json::to_writer(&mut *out, &f.message);
     out.extend_from_slice(b",\n");
     out.extend_from_slice(rule.tail.as_bytes());
-    out.push(b'\n');
-    out.extend_from_slice("  ".repeat(depth).as_bytes());
-    out.push(b'}');
+    // The entry's closing brace, at the entry's indentation.
+    out.extend_from_slice(b"\n    }");
 }
