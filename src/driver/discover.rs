@@ -6,7 +6,6 @@
 //! every unreadable directory and every entry that vanished during the walk is a diagnostic.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -115,7 +114,9 @@ pub fn discover(
             );
             continue;
         }
-        let mut ignores: HashMap<PathBuf, Option<Gitignore>> = HashMap::new();
+        // The `.gitignore` of each directory from the root down to the entry being filtered:
+        // `ignores[d]` is that of its ancestor at depth `d` (the walk is depth first).
+        let mut ignores: Vec<Option<Gitignore>> = vec![gitignore_of(root)];
         let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
         let skipped_links: RefCell<Vec<Diagnostic>> = RefCell::new(Vec::new());
         let walker = WalkDir::new(root)
@@ -142,8 +143,15 @@ pub fn discover(
             if exclude.as_ref().is_some_and(|x| x.is_match(rel)) {
                 return false;
             }
-            filters.no_gitignore
-                || kept_by_gitignore(root, e.path(), e.file_type().is_dir(), &mut ignores)
+            if filters.no_gitignore {
+                return true;
+            }
+            ignores.truncate(e.depth());
+            let kept = kept_by_gitignore(&ignores, e.path(), e.file_type().is_dir());
+            if kept && e.file_type().is_dir() {
+                ignores.push(gitignore_of(e.path()));
+            }
+            kept
         });
         for entry in walker {
             let entry = match entry {
@@ -185,8 +193,11 @@ pub fn discover(
         }
         diags.append(&mut skipped_links.into_inner());
     }
-    out.sort();
-    out.dedup_by(|a, b| a.path == b.path);
+    if paths.len() > 1 {
+        // One walk yields each path once, in this order already (by name, depth first).
+        out.sort();
+        out.dedup_by(|a, b| a.path == b.path);
+    }
     out
 }
 
@@ -277,39 +288,29 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
         .help("check the permissions of the directory; the rest of the tree is still checked")
 }
 
-/// Whether `path` survives the `.gitignore` files from `root` down to its directory
-/// (true = keep).
-fn kept_by_gitignore(
-    root: &Path,
-    path: &Path,
-    is_dir: bool,
-    cache: &mut HashMap<PathBuf, Option<Gitignore>>,
-) -> bool {
+/// Whether `path` is kept by the `.gitignore` files of its directories, `ignores` (from the
+/// walked root down to its parent): the deepest file that matches decides, a `!pattern`
+/// keeping what an outer file ignored.
+fn kept_by_gitignore(ignores: &[Option<Gitignore>], path: &Path, is_dir: bool) -> bool {
     let mut keep = true;
-    let mut dirs: Vec<&Path> = path
-        .ancestors()
-        .skip(1)
-        .take_while(|a| a.starts_with(root))
-        .collect();
-    dirs.reverse();
-    for dir in dirs {
-        let gi = cache.entry(dir.to_path_buf()).or_insert_with(|| {
-            let file = dir.join(".gitignore");
-            if !file.is_file() {
-                return None;
-            }
-            let mut b = GitignoreBuilder::new(dir);
-            b.add(file);
-            b.build().ok()
-        });
-        if let Some(gi) = gi {
-            let m = gi.matched(path, is_dir);
-            if m.is_ignore() {
-                keep = false;
-            } else if m.is_whitelist() {
-                keep = true;
-            }
+    for gi in ignores.iter().flatten() {
+        let m = gi.matched(path, is_dir);
+        if m.is_ignore() {
+            keep = false;
+        } else if m.is_whitelist() {
+            keep = true;
         }
     }
     keep
+}
+
+/// The `.gitignore` of a directory, if it has a readable one.
+fn gitignore_of(dir: &Path) -> Option<Gitignore> {
+    let file = dir.join(".gitignore");
+    if !file.is_file() {
+        return None;
+    }
+    let mut b = GitignoreBuilder::new(dir);
+    b.add(file);
+    b.build().ok()
 }
