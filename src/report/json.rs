@@ -191,18 +191,20 @@ enum Entries<'a> {
 
 impl Entries<'_> {
     /// Writes the entries between the `[` and `]` of the list; its key is at depth one.
-    fn write(&self, db: &SourceDb, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    fn write<W: std::io::Write>(
+        &self,
+        db: &SourceDb,
+        w: &mut super::JsonControlEscaper<W>,
+    ) -> std::io::Result<()> {
         match self {
             Entries::Findings(findings) => {
                 let parts = RuleParts::of_findings(findings, ENTRY_DEPTH + 1);
-                super::write_laid_out_entries(w, findings.len(), 1, |i| {
-                    let mut out = Vec::with_capacity(768);
+                super::write_laid_out_entries(w, findings.len(), 1, |i, out| {
                     if let Some(f) = findings.get(i) {
                         if let Some(p) = parts.get(&rule_key(f)) {
-                            write_finding(&mut out, db, f, p);
+                            write_finding(out, db, f, p);
                         }
                     }
-                    out
                 })
             }
             Entries::Suppressed(s) => super::write_list_entries(w, s.len(), 1, |i| {

@@ -67,55 +67,98 @@ pub(crate) fn empty_list_at(text: &str, key: &str, depth: usize) -> Option<usize
 /// in a pretty-printed document, as the pretty printer lays it out: each entry (given
 /// pretty-printed on its own by `render`) on its own lines, indented one level deeper than the
 /// key, separated by commas, then a line break and the key's indentation before the `]`.
-/// Nothing for an empty list (`[]`). Entries are rendered in parallel, a window at a time, so
-/// memory stays bounded whatever the number of entries.
-pub(crate) fn write_list_entries(
-    w: &mut impl std::io::Write,
+/// Nothing for an empty list (`[]`). See [`write_laid_out_entries`] for how.
+pub(crate) fn write_list_entries<W: std::io::Write>(
+    w: &mut JsonControlEscaper<W>,
     len: usize,
     depth: usize,
     render: impl Fn(usize) -> Vec<u8> + Sync,
 ) -> std::io::Result<()> {
     let inner = format!("\n{}", "  ".repeat(depth + 1));
-    write_laid_out_entries(w, len, depth, |i| {
+    write_laid_out_entries(w, len, depth, |i, out| {
         let pretty = render(i);
-        let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 4 + 16);
         for (n, line) in pretty.split(|&b| b == b'\n').enumerate() {
             if n > 0 {
                 out.extend_from_slice(inner.as_bytes());
             }
             out.extend_from_slice(line);
         }
-        out
     })
 }
 
 /// [`write_list_entries`] for entries `render` already lays out at their depth (every line
-/// but the first indented one level deeper than the list's key).
-pub(crate) fn write_laid_out_entries(
-    w: &mut impl std::io::Write,
+/// but the first indented one level deeper than the list's key), appending each to the
+/// buffer it is given.
+///
+/// Entries are rendered in parallel, a window at a time, so memory stays bounded whatever
+/// their number: each task renders a run of entries with their separators and escapes the
+/// controls in it ([`escape_json_controls`]); those pieces go to `w`'s writer as they are,
+/// while the next window is being rendered.
+pub(crate) fn write_laid_out_entries<W: std::io::Write>(
+    w: &mut JsonControlEscaper<W>,
     len: usize,
     depth: usize,
-    render: impl Fn(usize) -> Vec<u8> + Sync,
+    render: impl Fn(usize, &mut Vec<u8>) + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     /// Entries rendered at once.
     const WINDOW: usize = 4096;
+    /// Entries rendered by one task, into one piece.
+    const RUN: usize = 128;
     if len == 0 {
         return Ok(());
     }
     let inner = format!("\n{}", "  ".repeat(depth + 1));
-    for start in (0..len).step_by(WINDOW) {
+    let window = |start: usize| -> Vec<Vec<u8>> {
         let end = (start + WINDOW).min(len);
-        let rendered: Vec<Vec<u8>> = (start..end).into_par_iter().map(&render).collect();
-        for (i, r) in (start..end).zip(rendered) {
-            if i > 0 {
-                w.write_all(b",")?;
+        (start..end)
+            .step_by(RUN)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|from| {
+                let mut piece = Vec::with_capacity(RUN * 1024);
+                for i in from..(from + RUN).min(end) {
+                    if i > 0 {
+                        piece.push(b',');
+                    }
+                    piece.extend_from_slice(inner.as_bytes());
+                    render(i, &mut piece);
+                }
+                escape_json_control_bytes(piece)
+            })
+            .collect()
+    };
+    let mut ready = window(0);
+    let mut start = WINDOW;
+    loop {
+        let mut next = None;
+        let written = rayon::in_place_scope(|s| {
+            if start < len {
+                s.spawn(|_| next = Some(window(start)));
             }
-            w.write_all(inner.as_bytes())?;
-            w.write_all(&r)?;
+            let raw = w.raw()?;
+            ready.iter().try_for_each(|piece| raw.write_all(piece))
+        });
+        written?;
+        match next {
+            Some(n) => (ready, start) = (n, start + WINDOW),
+            None => break,
         }
     }
-    write!(w, "\n{}", "  ".repeat(depth))
+    std::io::Write::write_all(w, format!("\n{}", "  ".repeat(depth)).as_bytes())
+}
+
+/// [`escape_json_controls`] for serialized JSON as bytes (whole characters).
+fn escape_json_control_bytes(json: Vec<u8>) -> Vec<u8> {
+    if memchr::memchr2(0x7f, 0xc2, &json).is_none() {
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 16);
+    let mut w = JsonControlEscaper::new(&mut out);
+    // Writing to a vector cannot fail.
+    let _ = std::io::Write::write_all(&mut w, &json);
+    let _ = w.into_inner();
+    out
 }
 
 /// [`escape_json_controls`] as a writer: what is written to it (serialized JSON, in pieces
@@ -133,6 +176,14 @@ impl<W: std::io::Write> JsonControlEscaper<W> {
             inner,
             pending_c2: false,
         }
+    }
+
+    /// The writer, for bytes already escaped (after any byte held back has been passed on).
+    pub fn raw(&mut self) -> std::io::Result<&mut W> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        Ok(&mut self.inner)
     }
 
     /// The writer, after the last byte has been passed on.
