@@ -40,7 +40,7 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
         return Vec::new();
     };
     read.map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
         .collect()
 }
 
@@ -102,15 +102,21 @@ fn warm_run_gives_the_cold_output_from_the_default_cache_dir() {
 #[test]
 fn warm_run_reads_its_results_from_the_entry() {
     let (repo, xdg) = plant();
-    check(repo.path(), xdg.path(), JSON);
+    let cold = json(&check(repo.path(), xdg.path(), JSON));
+    // A message, as the entry stores it (UTF-8), overwritten by one of the same length.
+    let message = messages(&cold).into_iter().find(|m| m.len() > 20).unwrap();
     let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
-    let text = std::fs::read_to_string(&entry).unwrap();
-    let marked = text.replacen("\"message\":\"", "\"message\":\"FROM CACHE ", 1);
-    assert_ne!(marked, text);
+    let bytes = std::fs::read(&entry).unwrap();
+    let at = bytes
+        .windows(message.len())
+        .position(|w| w == message.as_bytes())
+        .unwrap();
+    let mut marked = bytes.clone();
+    marked[at..at + 10].copy_from_slice(b"FROM CACHE");
     std::fs::write(&entry, marked).unwrap();
     let warm = json(&check(repo.path(), xdg.path(), JSON));
     assert!(
-        messages(&warm).iter().any(|m| m.starts_with("FROM CACHE ")),
+        messages(&warm).iter().any(|m| m.starts_with("FROM CACHE")),
         "{warm}"
     );
 }
@@ -200,16 +206,30 @@ fn a_corrupt_entry_is_ignored_and_replaced() {
     let (repo, xdg) = plant();
     let cold = check(repo.path(), xdg.path(), JSON);
     let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
-    for garbage in ["{not json", "", "{\"content\": 3}"] {
-        std::fs::write(&entry, garbage).unwrap();
+    let good = std::fs::read(&entry).unwrap();
+    let truncated = good[..good.len() / 2].to_vec();
+    let mut longer = good.clone();
+    longer.push(0);
+    for garbage in [
+        b"{not json".to_vec(),
+        Vec::new(),
+        b"palisade".to_vec(),
+        truncated,
+        longer,
+    ] {
+        std::fs::write(&entry, &garbage).unwrap();
         let o = check(repo.path(), xdg.path(), JSON);
         assert_eq!(o.status.code(), Some(1));
-        assert_eq!(o.stdout, cold.stdout, "after writing {garbage:?}");
+        assert_eq!(
+            o.stdout,
+            cold.stdout,
+            "after writing {} bytes",
+            garbage.len()
+        );
         assert!(o.stderr.is_empty());
+        // The entry was rewritten whole.
+        assert!(std::fs::read(&entry).unwrap().starts_with(b"palisade"));
     }
-    // The entry was rewritten whole.
-    let text = std::fs::read_to_string(&entry).unwrap();
-    assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
 }
 
 #[test]
@@ -288,4 +308,143 @@ fn suppressions_and_their_expiry_apply_to_cached_results() {
     assert_eq!(later.stdout, fresh.stdout);
     assert_eq!(json(&later)["summary"]["suppressed"], 0);
     assert_eq!(later.status.code(), Some(1));
+}
+
+// ---- unchanged files are not read
+
+/// Sets the modification time of every file under `dir` to an hour ago: files the last run
+/// read long after their last change, whose stamps the cache trusts.
+fn age(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            age(&path);
+        } else {
+            set_modified(
+                &path,
+                std::time::SystemTime::now() - std::time::Duration::from_secs(3600),
+            );
+        }
+    }
+}
+
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
+        .unwrap();
+}
+
+/// The `result cache:` line of `--verbose`.
+fn cache_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find(|l| l.starts_with("result cache:"))
+        .unwrap_or_else(|| panic!("no cache line in {}", String::from_utf8_lossy(&o.stderr)))
+        .to_string()
+}
+
+const JSON_VERBOSE: &[&str] = &["plant", "--format", "json", "--verbose"];
+
+#[test]
+fn unchanged_files_are_not_read_when_the_report_quotes_none() {
+    let (repo, xdg) = plant();
+    age(&repo.path().join("plant"));
+    let cold = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&cold),
+        "result cache: evaluated, no reusable entry"
+    );
+    let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&warm),
+        "result cache: reused, inputs unchanged (15 of 15 not read)"
+    );
+    assert_eq!(warm.stdout, cold.stdout);
+    // Formats that quote the inputs read them all (and check them against the entry).
+    for format in ["human", "sarif"] {
+        let args = ["plant", "--format", format, "--verbose"];
+        let warm = check(repo.path(), xdg.path(), &args);
+        assert_eq!(
+            cache_line(&warm),
+            "result cache: reused, inputs unchanged (0 of 15 not read)",
+            "{format}"
+        );
+        let fresh = check(
+            repo.path(),
+            xdg.path(),
+            &["plant", "--format", format, "--no-cache"],
+        );
+        assert_eq!(warm.stdout, fresh.stdout, "{format}");
+    }
+}
+
+#[test]
+fn a_rewrite_that_keeps_the_size_and_modification_time_is_seen() {
+    let (repo, xdg) = plant();
+    age(&repo.path().join("plant"));
+    let before = json(&check(repo.path(), xdg.path(), JSON));
+    let file = repo.path().join("plant/k8s/modbus-poller.yaml");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("name: poller\n"));
+    std::fs::write(&file, text.replace("name: poller\n", "name: pollex\n")).unwrap();
+    // Same size, same modification time: only the change time tells.
+    set_modified(&file, modified);
+    let after = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&after),
+        "result cache: evaluated, no reusable entry"
+    );
+    let named =
+        |v: &serde_json::Value, name: &str| messages(v).iter().filter(|m| m.contains(name)).count();
+    assert!(named(&before, "`poller`") > 0);
+    assert_eq!(named(&json(&after), "`poller`"), 0);
+    assert_eq!(named(&json(&after), "`pollex`"), named(&before, "`poller`"));
+}
+
+#[test]
+fn files_changed_just_before_a_run_are_read_until_they_settle() {
+    let (repo, xdg) = plant();
+    // Fresh copies: modified less than two seconds before the first run read them.
+    let cold = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&warm),
+        "result cache: reused, inputs unchanged (0 of 15 not read)"
+    );
+    assert_eq!(warm.stdout, cold.stdout);
+    // Touched, contents unchanged: read and hashed, results reused, the new stamps recorded.
+    age(&repo.path().join("plant"));
+    let touched = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&touched),
+        "result cache: reused, inputs unchanged (0 of 15 not read)"
+    );
+    let settled = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&settled),
+        "result cache: reused, inputs unchanged (15 of 15 not read)"
+    );
+    assert_eq!(settled.stdout, cold.stdout);
+}
+
+#[test]
+fn a_file_with_suppression_comments_is_always_read() {
+    let (repo, xdg) = plant();
+    let file = repo.path().join("plant/k8s/modbus-poller.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let ignore = "# palisade:ignore-file privileged_container reason=\"vendor image\"\n";
+    std::fs::write(&file, format!("{ignore}{text}")).unwrap();
+    age(&repo.path().join("plant"));
+    let cold = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&warm),
+        "result cache: reused, inputs unchanged (14 of 15 not read)"
+    );
+    assert_eq!(warm.stdout, cold.stdout);
+    assert_eq!(json(&warm)["summary"]["suppressed"], 1);
 }

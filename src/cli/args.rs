@@ -84,6 +84,17 @@ pub(crate) enum CheckFormat {
     Github,
 }
 
+impl CheckFormat {
+    /// Whether the format quotes input files (snippets, fingerprints of the text flagged),
+    /// rather than only naming lines and columns.
+    pub(crate) fn quotes_inputs(self) -> bool {
+        match self {
+            CheckFormat::Human | CheckFormat::Sarif => true,
+            CheckFormat::Json | CheckFormat::Junit | CheckFormat::Github => false,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorChoice {
     Auto,

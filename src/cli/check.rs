@@ -17,6 +17,7 @@ use super::output::{
 };
 use super::targets::{self, Target};
 use super::ExitStatus;
+use palisade::driver::cache::CacheUse;
 
 pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     if let Err(e) = set_jobs(args.jobs) {
@@ -136,6 +137,10 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     limits.max_nodes = args.max_nodes.unwrap_or(limits.max_nodes);
     opts.eval_limits.max_steps = args.max_steps.unwrap_or(opts.eval_limits.max_steps);
     opts.cache_dir = cache_dir(args);
+    // Baselines fingerprint the text of each finding.
+    opts.positions_only = args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && targets.iter().all(|t| !t.format.quotes_inputs());
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
     opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
     let mut run = driver::check_in(db, &opts);
@@ -249,13 +254,20 @@ fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     if let Some(c) = &opts.partition.changed {
         out.push_str(&format!("{} files changed since the revision\n", c.len()));
     }
-    let total: std::time::Duration = run.timings.iter().map(|(_, d)| *d).sum();
+    out.push_str(&match run.cache {
+        CacheUse::Off => "result cache: off\n".to_string(),
+        CacheUse::Miss => "result cache: evaluated, no reusable entry\n".to_string(),
+        CacheUse::Hit { unread } => format!(
+            "result cache: reused, inputs unchanged ({unread} of {} not read)\n",
+            run.files
+        ),
+    });
     for (phase, d) in &run.timings {
         out.push_str(&format!("{:>9.1} ms  {phase}\n", d.as_secs_f64() * 1000.0));
     }
     out.push_str(&format!(
         "{:>9.1} ms  total\n",
-        total.as_secs_f64() * 1000.0
+        run.elapsed.as_secs_f64() * 1000.0
     ));
     out
 }

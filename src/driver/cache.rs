@@ -2,23 +2,38 @@
 //! loading and evaluation and reuses the findings and diagnostics of the last run.
 //!
 //! One entry per *scope*: the Palisade version (and the executable's size and time, so a rebuilt
-//! binary never reuses results), the texts of every loaded policy file (the
-//! stdlib, the pack when on, `--policy` files), the options that change results (rule
-//! selection, input and evaluation limits) and the list of input files with their formats. The
-//! entry records a hash of the inputs' *contents* (BLAKE3) and the run's results. A run whose
-//! scope and contents both match reuses them; any difference re-evaluates everything and
-//! replaces the entry. Evaluating everything again is what makes cross-document rules correct:
-//! a rule about NetworkPolicies selecting pods reads several files, so no file's results are
-//! reused alone. Each scope has one file, so the cache does not grow with edits.
+//! binary never reuses results), the texts of every loaded policy file (the stdlib, the pack
+//! when on, `--policy` files), the options that change results (rule selection, input and
+//! evaluation limits, the part of the run reported) and the list of candidate input files.
+//! Each scope has one file, so the cache does not grow with edits.
+//!
+//! The entry records, for every candidate, what reading it gave (its format and a BLAKE3 hash
+//! of its text, or why it could not be read) and the file's *stamp* (size, modification and
+//! change times, inode); then the run's results. A run reuses the results only when every
+//! candidate reads the same as recorded; any difference re-evaluates everything and replaces
+//! the entry. Evaluating everything again is what makes cross-document rules correct: a rule
+//! about NetworkPolicies selecting pods reads several files, so no file's results are reused
+//! alone.
+//!
+//! A file whose stamp is the recorded one is not read at all (as ruff and git do): its change
+//! time moves with every write, and a file modified less than [`SETTLED`] before the recording
+//! run read it is never trusted this way (git's "racily clean" guard: a second write within
+//! the timestamps' resolution could leave them unchanged). Such a file is given to the
+//! reports by its recorded line index ([`SourceFile::unread`]) when they need only line and
+//! column numbers ([`CheckOptions::positions_only`]) and its text is ASCII without a
+//! `palisade:ignore` in it; otherwise it is read, and its hash checked. When any candidate's
+//! stamp differs, every file is read and hashed, and equal contents still reuse the results
+//! (a `touch`, a fresh checkout); the entry is then rewritten with the new stamps.
 //!
 //! What is cached is what loading and evaluation produce (load diagnostics, findings, rule
-//! diagnostics). Reading files, suppressions and baselines are recomputed on every run, so
-//! `palisade:ignore` comments and `--today` behave exactly as without the cache. The cache is
-//! best effort: a missing, truncated or foreign entry is a miss; one that cannot be written is a
+//! diagnostics). Suppressions and baselines are recomputed on every run, so `palisade:ignore`
+//! comments and `--today` behave exactly as without the cache. The cache is best effort: a
+//! missing, truncated or foreign entry is a miss; one that cannot be written is a
 //! `palisade::cache-unavailable` warning. The directory is safe to delete at any time.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,14 +41,38 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{Code, Diagnostic, Label, Severity};
 use crate::eval::{self, Finding, Outcome, Program, RuleMeta};
 use crate::input::Format;
-use crate::source::{FileId, SourceDb, Span};
+use crate::source::{FileId, SourceDb, SourceFile, Span};
 use crate::value::Value;
 
 use super::discover::Candidate;
-use super::{inputs, CheckOptions};
+use super::inputs::{self, Read};
+use super::policies::display_path;
+use super::CheckOptions;
 
 /// Bumped when the entry format changes; part of every file name.
-const SCHEMA: &str = "r1";
+const SCHEMA: &str = "r2";
+
+/// The first bytes of every entry.
+const MAGIC: [u8; 8] = *b"palisade";
+
+/// How long before the recording run's reads a file must have last been modified for its
+/// stamp to be trusted (covers filesystems with coarse timestamps).
+pub const SETTLED: Duration = Duration::from_secs(2);
+
+/// The marker of suppression comments: a file holding it is always read.
+const MARKER: &[u8] = b"palisade:ignore";
+
+/// What the result cache did in a run (`--verbose`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CacheUse {
+    /// No cache (`--no-cache`, or no cache directory).
+    #[default]
+    Off,
+    /// Evaluated, and the entry written.
+    Miss,
+    /// The recorded results, every input unchanged; `unread` of them were not read at all.
+    Hit { unread: usize },
+}
 
 /// What loading and evaluating the inputs gave, from the cache or not.
 pub(crate) struct Evaluated {
@@ -46,10 +85,64 @@ pub(crate) struct Evaluated {
     pub zone_model: super::ZoneModel,
     /// Which input files this process reports on (see `--shard`, `--changed-since`).
     pub owned: Option<Vec<bool>>,
+    pub cache: CacheUse,
+}
+
+/// Where a run's entry lives, and the entry if there is a readable one. Located before the
+/// policies are compiled and the inputs found, and read while they are.
+pub(crate) struct Opened {
+    dir: PathBuf,
+    path: PathBuf,
+    entry: Option<Entry>,
+}
+
+/// The directory and file of the run's entry, `None` when the cache is off. The file is named
+/// by what is known before compiling and discovery: the schema, the executable, the options,
+/// the working directory, the paths and filters given, the policy sources, and the files
+/// already loaded (`palisade.toml`). The entry itself records the rest of the scope (the
+/// policies' texts, the candidate files).
+pub(crate) fn locate(db: &SourceDb, opts: &CheckOptions) -> Option<(PathBuf, PathBuf)> {
+    let dir = opts.cache_dir.as_ref()?;
+    let mut h = blake3::Hasher::new();
+    field(&mut h, SCHEMA.as_bytes());
+    field(&mut h, env!("CARGO_PKG_VERSION").as_bytes());
+    field(&mut h, build_id()?.as_bytes());
+    let options = format!(
+        "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}",
+        opts.selection,
+        opts.input_limits,
+        opts.eval_limits,
+        opts.partition.shard,
+        opts.partition.changed.is_some(),
+        std::env::current_dir().ok(),
+        opts.paths,
+        opts.filters,
+        opts.policies,
+    );
+    field(&mut h, options.as_bytes());
+    for (_, file) in db.iter() {
+        field(&mut h, file.name.as_bytes());
+        field(&mut h, file.text.as_bytes());
+    }
+    let name = format!("{SCHEMA}-{}.bin", h.finalize().to_hex());
+    Some((dir.clone(), dir.join(name)))
+}
+
+/// Reads the entry [`locate`] found, if it is there and readable.
+pub(crate) fn open((dir, path): (PathBuf, PathBuf)) -> Opened {
+    let entry = read_entry(&path);
+    Opened { dir, path, entry }
+}
+
+/// A length-prefixed field of a hash.
+fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
 }
 
 /// Reads `candidates` into `db`, then loads and evaluates them, or reuses the cached results of
-/// an identical run when `opts.cache_dir` is set. Read and load diagnostics go to `diags`.
+/// an identical run when the cache is on (`opened`, from [`open`]). Read and load diagnostics
+/// go to `diags`.
 pub(crate) fn load_and_evaluate(
     db: &mut SourceDb,
     program: &Program,
@@ -57,32 +150,75 @@ pub(crate) fn load_and_evaluate(
     opts: &CheckOptions,
     diags: &mut Vec<Diagnostic>,
     progress: Option<&dyn super::Progress>,
+    opened: Option<Opened>,
 ) -> Evaluated {
-    let first_input = db.len();
-    let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
-    let files: Vec<FileId> = pending.iter().map(|(id, _)| *id).collect();
-    let owned = super::owned_files(db, &files, &opts.partition);
-    if let Some(p) = progress {
-        p.phase("loading and evaluating", None);
-    }
-    let (Some(dir), Some(build)) = (&opts.cache_dir, build_id()) else {
-        return evaluate(db, program, &pending, opts, diags, files, owned);
+    let Some(Opened { dir, path, entry }) = opened else {
+        let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
+        return evaluate(db, program, &pending, opts, diags, progress);
     };
-    let keys = Keys::of(db, first_input, &pending, opts, &owned, &build);
-    let path = dir.join(format!("{SCHEMA}-{}.json", keys.scope));
-    if let Some((load, outcome)) = read_entry(&path, &keys.content, program) {
-        diags.extend(load);
-        return Evaluated {
-            files,
-            outcome,
-            zones: Vec::new(),
-            zone_model: super::ZoneModel::default(),
-            owned,
-        };
+    let names: Vec<String> = candidates
+        .par_iter()
+        .map(|c| display_path(&c.path))
+        .collect();
+    let scope = scope_key(db, candidates, &names, opts);
+    // The recorded reads, and the recorded results, restored while the files are looked up.
+    let mut recorded = None;
+    if let Some(mut entry) = entry.filter(|e| e.scope == scope) {
+        let inputs = std::mem::take(&mut entry.inputs);
+        let read_at = entry.read_at;
+        let (fresh, restored) = rayon::join(
+            || unchanged(&inputs, read_at, candidates, &names, opts),
+            || restore(entry, program),
+        );
+        match (fresh, restored) {
+            (Some((reads, unread)), Some((load, outcome))) => {
+                if let Some(p) = progress {
+                    p.advance(candidates.len() as u64);
+                }
+                let pending = inputs::admit(db, candidates, reads, diags);
+                diags.extend(load);
+                return reused(db, &pending, opts, outcome, CacheUse::Hit { unread });
+            }
+            (_, restored) => recorded = restored.map(|r| (inputs, read_at, r)),
+        }
+    }
+    // Read and hash everything.
+    let read_at = SystemTime::now();
+    let read = inputs::read_all(candidates, &opts.input_limits, progress);
+    let records: Vec<Record> = read
+        .par_iter()
+        .map(|(r, stamp)| record(r, *stamp))
+        .collect();
+    let reads = read.into_iter().map(|(r, _)| r).collect();
+    let pending = inputs::admit(db, candidates, reads, diags);
+    if let Some((old, old_read_at, (load, outcome))) = recorded {
+        if same_contents(&old, &records) {
+            // A touched file, a fresh checkout, a file modified just before the last run: the
+            // same texts. Record the new stamps, so that the next run need not read them.
+            let restamp = old
+                .iter()
+                .map(|r| r.stamp)
+                .ne(records.iter().map(|r| r.stamp))
+                || !old.iter().all(|r| r.settled(old_read_at));
+            if restamp {
+                let entry = Entry::of(scope, nanos(read_at), records, &load, &outcome);
+                // Best effort: the results are complete either way.
+                let _ = write_entry(&dir, &path, &entry);
+            }
+            diags.extend(load);
+            return reused(db, &pending, opts, outcome, CacheUse::Hit { unread: 0 });
+        }
     }
     let mut load_diags = Vec::new();
-    let evaluated = evaluate(db, program, &pending, opts, &mut load_diags, files, owned);
-    if let Err(e) = write_entry(dir, &path, &keys.content, &load_diags, &evaluated.outcome) {
+    let mut evaluated = evaluate(db, program, &pending, opts, &mut load_diags, progress);
+    let entry = Entry::of(
+        scope,
+        nanos(read_at),
+        records,
+        &load_diags,
+        &evaluated.outcome,
+    );
+    if let Err(e) = write_entry(&dir, &path, &entry) {
         diags.push(
             Diagnostic::new(
                 Code::CacheUnavailable,
@@ -92,7 +228,28 @@ pub(crate) fn load_and_evaluate(
         );
     }
     diags.extend(load_diags);
+    evaluated.cache = CacheUse::Miss;
     evaluated
+}
+
+/// The run's results from the cache.
+fn reused(
+    db: &SourceDb,
+    pending: &[(FileId, Format)],
+    opts: &CheckOptions,
+    outcome: Outcome,
+    cache: CacheUse,
+) -> Evaluated {
+    let files: Vec<FileId> = pending.iter().map(|(id, _)| *id).collect();
+    let owned = super::owned_files(db, &files, &opts.partition);
+    Evaluated {
+        files,
+        outcome,
+        zones: Vec::new(),
+        zone_model: super::ZoneModel::default(),
+        owned,
+        cache,
+    }
 }
 
 fn evaluate(
@@ -101,9 +258,13 @@ fn evaluate(
     pending: &[(FileId, Format)],
     opts: &CheckOptions,
     diags: &mut Vec<Diagnostic>,
-    files: Vec<FileId>,
-    owned: Option<Vec<bool>>,
+    progress: Option<&dyn super::Progress>,
 ) -> Evaluated {
+    let files: Vec<FileId> = pending.iter().map(|(id, _)| *id).collect();
+    let owned = super::owned_files(db, &files, &opts.partition);
+    if let Some(p) = progress {
+        p.phase("loading and evaluating", None);
+    }
     let loaded = inputs::load_read(db, pending, &opts.input_limits, diags);
     let scope = eval::UnitScope {
         files: owned.clone(),
@@ -136,6 +297,7 @@ fn evaluate(
         zones,
         zone_model,
         owned,
+        cache: CacheUse::Off,
     }
 }
 
@@ -153,64 +315,313 @@ fn build_id() -> Option<String> {
     Some(format!("{}:{}", meta.len(), modified.as_nanos()))
 }
 
-/// The two keys of a run, as hex.
-struct Keys {
-    /// Everything but the inputs' contents: names the entry's file.
-    scope: String,
-    /// The inputs' contents: must match the entry's.
-    content: String,
+/// What the entry's file name leaves out of a run's scope: the texts of the policy files (and
+/// of anything else loaded before the inputs), and the candidate input files.
+fn scope_key(
+    db: &SourceDb,
+    candidates: &[Candidate],
+    names: &[String],
+    opts: &CheckOptions,
+) -> [u8; 32] {
+    let mut scope = blake3::Hasher::new();
+    for (_, file) in db.iter() {
+        field(&mut scope, file.name.as_bytes());
+        field(&mut scope, file.text.as_bytes());
+    }
+    let all = opts.partition.is_all();
+    for (c, name) in candidates.iter().zip(names) {
+        field(&mut scope, name.as_bytes());
+        // The part of the run evaluated (`--shard`, `--changed-since`) changes the results.
+        let owned = all || opts.partition.owns(Path::new(name), name);
+        let flags = format!("{}|{}|{owned}|{:?}", c.explicit, c.sniff, c.format);
+        field(&mut scope, flags.as_bytes());
+    }
+    *scope.finalize().as_bytes()
 }
 
-impl Keys {
-    fn of(
-        db: &SourceDb,
-        first_input: usize,
-        pending: &[(FileId, Format)],
-        opts: &CheckOptions,
-        owned: &Option<Vec<bool>>,
-        build: &str,
-    ) -> Keys {
-        let mut scope = blake3::Hasher::new();
-        let field = |h: &mut blake3::Hasher, bytes: &[u8]| {
-            h.update(&(bytes.len() as u64).to_le_bytes());
-            h.update(bytes);
-        };
-        field(&mut scope, SCHEMA.as_bytes());
-        field(&mut scope, env!("CARGO_PKG_VERSION").as_bytes());
-        field(&mut scope, build.as_bytes());
-        // The part of the run evaluated (`--shard`, `--changed-since`) changes the results too.
-        let options = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}",
-            opts.selection, opts.input_limits, opts.eval_limits, opts.partition.shard, owned
-        );
-        field(&mut scope, options.as_bytes());
-        // Policy files (and anything else loaded before the inputs), names and texts.
-        for (_, file) in db.iter().take(first_input) {
-            field(&mut scope, file.name.as_bytes());
-            field(&mut scope, file.text.as_bytes());
+/// What identifies the state of a file without reading it: its size, modification and change
+/// times (nanoseconds since the epoch), and on Unix its device and inode. A write moves the
+/// change time, which nothing but the system clock can set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: i128,
+    changed: i128,
+    device: u64,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The file's size in bytes.
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// The stamp of an open file.
+    pub(crate) fn of_file(file: &std::fs::File) -> std::io::Result<Stamp> {
+        #[cfg(unix)]
+        {
+            Ok(Stamp::of_stat(&rustix::fs::fstat(file)?))
         }
-        for (id, format) in pending {
-            field(&mut scope, db.name(*id).as_bytes());
-            field(&mut scope, format!("{format:?}").as_bytes());
+        #[cfg(not(unix))]
+        {
+            Ok(Stamp::of_metadata(&file.metadata()?))
         }
-        let texts: Vec<[u8; 32]> = pending
-            .par_iter()
-            .map(|(id, _)| *blake3::hash(db.text(*id).as_bytes()).as_bytes())
-            .collect();
-        let mut content = blake3::Hasher::new();
-        for t in &texts {
-            content.update(t);
+    }
+
+    #[cfg(unix)]
+    fn of_stat(st: &rustix::fs::Stat) -> Stamp {
+        let time = |secs: i128, ns: i128| secs * 1_000_000_000 + ns;
+        Stamp {
+            len: u64::try_from(st.st_size).unwrap_or(0),
+            modified: time(i128::from(st.st_mtime), i128::from(st.st_mtime_nsec)),
+            changed: time(i128::from(st.st_ctime), i128::from(st.st_ctime_nsec)),
+            device: st.st_dev,
+            inode: st.st_ino,
         }
-        Keys {
-            scope: scope.finalize().to_hex().to_string(),
-            content: content.finalize().to_hex().to_string(),
+    }
+
+    #[cfg(not(unix))]
+    fn of_metadata(meta: &std::fs::Metadata) -> Stamp {
+        let modified = meta.modified().map_or(i128::MIN, nanos);
+        Stamp {
+            len: meta.len(),
+            modified,
+            changed: modified,
+            device: 0,
+            inode: 0,
         }
     }
 }
 
+/// The stamps of the candidates' files now (`None` for one that cannot be looked up).
+fn stamps(candidates: &[Candidate]) -> Vec<Option<Stamp>> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        // Siblings are adjacent in the sorted list: each directory is opened once and its files
+        // looked up in it by name, which spares the kernel walking each path from the start.
+        let runs: Vec<&[Candidate]> = candidates
+            .chunk_by(|a, b| a.path.parent() == b.path.parent())
+            .collect();
+        runs.par_iter()
+            .flat_map_iter(|run| {
+                let dir = run
+                    .first()
+                    .and_then(|c| c.path.parent())
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                let fd = rustix::fs::open(dir, flags, Mode::empty()).ok();
+                run.iter().map(move |c| {
+                    let name = c.path.file_name()?;
+                    let st = rustix::fs::statat(fd.as_ref()?, name, AtFlags::empty()).ok()?;
+                    Some(Stamp::of_stat(&st))
+                })
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    {
+        candidates
+            .par_iter()
+            .map(|c| {
+                std::fs::metadata(&c.path)
+                    .ok()
+                    .map(|m| Stamp::of_metadata(&m))
+            })
+            .collect()
+    }
+}
+
+fn nanos(t: SystemTime) -> i128 {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).unwrap_or(i128::MAX),
+        Err(e) => -i128::try_from(e.duration().as_nanos()).unwrap_or(i128::MAX),
+    }
+}
+
+/// What reading one candidate gave, as an entry records it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Record {
+    /// The file's stamp when it was read (`None`: it could not be opened, or changed while
+    /// read).
+    stamp: Option<Stamp>,
+    read: Recorded,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Recorded {
+    Text {
+        format: Option<Format>,
+        #[serde(with = "serde_bytes")]
+        hash: [u8; 32],
+        /// The text's length in bytes.
+        len: u32,
+        /// The lengths of its lines, LEB128 (empty unless the text is ASCII).
+        #[serde(with = "serde_bytes")]
+        lines: Vec<u8>,
+        ascii: bool,
+        /// Holds a `palisade:ignore`.
+        marker: bool,
+    },
+    /// Not an input: too large or not UTF-8 (the diagnostic, given again), or unreadable.
+    Failed(CachedDiagnostic),
+}
+
+impl Record {
+    /// Whether the file's stamp can be trusted: recorded, and the file modified well before the
+    /// recording run started reading (`read_at`, in nanoseconds since the epoch).
+    fn settled(&self, read_at: i128) -> bool {
+        let settled = i128::try_from(SETTLED.as_nanos()).unwrap_or(i128::MAX);
+        self.stamp
+            .is_some_and(|s| s.modified.saturating_add(settled) < read_at)
+    }
+}
+
+fn record(read: &Read, stamp: Option<Stamp>) -> Record {
+    let read = match read {
+        Read::Failed(d) => Recorded::Failed(diagnostic_out(d)),
+        Read::Text(file, format) => {
+            let bytes = file.text.as_bytes();
+            let ascii = bytes.is_ascii();
+            let mut lines = Vec::new();
+            if ascii {
+                for pair in file.line_starts().windows(2) {
+                    leb128(&mut lines, pair[1] - pair[0]);
+                }
+            }
+            Recorded::Text {
+                format: *format,
+                hash: *blake3::hash(bytes).as_bytes(),
+                len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+                lines,
+                ascii,
+                marker: memchr::memmem::find(bytes, MARKER).is_some(),
+            }
+        }
+    };
+    Record { stamp, read }
+}
+
+fn leb128(out: &mut Vec<u8>, mut n: u32) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Line starts from the recorded line lengths; `None` if they do not decode.
+fn line_starts(lines: &[u8]) -> Option<Vec<u32>> {
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    starts.push(0u32);
+    let (mut at, mut n, mut shift) = (0u32, 0u32, 0u32);
+    for &b in lines {
+        let part = u32::from(b & 0x7f);
+        if shift > 28 || (shift == 28 && part > 0xf) {
+            return None; // past 32 bits
+        }
+        n |= part << shift;
+        if b & 0x80 == 0 {
+            at = at.checked_add(n)?;
+            starts.push(at);
+            (n, shift) = (0, 0);
+        } else {
+            shift += 7;
+        }
+    }
+    (shift == 0).then_some(starts)
+}
+
+/// Whether two runs read the same: the same formats and texts, the same candidates failing.
+fn same_contents(old: &[Record], new: &[Record]) -> bool {
+    old.len() == new.len()
+        && old.iter().zip(new).all(|(a, b)| match (&a.read, &b.read) {
+            (
+                Recorded::Text {
+                    format: f1,
+                    hash: h1,
+                    ..
+                },
+                Recorded::Text {
+                    format: f2,
+                    hash: h2,
+                    ..
+                },
+            ) => f1 == f2 && h1 == h2,
+            (Recorded::Failed(_), Recorded::Failed(_)) => true,
+            _ => false,
+        })
+}
+
+/// The reads of `candidates` when every one of them is as `recorded` (by a run that started
+/// reading at `read_at`) by its stamp,
+/// and how many of those were not read at all; `None` when any candidate may have changed.
+/// A file is still read when the reports need its text, and its hash checked.
+fn unchanged(
+    recorded: &[Record],
+    read_at: i128,
+    candidates: &[Candidate],
+    names: &[String],
+    opts: &CheckOptions,
+) -> Option<(Vec<Read>, usize)> {
+    if recorded.len() != candidates.len() || !recorded.iter().all(|r| r.settled(read_at)) {
+        return None;
+    }
+    let now = stamps(candidates);
+    if now
+        .iter()
+        .zip(recorded)
+        .any(|(s, r)| s.is_none() || *s != r.stamp)
+    {
+        return None;
+    }
+    let reads: Vec<(Read, bool)> = (candidates, names, recorded)
+        .into_par_iter()
+        .map(|(c, name, r)| {
+            match &r.read {
+                Recorded::Failed(d) => Some((Read::Failed(diagnostic_in(d.clone())?), false)),
+                Recorded::Text {
+                    format,
+                    hash,
+                    len,
+                    lines,
+                    ascii,
+                    marker,
+                } => {
+                    if opts.positions_only && *ascii && !*marker {
+                        let file = SourceFile::unread(name.clone(), *len, line_starts(lines)?);
+                        // (A sniffed file no format claims is no input: not counted.)
+                        let input = format.is_some() || !c.sniff;
+                        return Some((Read::Text(file, *format), input));
+                    }
+                    let (text, _) = inputs::read(c, &opts.input_limits).ok()?;
+                    (blake3::hash(text.as_bytes()).as_bytes() == hash).then(|| {
+                        let file = SourceFile::new(name.clone(), text);
+                        (Read::Text(file, *format), false)
+                    })
+                }
+            }
+        })
+        .collect::<Option<_>>()?;
+    let unread = reads.iter().filter(|(_, unread)| *unread).count();
+    Some((reads.into_iter().map(|(r, _)| r).collect(), unread))
+}
+
 #[derive(Serialize, Deserialize)]
-struct Entry {
-    content: String,
+pub(crate) struct Entry {
+    /// The rest of the scope (see [`scope_key`]).
+    #[serde(with = "serde_bytes")]
+    scope: [u8; 32],
+    /// When the recording run started reading its inputs (nanoseconds since the epoch).
+    read_at: i128,
+    /// One per candidate input file, in order.
+    inputs: Vec<Record>,
     /// Rule ids; findings refer to them by index.
     rules: Vec<String>,
     findings: Vec<CachedFinding>,
@@ -220,14 +631,52 @@ struct Entry {
     eval: Vec<CachedDiagnostic>,
 }
 
-#[derive(Serialize, Deserialize)]
+impl Entry {
+    fn of(
+        scope: [u8; 32],
+        read_at: i128,
+        inputs: Vec<Record>,
+        load: &[Diagnostic],
+        outcome: &Outcome,
+    ) -> Entry {
+        let mut rules: Vec<String> = Vec::new();
+        let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let findings = outcome
+            .findings
+            .iter()
+            .map(|f| {
+                let next = rules.len() as u32;
+                let rule = *index.entry(f.rule.id.as_str()).or_insert_with(|| {
+                    rules.push(f.rule.id.clone());
+                    next
+                });
+                CachedFinding {
+                    rule,
+                    message: f.message.clone(),
+                    span: f.span.map(span_out),
+                }
+            })
+            .collect();
+        Entry {
+            scope,
+            read_at,
+            inputs,
+            rules,
+            findings,
+            load: load.iter().map(diagnostic_out).collect(),
+            eval: outcome.diagnostics.iter().map(diagnostic_out).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
 struct CachedFinding {
     rule: u32,
     message: String,
     span: Option<[u32; 3]>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct CachedDiagnostic {
     code: String,
     severity: String,
@@ -292,14 +741,19 @@ fn diagnostic_in(d: CachedDiagnostic) -> Option<Diagnostic> {
     })
 }
 
-/// The cached load diagnostics and outcome, if `path` holds an entry for `content` that this
-/// program can read back (every rule id known). Anything else is a miss.
-fn read_entry(path: &Path, content: &str, program: &Program) -> Option<(Vec<Diagnostic>, Outcome)> {
+/// The entry at `path`, if there is a readable one. Anything else is a miss.
+fn read_entry(path: &Path) -> Option<Entry> {
     let bytes = std::fs::read(path).ok()?;
-    let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-    if entry.content != content {
-        return None;
+    let body = bytes.strip_prefix(&MAGIC[..])?;
+    match postcard::take_from_bytes::<Entry>(body) {
+        Ok((entry, [])) => Some(entry),
+        _ => None,
     }
+}
+
+/// The load diagnostics and outcome of `entry`, if this program can read them back (every
+/// rule id known).
+fn restore(entry: Entry, program: &Program) -> Option<(Vec<Diagnostic>, Outcome)> {
     let known: std::collections::HashMap<&str, &Arc<RuleMeta>> =
         program.rules().map(|r| (r.id.as_str(), r)).collect();
     let rules: Vec<Arc<RuleMeta>> = entry
@@ -309,7 +763,7 @@ fn read_entry(path: &Path, content: &str, program: &Program) -> Option<(Vec<Diag
         .collect::<Option<_>>()?;
     let findings = entry
         .findings
-        .into_iter()
+        .into_par_iter()
         .map(|f| {
             Some(Finding {
                 rule: Arc::clone(rules.get(f.rule as usize)?),
@@ -339,39 +793,9 @@ fn read_entry(path: &Path, content: &str, program: &Program) -> Option<(Vec<Diag
 }
 
 /// Writes the entry atomically (a temporary file renamed over the old entry).
-fn write_entry(
-    dir: &Path,
-    path: &Path,
-    content: &str,
-    load: &[Diagnostic],
-    outcome: &Outcome,
-) -> std::io::Result<()> {
-    let mut rules: Vec<String> = Vec::new();
-    let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-    let findings = outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let next = rules.len() as u32;
-            let rule = *index.entry(f.rule.id.as_str()).or_insert_with(|| {
-                rules.push(f.rule.id.clone());
-                next
-            });
-            CachedFinding {
-                rule,
-                message: f.message.clone(),
-                span: f.span.map(span_out),
-            }
-        })
-        .collect();
-    let entry = Entry {
-        content: content.to_string(),
-        rules,
-        findings,
-        load: load.iter().map(diagnostic_out).collect(),
-        eval: outcome.diagnostics.iter().map(diagnostic_out).collect(),
-    };
-    let bytes = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+fn write_entry(dir: &Path, path: &Path, entry: &Entry) -> std::io::Result<()> {
+    let mut bytes = MAGIC.to_vec();
+    bytes = postcard::to_extend(entry, bytes).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(dir)?;
     let tmp: PathBuf = dir.join(format!(
         ".{}.{}.tmp",
@@ -384,4 +808,27 @@ fn write_entry(
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{leb128, line_starts};
+    use crate::source::SourceFile;
+
+    #[test]
+    fn line_tables_round_trip_and_reject_garbage() {
+        let text = format!("a\n\nbc\n{}\nlast", "x".repeat(300));
+        let file = SourceFile::new("f", text.as_str());
+        let mut lines = Vec::new();
+        for pair in file.line_starts().windows(2) {
+            leb128(&mut lines, pair[1] - pair[0]);
+        }
+        // A 301-byte line takes two bytes.
+        assert_eq!(lines.len(), file.line_starts().len() - 1 + 1);
+        assert_eq!(line_starts(&lines).as_deref(), Some(file.line_starts()));
+        // A length cut short, and one too large for a 32-bit offset.
+        assert_eq!(line_starts(&[0x85]), None);
+        assert_eq!(line_starts(&[0xff, 0xff, 0xff, 0xff, 0x7f]), None);
+        assert_eq!(line_starts(&[]).as_deref(), Some(&[0u32][..]));
+    }
 }

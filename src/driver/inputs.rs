@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::input::{self, Document, Format, Limits};
 use crate::source::{FileId, SourceDb, SourceFile};
 
+use super::cache::Stamp;
 use super::discover::Candidate;
 use super::policies::display_path;
 
@@ -28,7 +29,8 @@ const BIG_FILE: usize = 4 * 1024 * 1024;
 
 static BIG_LOADS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-enum Read {
+/// What reading one candidate gave.
+pub(crate) enum Read {
     /// The file, ready for the database, and its format if one claims it.
     Text(SourceFile, Option<Format>),
     Failed(Diagnostic),
@@ -56,24 +58,50 @@ pub fn read_inputs(
     diags: &mut Vec<Diagnostic>,
     progress: Option<&dyn super::Progress>,
 ) -> Vec<(FileId, Format)> {
-    // Reading, format detection and the line index of each file happen in parallel; files
-    // enter the database in candidate order.
-    let reads: Vec<Read> = candidates
+    let reads = read_all(candidates, limits, progress)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    admit(db, candidates, reads, diags)
+}
+
+/// Reads every candidate in parallel (text, format and line index), with the stamp of each
+/// file read (`None` when it could not be opened or read).
+pub(crate) fn read_all(
+    candidates: &[Candidate],
+    limits: &Limits,
+    progress: Option<&dyn super::Progress>,
+) -> Vec<(Read, Option<Stamp>)> {
+    candidates
         .par_iter()
         .map(|c| {
             let r = match read(c, limits) {
-                Ok(text) => {
+                Ok((text, stamp)) => {
                     let format = c.format.or_else(|| input::detect(&c.path, &text));
-                    Read::Text(SourceFile::new(display_path(&c.path), text), format)
+                    (
+                        Read::Text(SourceFile::new(display_path(&c.path), text), format),
+                        Some(stamp),
+                    )
                 }
-                Err(d) => Read::Failed(d),
+                Err((d, stamp)) => (Read::Failed(d), stamp),
             };
             if let Some(p) = progress {
                 p.advance(1);
             }
             r
         })
-        .collect();
+        .collect()
+}
+
+/// Puts the files read into `db` in candidate order (`reads` has one per candidate) and
+/// returns the inputs among them with their formats. A file no format claims is left out if
+/// it was found by sniffing, else reported; a failed read is reported.
+pub(crate) fn admit(
+    db: &mut SourceDb,
+    candidates: &[Candidate],
+    reads: Vec<Read>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(FileId, Format)> {
     let mut pending = Vec::new();
     for (c, r) in candidates.iter().zip(reads) {
         match r {
@@ -150,11 +178,16 @@ pub fn load_read(
     out
 }
 
+/// The text of a candidate (a leading byte order mark dropped) and the stamp of the file it
+/// was read from; or why it cannot be an input, with the stamp when the file could be opened.
 #[expect(
     clippy::result_large_err,
     reason = "once per file, and the diagnostic goes straight into the run's list"
 )]
-fn read(c: &Candidate, limits: &Limits) -> Result<String, Diagnostic> {
+pub(crate) fn read(
+    c: &Candidate,
+    limits: &Limits,
+) -> Result<(String, Stamp), (Diagnostic, Option<Stamp>)> {
     use std::io::Read as _;
     let name = display_path(&c.path);
     let io_error = |e: std::io::Error| {
@@ -175,32 +208,40 @@ fn read(c: &Candidate, limits: &Limits) -> Result<String, Diagnostic> {
     };
     // One open, and the size from the open file: no second lookup of the path. Reading stops
     // just past the limit, should the file grow after its size was taken.
-    let file = std::fs::File::open(&c.path).map_err(io_error)?;
-    let len = file.metadata().map_err(io_error)?.len();
+    let unstamped = |e| (io_error(e), None);
+    let file = std::fs::File::open(&c.path).map_err(unstamped)?;
+    let stamp = Stamp::of_file(&file).map_err(unstamped)?;
+    let len = stamp.len();
     if len > limits.max_file_size {
-        return Err(too_large(len));
+        return Err((too_large(len), Some(stamp)));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     file.take(limits.max_file_size.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(io_error)?;
+        .map_err(unstamped)?;
     let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if read > limits.max_file_size {
-        return Err(too_large(read));
+        // The file grew after its size was taken: its stamp is stale.
+        return Err((too_large(read), None));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(text
-            .strip_prefix('\u{feff}')
-            .map(str::to_string)
-            .unwrap_or(text)),
-        Err(e) => Err(Diagnostic::new(
-            Code::NotUtf8,
-            format!(
-                "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-        .path(name)
-        .help("convert the file to UTF-8, or exclude it with `--exclude`")),
+        Ok(text) => Ok((
+            text.strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text),
+            stamp,
+        )),
+        Err(e) => Err((
+            Diagnostic::new(
+                Code::NotUtf8,
+                format!(
+                    "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .path(name)
+            .help("convert the file to UTF-8, or exclude it with `--exclude`"),
+            Some(stamp),
+        )),
     }
 }

@@ -67,6 +67,10 @@ pub struct CheckOptions {
     pub progress: Option<ProgressHook>,
     /// The result cache's directory (`None`: no cache); see [`cache`].
     pub cache_dir: Option<PathBuf>,
+    /// The caller's reports need only the names, lines and columns of input files, not their
+    /// texts (no snippets, no fingerprints): a cached run may then leave unchanged files
+    /// unread ([`crate::source::SourceFile::unread`]). Off by default.
+    pub positions_only: bool,
 }
 
 /// The result of a run: everything the reporters need.
@@ -84,12 +88,16 @@ pub struct CheckRun {
     pub suppressed: Vec<crate::suppress::Suppressed>,
     /// How many findings a baseline removed (see [`CheckRun::apply_baseline`]).
     pub baselined: usize,
-    /// How long each phase took.
+    /// How long each phase took (discovery runs alongside compilation).
     pub timings: Timings,
+    /// How long the whole run took.
+    pub elapsed: std::time::Duration,
     /// The rest of the zones model (conduits, firewalls, permitted flows), for the audit report.
     pub zone_model: ZoneModel,
     /// The input files of the run, in load order; the other files of `db` are policies.
     pub input_files: Vec<crate::source::FileId>,
+    /// What the result cache did.
+    pub cache: cache::CacheUse,
 }
 
 /// The entities of the zones model besides `zones`, as the audit report draws them.
@@ -126,6 +134,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     let progress = opts.progress.as_ref().map(|p| &*p.0);
     let mut timings = Timings::new();
     let mut clock = std::time::Instant::now();
+    let started = clock;
     let mut lap = |name: &'static str, timings: &mut Timings| {
         let now = std::time::Instant::now();
         timings.push((name, now - clock));
@@ -134,7 +143,26 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     if let Some(p) = progress {
         p.phase("compiling policies", None);
     }
-    let loaded = load_policies(&mut db, &opts.policies);
+    // Finding the input files and reading the cache entry need nothing of the policies: the
+    // three run side by side.
+    let cache_at = cache::locate(&db, opts);
+    let (loaded, ((found, found_diags, discovered_in), opened)) = rayon::join(
+        || load_policies(&mut db, &opts.policies),
+        || {
+            rayon::join(
+                || {
+                    let clock = std::time::Instant::now();
+                    let mut diags = Vec::new();
+                    let mut candidates = discover(&opts.paths, &opts.filters, &mut diags);
+                    if let Some(config) = &opts.config {
+                        project::filter_candidates(config, &mut candidates);
+                    }
+                    (candidates, diags, clock.elapsed())
+                },
+                || cache_at.map(cache::open),
+            )
+        },
+    );
     let mut diagnostics = loaded.compiled.diagnostics;
     let mut program = loaded.compiled.program;
     if let Some(config) = &opts.config {
@@ -173,16 +201,13 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
             timings,
             zone_model: ZoneModel::default(),
             input_files: Vec::new(),
+            cache: cache::CacheUse::Off,
+            elapsed: started.elapsed(),
         };
     }
-    if let Some(p) = progress {
-        p.phase("finding files", None);
-    }
-    let mut candidates = discover(&opts.paths, &opts.filters, &mut diagnostics);
-    if let Some(config) = &opts.config {
-        project::filter_candidates(config, &mut candidates);
-    }
-    lap("discover", &mut timings);
+    timings.push(("discover (alongside compiling)", discovered_in));
+    let candidates = found;
+    diagnostics.extend(found_diags);
     if let Some(p) = progress {
         p.phase("reading files", Some(candidates.len() as u64));
     }
@@ -192,6 +217,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         zones,
         zone_model,
         owned,
+        cache,
     } = cache::load_and_evaluate(
         &mut db,
         &program,
@@ -199,6 +225,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         opts,
         &mut diagnostics,
         progress,
+        opened,
     );
     lap("read, parse and evaluate", &mut timings);
     diagnostics.extend(outcome.diagnostics);
@@ -257,12 +284,18 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         timings,
         zone_model,
         input_files: files,
+        cache,
+        elapsed: started.elapsed(),
     }
 }
 
 /// Which input files this process reports on: `None` for all (no `--shard`, no
 /// `--changed-since`), else a flag per file id.
-fn owned_files(db: &SourceDb, files: &[FileId], partition: &Partition) -> Option<Vec<bool>> {
+pub(crate) fn owned_files(
+    db: &SourceDb,
+    files: &[FileId],
+    partition: &Partition,
+) -> Option<Vec<bool>> {
     if partition.is_all() {
         return None;
     }

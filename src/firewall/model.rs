@@ -10,7 +10,9 @@ use crate::source::Span;
 use super::sets::{AddrSet, PortSet, ProtoSet};
 
 /// Which syntax a configuration was written in.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Vendor {
     Iptables,
     Nftables,

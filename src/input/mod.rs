@@ -23,7 +23,9 @@ use crate::value::Value;
 pub use detect::detect;
 
 /// The format of an input file.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Format {
     Yaml,
     Json,

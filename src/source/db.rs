@@ -9,8 +9,11 @@ use super::{FileId, Span};
 pub struct SourceFile {
     /// The path as shown to users (relative to where it was found, or `<builtin>/…`).
     pub name: String,
+    /// The text; empty for a file whose text was not read (see [`SourceFile::unread`]).
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// `Some(length)` for a file known only by its line index (see [`SourceFile::unread`]).
+    unread_len: Option<u32>,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
@@ -32,22 +35,58 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            unread_len: None,
         }
+    }
+
+    /// A file whose text was not read, known by its length and the byte offsets where its
+    /// lines start (the first is 0), all of them recorded from an earlier read of an ASCII
+    /// text (the result cache's, when the file has not changed since). Line and column numbers
+    /// are exact; [`SourceFile::text`] is empty.
+    pub fn unread(name: impl Into<String>, len: u32, line_starts: Vec<u32>) -> SourceFile {
+        static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+        SourceFile {
+            name: name.into(),
+            text: Arc::clone(EMPTY.get_or_init(|| Arc::from(""))),
+            line_starts: if line_starts.first() == Some(&0) {
+                line_starts
+            } else {
+                vec![0]
+            },
+            unread_len: Some(len),
+        }
+    }
+
+    /// Whether [`SourceFile::text`] holds the file's text (see [`SourceFile::unread`]).
+    pub fn is_read(&self) -> bool {
+        self.unread_len.is_none()
+    }
+
+    /// The byte offsets where lines start: 0, then one past each `\n`.
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
     }
 
     /// The 1-based line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        let len = self
+            .unread_len
+            .unwrap_or_else(|| u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        let offset = offset.min(len);
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
-        let end = (offset as usize).min(self.text.len());
-        let column = self
-            .text
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count());
+        let end = offset as usize;
+        let column = match self.unread_len {
+            // An unread text is ASCII: a column is a byte count.
+            Some(_) => end.saturating_sub(start),
+            None => self
+                .text
+                .get(start..end)
+                .map_or(end.saturating_sub(start), |s| s.chars().count()),
+        };
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -130,5 +169,33 @@ impl SourceDb {
             .iter()
             .enumerate()
             .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    #[test]
+    fn an_unread_file_gives_the_line_and_column_of_the_read_one() {
+        let text = "apiVersion: v1\nkind: Pod\n\nmetadata:\n  name: x\n";
+        let read = SourceFile::new("f.yaml", text);
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let unread = SourceFile::unread("f.yaml", len, read.line_starts().to_vec());
+        assert!(read.is_read());
+        assert!(!unread.is_read());
+        assert_eq!(unread.text.as_ref(), "");
+        // Every offset, and past the end (clamped).
+        for offset in 0..len + 3 {
+            assert_eq!(
+                unread.line_col(offset),
+                read.line_col(offset),
+                "at {offset}"
+            );
+        }
+        assert_eq!(unread.line_count(), read.line_count());
+        // A line table that does not start at 0 is not trusted.
+        let odd = SourceFile::unread("f.yaml", len, vec![5, 9]);
+        assert_eq!(odd.line_starts(), &[0]);
     }
 }
