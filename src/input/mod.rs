@@ -145,6 +145,9 @@ pub fn load(file: FileId, text: &str, format: Format, limits: &Limits) -> Loaded
 /// first follows a line break, a comma or an opening bracket. The offset where the count passes
 /// `max`, if it does.
 pub fn beyond_nodes(text: &str, max: usize) -> Option<usize> {
+    if text.len() <= max {
+        return None; // at most one value per byte
+    }
     let mut count = 0usize;
     for (i, b) in text.bytes().enumerate() {
         if matches!(b, b'\n' | b',' | b'[' | b'{') {
