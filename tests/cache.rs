@@ -10,6 +10,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, SystemTime};
 
 /// Runs `palisade check ARGS` in `dir` with `XDG_CACHE_HOME` set to `xdg`.
 fn check(dir: &Path, xdg: &Path, args: &[&str]) -> Output {
@@ -315,20 +316,21 @@ fn suppressions_and_their_expiry_apply_to_cached_results() {
 /// Sets the modification time of every file under `dir` to an hour ago: files the last run
 /// read long after their last change, whose stamps the cache trusts.
 fn age(dir: &Path) {
+    set_all_modified(dir, SystemTime::now() - Duration::from_secs(3600));
+}
+
+fn set_all_modified(dir: &Path, time: SystemTime) {
     for e in std::fs::read_dir(dir).unwrap() {
         let path = e.unwrap().path();
         if path.is_dir() {
-            age(&path);
+            set_all_modified(&path, time);
         } else {
-            set_modified(
-                &path,
-                std::time::SystemTime::now() - std::time::Duration::from_secs(3600),
-            );
+            set_modified(&path, time);
         }
     }
 }
 
-fn set_modified(path: &Path, time: std::time::SystemTime) {
+fn set_modified(path: &Path, time: SystemTime) {
     std::fs::File::options()
         .write(true)
         .open(path)
@@ -408,7 +410,12 @@ fn a_rewrite_that_keeps_the_size_and_modification_time_is_seen() {
 #[test]
 fn files_changed_just_before_a_run_are_read_until_they_settle() {
     let (repo, xdg) = plant();
-    // Fresh copies: modified less than two seconds before the first run read them.
+    // Modified in the future as far as the runs can tell: never settled, however slow the
+    // machine (a file modified less than two seconds before a run read it is not trusted).
+    set_all_modified(
+        &repo.path().join("plant"),
+        SystemTime::now() + Duration::from_secs(3600),
+    );
     let cold = check(repo.path(), xdg.path(), JSON_VERBOSE);
     let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
     assert_eq!(
