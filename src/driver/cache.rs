@@ -68,7 +68,7 @@ pub enum CacheUse {
     /// No cache (`--no-cache`, or no cache directory).
     #[default]
     Off,
-    /// Evaluated, and the entry written.
+    /// Evaluated (and the entry written, unless a warning says it could not be).
     Miss,
     /// The recorded results, every input unchanged; `unread` of them were not read at all.
     Hit { unread: usize },
@@ -442,7 +442,7 @@ fn nanos(t: SystemTime) -> i128 {
 }
 
 /// What reading one candidate gave, as an entry records it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct Record {
     /// The file's stamp when it was read (`None`: it could not be opened, or changed while
     /// read).
@@ -450,7 +450,7 @@ struct Record {
     read: Recorded,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 enum Recorded {
     Text {
         format: Option<Format>,
@@ -559,10 +559,10 @@ fn same_contents(old: &[Record], new: &[Record]) -> bool {
         })
 }
 
-/// The reads of `candidates` when every one of them is as `recorded` (by a run that started
-/// reading at `read_at`) by its stamp,
-/// and how many of those were not read at all; `None` when any candidate may have changed.
-/// A file is still read when the reports need its text, and its hash checked.
+/// The reads of `candidates` when the stamp of every one of them is the one `recorded` by a run
+/// that started reading at `read_at`, and how many of them were not read at all; `None` when
+/// any candidate may have changed. A file is still read, and its hash checked, when the
+/// reports need its text.
 fn unchanged(
     recorded: &[Record],
     read_at: i128,
@@ -614,7 +614,7 @@ fn unchanged(
 }
 
 #[derive(Serialize, Deserialize)]
-pub(crate) struct Entry {
+struct Entry {
     /// The rest of the scope (see [`scope_key`]).
     #[serde(with = "serde_bytes")]
     scope: [u8; 32],
@@ -669,14 +669,14 @@ impl Entry {
     }
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct CachedFinding {
     rule: u32,
     message: String,
     span: Option<[u32; 3]>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct CachedDiagnostic {
     code: String,
     severity: String,
