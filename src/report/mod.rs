@@ -31,14 +31,8 @@ pub fn sanitize(s: &str) -> String {
 /// DEL and the C1 controls (U+0080 to U+009F, among them CSI, U+009B). JSON writers escape only
 /// what is below U+0020; these can appear only inside strings, where `\u00XX` means the same.
 pub fn escape_json_controls(json: String) -> String {
-    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
-        return json;
-    }
-    let mut out = Vec::with_capacity(json.len() + 16);
-    let mut w = JsonControlEscaper::new(&mut out);
-    // Writing to a vector cannot fail.
-    let _ = std::io::Write::write_all(&mut w, json.as_bytes());
-    String::from_utf8(out).unwrap_or_default()
+    // Escaping replaces whole characters by ASCII: the text stays UTF-8.
+    String::from_utf8(escape_json_control_bytes(json.into_bytes())).unwrap_or_default()
 }
 
 /// Writes `value` pretty-printed and followed by a line break, with DEL and the C1 controls
@@ -112,9 +106,8 @@ pub(crate) fn write_laid_out_entries<W: std::io::Write>(
     let window = |start: usize| -> Vec<Vec<u8>> {
         let end = (start + WINDOW).min(len);
         (start..end)
-            .step_by(RUN)
-            .collect::<Vec<_>>()
             .into_par_iter()
+            .step_by(RUN)
             .map(|from| {
                 let mut piece = Vec::with_capacity(RUN * 1024);
                 for i in from..(from + RUN).min(end) {
