@@ -29,6 +29,7 @@ mapfile -t toml < <(files '*.toml' "$root/tests" "$root/examples" "$shared")
 mapfile -t hcl < <(files '*.tf' "$root/tests" "$root/examples" "$shared")
 mapfile -t pal < <(files '*.pal' "$root/stdlib" "$root/policies" "$root/tests" "$root/examples")
 seed yaml "${yaml[@]}" "$root"/tests/hostile/inputs/*.yaml
+seed yaml_block "${yaml[@]}" "$root"/tests/hostile/inputs/*.yaml
 seed json "${json[@]}" "$root"/tests/hostile/inputs/*.json
 seed toml "${toml[@]}" "$root"/tests/hostile/inputs/*.toml
 seed hcl "${hcl[@]}" "$root"/tests/hostile/inputs/*.tf

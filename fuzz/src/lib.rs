@@ -21,3 +21,14 @@ pub fn load_must_not_crash(data: &[u8], format: Format) {
         panic!("internal error: {}", d.message);
     }
 }
+
+/// Loads `data` (when it is UTF-8) as YAML with the block reader and with saphyr alone;
+/// panics when the two readings differ. The block reader must give saphyr's result or none.
+pub fn yaml_readers_must_agree(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Err(difference) = input::yaml_readers_agree(text) {
+        panic!("{difference}");
+    }
+}

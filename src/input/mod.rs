@@ -99,6 +99,13 @@ impl Default for Limits {
     }
 }
 
+/// Loads YAML `text` with the fast block reader and with saphyr alone: whether the block
+/// reader took it, or where the two readings differ. For the differential fuzz target.
+#[doc(hidden)]
+pub fn yaml_readers_agree(text: &str) -> Result<bool, String> {
+    yaml::readers_agree(text)
+}
+
 /// Loads `text` (the contents of `file`) as `format`.
 ///
 /// Never panics and never fails as a whole: syntax errors, duplicate keys and tripped limits

@@ -62,6 +62,29 @@ fn yaml_indentless_list_starts_at_dash() {
 }
 
 #[test]
+fn yaml_quoted_scalars_and_flow_lists_end_at_their_closing_mark() {
+    // A comment after a quoted scalar or a flow list is not part of it, nor the blanks after
+    // `[` (saphyr's spans run on over them); the same with escapes, which saphyr reads alone.
+    let text = "\
+a: 'it s'  # why
+b: 'it''s'  # why
+c: \"q\\\"r\"  # why
+d: [ x, \"y\" ]  # why
+e:
+- [1]   # why
+";
+    let case = load_text(text, Format::Yaml);
+    case.assert_clean();
+    assert_eq!(case.text_at(0, "a"), "'it s'");
+    assert_eq!(case.text_at(0, "b"), "'it''s'");
+    assert_eq!(case.at(0, "b").as_str(), Some("it's"));
+    assert_eq!(case.text_at(0, "c"), "\"q\\\"r\"");
+    assert_eq!(case.text_at(0, "d"), "[ x, \"y\" ]");
+    assert_eq!(case.text_at(0, "d.1"), "\"y\"");
+    assert_eq!(case.text_at(0, "e.0"), "[1]");
+}
+
+#[test]
 fn yaml_multi_document() {
     let text = "---\na: 1\n---\n# only a comment\n---\n- x\n...\n---\nb: 2\n---\n";
     let case = load_text(text, Format::Yaml);

@@ -119,6 +119,28 @@ pub(super) fn trim_end(text: &str, start: usize, mut end: usize) -> usize {
     end
 }
 
+/// The end of the quoted scalar that starts at `start` (its quote): after the closing quote.
+/// In single quotes `''` is a quote; in double quotes a backslash escapes the next character.
+pub(super) fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(start)?;
+    let mut at = start + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' if quote == b'"' => at += 2,
+            b if b == quote => {
+                if quote == b'\'' && bytes.get(at + 1) == Some(&b'\'') {
+                    at += 2;
+                } else {
+                    return Some(at + 1);
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
 /// The offset of the `-` that introduces a block list entry at `offset`: `offset` itself if
 /// it is a `-`, else a `-` before it on the same line with only blanks between.
 pub(super) fn dash_before(text: &str, offset: usize) -> usize {
