@@ -583,6 +583,10 @@ fn verbose_prints_the_phases_and_their_times() {
         "140 rules, 15 input files",
         "compile policies",
         "read, parse and evaluate",
+        "    read ",
+        "    parse",
+        "    entities",
+        "    evaluate",
         "total",
     ] {
         assert!(err.contains(phase), "missing `{phase}` in:\n{err}");

@@ -86,6 +86,9 @@ pub(crate) struct Evaluated {
     /// Which input files this process reports on (see `--shard`, `--changed-since`).
     pub owned: Option<Vec<bool>>,
     pub cache: CacheUse,
+    /// The parts of the work and their times, for `--verbose`: reading, parsing, entities,
+    /// evaluation (those that ran), named to show indented under the whole.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Where a run's entry lives, and the entry if there is a readable one. Located before the
@@ -152,9 +155,13 @@ pub(crate) fn load_and_evaluate(
     progress: Option<&dyn super::Progress>,
     opened: Option<Opened>,
 ) -> Evaluated {
+    let clock = std::time::Instant::now();
     let Some(Opened { dir, path, entry }) = opened else {
         let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
-        return evaluate(db, program, &pending, opts, diags, progress);
+        let read_in = clock.elapsed();
+        let mut evaluated = evaluate(db, program, &pending, opts, diags, progress);
+        evaluated.phases.insert(0, ("  read files", read_in));
+        return evaluated;
     };
     let names: Vec<String> = candidates
         .par_iter()
@@ -209,8 +216,12 @@ pub(crate) fn load_and_evaluate(
             return reused(db, &pending, opts, outcome, CacheUse::Hit { unread: 0 });
         }
     }
+    let read_in = clock.elapsed();
     let mut load_diags = Vec::new();
     let mut evaluated = evaluate(db, program, &pending, opts, &mut load_diags, progress);
+    evaluated
+        .phases
+        .insert(0, ("  read and hash files", read_in));
     let entry = Entry::of(
         scope,
         nanos(read_at),
@@ -249,6 +260,7 @@ fn reused(
         zone_model: super::ZoneModel::default(),
         owned,
         cache,
+        phases: Vec::new(),
     }
 }
 
@@ -265,13 +277,18 @@ fn evaluate(
     if let Some(p) = progress {
         p.phase("loading and evaluating", None);
     }
+    let clock = std::time::Instant::now();
     let loaded = inputs::load_read(db, pending, &opts.input_limits, diags);
+    let parsed_in = clock.elapsed();
     let scope = eval::UnitScope {
         files: owned.clone(),
         shard: opts.partition.shard.map(|s| (s.index - 1, s.count)),
     };
-    let (outcome, entities) =
-        super::evaluate_scoped_with_entities(db, program, &loaded, &opts.eval_limits, &scope);
+    let clock = std::time::Instant::now();
+    let entities = super::build_entities(db, &loaded);
+    let entities_in = clock.elapsed();
+    let outcome = eval::evaluate_scoped(program, &entities, &opts.eval_limits, &scope);
+    let evaluated_in = clock.elapsed() - entities_in;
     let entity = |kind: &str| {
         entities
             .get(kind)
@@ -298,6 +315,11 @@ fn evaluate(
         zone_model,
         owned,
         cache: CacheUse::Off,
+        phases: vec![
+            ("  parse", parsed_in),
+            ("  entities", entities_in),
+            ("  evaluate", evaluated_in),
+        ],
     }
 }
 

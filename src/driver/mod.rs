@@ -218,6 +218,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         zone_model,
         owned,
         cache,
+        phases,
     } = cache::load_and_evaluate(
         &mut db,
         &program,
@@ -228,6 +229,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         opened,
     );
     lap("read, parse and evaluate", &mut timings);
+    timings.extend(phases);
     diagnostics.extend(outcome.diagnostics);
     let mut findings = outcome.findings;
     if opts.partition.changed.is_some() {

@@ -32,26 +32,47 @@ pub(super) type Spanned<'t> = (Event<'t>, usize, usize);
 /// characters; saphyr's exact rule is left to saphyr).
 const MAX_KEY: usize = 512;
 
-/// The events of `text`, or `None` when it is not in the subset this reader covers.
-pub(super) fn events(text: &str) -> Option<Vec<Spanned<'_>>> {
-    let bytes = text.as_bytes();
-    if !bytes
-        .iter()
-        .all(|&b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
+/// Reads `text`, giving each event and its byte span to `sink` as it goes, until `sink`
+/// returns `false`. `None` when the text is not in the subset this reader covers: the events
+/// given so far are then to be thrown away.
+pub(super) fn read<'t>(
+    text: &'t str,
+    sink: impl FnMut(Event<'t>, usize, usize) -> bool,
+) -> Option<()> {
+    if !printable(text.as_bytes()) {
         return None;
     }
     let mut reader = Reader {
         text,
-        bytes,
-        out: Vec::with_capacity(text.len() / 12 + 8),
+        bytes: text.as_bytes(),
+        sink,
+        stopped: false,
         stack: Vec::new(),
         pending: Pending::None,
         open: false,
         resume: None,
     };
-    reader.run()?;
-    Some(reader.out)
+    reader.run()
+}
+
+/// The events of `text` (for the tests), or `None` when the reader declines it.
+pub(super) fn events(text: &str) -> Option<Vec<Spanned<'_>>> {
+    let mut out = Vec::new();
+    read(text, |event, start, end| {
+        out.push((event, start, end));
+        true
+    })?;
+    Some(out)
+}
+
+/// Whether `bytes` are printable ASCII and line feeds only. Without an early exit inside a
+/// chunk, so the compiler can test many bytes at once.
+fn printable(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|chunk| {
+        !chunk
+            .iter()
+            .fold(false, |bad, &b| bad | (b < b' ' && b != b'\n') | (b > b'~'))
+    })
 }
 
 /// A node that a line started but left for the lines after it.
@@ -92,10 +113,12 @@ struct Frame {
     indentless: bool,
 }
 
-struct Reader<'t> {
+struct Reader<'t, S> {
     text: &'t str,
     bytes: &'t [u8],
-    out: Vec<Spanned<'t>>,
+    sink: S,
+    /// The sink wants no more events.
+    stopped: bool,
     stack: Vec<Frame>,
     pending: Pending,
     /// A document is open.
@@ -104,12 +127,22 @@ struct Reader<'t> {
     resume: Option<usize>,
 }
 
-impl<'t> Reader<'t> {
+impl<'t, S: FnMut(Event<'t>, usize, usize) -> bool> Reader<'t, S> {
+    fn emit(&mut self, event: Event<'t>, start: usize, end: usize) {
+        if !self.stopped && !(self.sink)(event, start, end) {
+            self.stopped = true;
+        }
+    }
+
+    fn emit_scalar(&mut self, (event, start, end): Spanned<'t>) {
+        self.emit(event, start, end);
+    }
+
     fn run(&mut self) -> Option<()> {
         let len = self.bytes.len();
-        self.out.push((Event::StreamStart, 0, 0));
+        self.emit(Event::StreamStart, 0, 0);
         let mut line = 0;
-        while line < len {
+        while line < len && !self.stopped {
             let end = memchr::memchr(b'\n', &self.bytes[line..]).map_or(len, |i| line + i);
             let content = self.skip_spaces(line, end);
             if content < end && self.bytes[content] != b'#' {
@@ -126,7 +159,7 @@ impl<'t> Reader<'t> {
         if self.open {
             self.end_document(len, len);
         }
-        self.out.push((Event::StreamEnd, len, len));
+        self.emit(Event::StreamEnd, len, len);
         Some(())
     }
 
@@ -163,7 +196,7 @@ impl<'t> Reader<'t> {
         if self.open {
             self.end_document(at, at + 3);
         }
-        self.out.push((Event::DocumentStart(true), at, at + 3));
+        self.emit(Event::DocumentStart(true), at, at + 3);
         self.open = true;
         self.pending = Pending::Root;
         Some(())
@@ -180,16 +213,16 @@ impl<'t> Reader<'t> {
         while let Some(frame) = self.stack.pop() {
             self.close(&frame, at);
         }
-        self.out.push((Event::DocumentEnd, at, to));
+        self.emit(Event::DocumentEnd, at, to);
         self.open = false;
     }
 
     fn empty(&mut self, at: usize) {
-        self.out.push((
+        self.emit(
             Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
             at,
             at,
-        ));
+        );
     }
 
     fn close(&mut self, frame: &Frame, at: usize) {
@@ -198,14 +231,13 @@ impl<'t> Reader<'t> {
         } else {
             Event::SequenceEnd
         };
-        self.out.push((event, at, at));
+        self.emit(event, at, at);
     }
 
     /// A line whose content starts at `content` (after `line`'s indentation).
     fn line(&mut self, line: usize, content: usize, end: usize) -> Option<()> {
         if !self.open {
-            self.out
-                .push((Event::DocumentStart(false), content, content));
+            self.emit(Event::DocumentStart(false), content, content);
             self.open = true;
             self.pending = Pending::Root;
         }
@@ -265,7 +297,7 @@ impl<'t> Reader<'t> {
                     }
                     Place::NewLine | Place::AfterDash => {
                         self.push(false, column, false);
-                        self.out.push((Event::SequenceStart(0, None), at, at));
+                        self.emit(Event::SequenceStart(0, None), at, at);
                     }
                     Place::Indentless => self.push(false, column, true),
                 }
@@ -273,7 +305,7 @@ impl<'t> Reader<'t> {
                 let rest_blank = next == end || self.bytes[next] == b'#';
                 if place == Place::Indentless {
                     let start = if rest_blank { end } else { next };
-                    self.out.push((Event::SequenceStart(0, None), start, start));
+                    self.emit(Event::SequenceStart(0, None), start, start);
                 }
                 if rest_blank {
                     self.pending = Pending::Item {
@@ -308,7 +340,7 @@ impl<'t> Reader<'t> {
                 if place != Place::AfterDash || !self.rest_is_blank(scalar.next, end) {
                     return None;
                 }
-                self.out.push(scalar.event);
+                self.emit_scalar(scalar.event);
                 return Some(());
             }
             if scalar.event.2 - scalar.event.1 > MAX_KEY {
@@ -316,9 +348,9 @@ impl<'t> Reader<'t> {
             }
             if place != Place::Entry {
                 self.push(true, column, false);
-                self.out.push((Event::MappingStart(0, None), at, at));
+                self.emit(Event::MappingStart(0, None), at, at);
             }
-            self.out.push(scalar.event);
+            self.emit_scalar(scalar.event);
             return self.value(column, colon, end);
         }
     }
@@ -350,7 +382,7 @@ impl<'t> Reader<'t> {
                     // `key: a: b`, or `key: a :`: saphyr's to judge.
                     return None;
                 }
-                self.out.push(scalar.event);
+                self.emit_scalar(scalar.event);
                 scalar.next
             }
         };
@@ -417,11 +449,11 @@ impl<'t> Reader<'t> {
             value.push('\n');
         }
         let start = content.map_or(stop, |(_, first)| first);
-        self.out.push((
+        self.emit(
             Event::Scalar(Cow::Owned(value), ScalarStyle::Literal, 0, None),
             start,
             stop,
-        ));
+        );
         // The line that ended the scalar is read as any other.
         let mut next = stop;
         while next > 0 && self.bytes[next - 1] == b' ' {
@@ -437,8 +469,8 @@ impl<'t> Reader<'t> {
     fn flow(&mut self, at: usize, end: usize) -> Option<Option<usize>> {
         match self.bytes[at] {
             b'{' if self.bytes.get(at + 1) == Some(&b'}') => {
-                self.out.push((Event::MappingStart(0, None), at, at + 1));
-                self.out.push((Event::MappingEnd, at + 1, at + 2));
+                self.emit(Event::MappingStart(0, None), at, at + 1);
+                self.emit(Event::MappingEnd, at + 1, at + 2);
                 Some(Some(at + 2))
             }
             b'[' => Some(self.flow_list(at, end)),
@@ -448,19 +480,19 @@ impl<'t> Reader<'t> {
     }
 
     fn flow_list(&mut self, at: usize, end: usize) -> Option<usize> {
-        self.out.push((Event::SequenceStart(0, None), at, at + 1));
+        self.emit(Event::SequenceStart(0, None), at, at + 1);
         let mut next = self.skip_spaces(at + 1, end);
         loop {
             match *self.bytes.get(next).filter(|_| next < end)? {
                 b']' => {
-                    self.out.push((Event::SequenceEnd, next, next + 1));
+                    self.emit(Event::SequenceEnd, next, next + 1);
                     return Some(next + 1);
                 }
                 b'[' | b'{' => return None,
                 _ => {}
             }
             let scalar = self.scalar(next, end, true)?;
-            self.out.push(scalar.event);
+            self.emit_scalar(scalar.event);
             next = self.skip_spaces(scalar.next, end);
             match self.bytes.get(next).filter(|_| next < end)? {
                 b',' => next = self.skip_spaces(next + 1, end),
@@ -534,7 +566,7 @@ impl<'t> Reader<'t> {
     }
 }
 
-impl Reader<'_> {
+impl<S> Reader<'_, S> {
     /// Where a plain scalar in block context that starts at `at` ends: at a `: `, a ` #` or
     /// the end of the line.
     fn plain_end(&self, at: usize, end: usize) -> usize {

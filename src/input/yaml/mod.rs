@@ -42,6 +42,31 @@ pub(super) fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
 
 /// [`load`], with the block reader (`fast`) or saphyr alone.
 fn load_with(file: FileId, text: &str, limits: &Limits, fast: bool) -> Loaded {
+    let new_loader = |shifts| Loader {
+        file,
+        text,
+        limits,
+        offsets: Offsets::new(text, shifts),
+        tree: Tree::new(file, limits),
+        loaded: Loaded::default(),
+        document: None,
+        skipping: false,
+        root_is_empty: false,
+        prev_end: 0,
+        expanded: 0,
+        lossy: 0,
+    };
+    if fast {
+        // The common case, block YAML without the rarer constructs, has a reader of its own:
+        // it gives saphyr's events, or declines, and then saphyr reads the file afresh.
+        let mut loader = new_loader(Shifts::default());
+        let read = block::read(text, |event, start, end| {
+            matches!(loader.feed(event, start, end.max(start)), Step::Continue)
+        });
+        if read.is_some() {
+            return loader.loaded;
+        }
+    }
     let mut repairs = Repairs::default();
     let mut attempts = 0;
     loop {
@@ -51,28 +76,7 @@ fn load_with(file: FileId, text: &str, limits: &Limits, fast: bool) -> Loaded {
             let (padded, shifts) = repairs.apply(text);
             (Some(padded), shifts)
         };
-        let mut loader = Loader {
-            file,
-            text,
-            limits,
-            offsets: Offsets::new(text, shifts),
-            tree: Tree::new(file, limits),
-            loaded: Loaded::default(),
-            document: None,
-            skipping: false,
-            root_is_empty: false,
-            prev_end: 0,
-            expanded: 0,
-            lossy: 0,
-        };
-        if repairs.is_empty() && fast {
-            // The common case, block YAML without the rarer constructs, has a reader of its
-            // own; it gives saphyr's events, or declines and saphyr reads the file.
-            if let Some(events) = block::events(text) {
-                loader.run_block(events);
-                return loader.loaded;
-            }
-        }
+        let mut loader = new_loader(shifts);
         if let Some(error) = loader.run(padded.as_deref().unwrap_or(text)) {
             if attempts < repair::MAX_REPAIRS && loader.repair(&error, &mut repairs) {
                 attempts += 1;
@@ -174,15 +178,6 @@ impl Loader<'_> {
             }
         }
         None
-    }
-
-    /// Reads the events of the block reader (`block.rs`), spans already in bytes.
-    fn run_block(&mut self, events: Vec<block::Spanned<'_>>) {
-        for (event, start, end) in events {
-            if let Step::Stop = self.feed(event, start, end.max(start)) {
-                return;
-            }
-        }
     }
 
     fn feed(&mut self, event: Event<'_>, start: usize, end: usize) -> Step {

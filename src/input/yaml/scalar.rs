@@ -62,7 +62,10 @@ fn core(text: &str) -> Kind {
         return Kind::Bool(b);
     }
     // Numbers start with a digit, a sign or a point; most scalars (keys above all) do not.
-    if !matches!(text.as_bytes().first(), Some(b'0'..=b'9' | b'-' | b'+' | b'.')) {
+    if !matches!(
+        text.as_bytes().first(),
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.')
+    ) {
         return string(text);
     }
     if let Some(kind) = int(text) {
