@@ -1,25 +1,31 @@
 //! A fast reader for the block style of YAML that Kubernetes manifests and most configuration
 //! files are written in: it gives the events `saphyr-parser` would give, or declines.
 //!
-//! saphyr reads about 85 MB/s here, and reading was most of a check's time. This reader
-//! covers a strict subset, line by line over bytes:
+//! saphyr reads about 85 MB/s here, and parsing was most of a check's time (see
+//! `docs/benchmarks.md`, change 36). This reader covers a strict subset, line by line over
+//! bytes:
 //!
 //! - printable ASCII text with `\n` line breaks (no tabs, no `\r`, nothing else);
 //! - block maps and lists, nested by indentation, including `- key: value` and `- - a` on one
 //!   line and lists at their key's indentation (`key:` then `- a`);
 //! - plain scalars on one line, and quoted scalars on one line without escapes (`\` or `''`);
-//! - `[]` and `{}` as values, comments, blank lines, and `---` between documents.
+//! - flow lists of such scalars on one line (`[a, "b"]`, `[]`) and `{}`, as values or items;
+//! - literal block scalars (`|`, `|-`) with the indentation of their first line;
+//! - comments, blank lines, and `---` between documents.
 //!
-//! Anything else (flow collections, block scalars, anchors, aliases, tags, directives, `...`,
-//! complex keys, scalars over several lines, escapes, and every syntax error) makes it
-//! decline, and the caller reads the file with saphyr instead. Declining is always safe: the
-//! reader never gives a different result, only none.
+//! Anything else (flow maps, nested or multi-line flow collections, folded and `|+` scalars,
+//! explicit indentation, anchors, aliases, tags, directives, `...`, complex keys, plain or
+//! quoted scalars over several lines, escapes, and every syntax error) makes it decline, and
+//! the caller reads the file with saphyr instead. It must never give a different result, only
+//! none: unit tests and the `yaml_block` fuzz target load texts both ways and compare.
 //!
-//! The events and their byte spans are saphyr's, as the loader uses them (the tests compare
-//! loaded files both ways, span for span): a block map starts at its first key, a block list
-//! at its first `-` (a list at its key's indentation, after its first `-`), an empty value at
-//! its key's `:` (at the end of the line after a `-`), and a block collection ends, with zero
-//! length, where the next token is.
+//! The events and their byte spans are saphyr's, as the loader uses them: a block map starts
+//! at its first key, a block list at its first `-` (a list at its key's indentation, after its
+//! first `-`), an empty value at its key's `:` (at the end of the line after a `-`), a block
+//! scalar from its first character to where the next token is, and a block collection ends,
+//! with zero length, where the next token is. Where saphyr's spans run on (after a quoted
+//! scalar or a flow bracket, over blanks and a comment), the loader does not depend on it, and
+//! this reader gives the exact ones.
 
 use std::borrow::Cow;
 

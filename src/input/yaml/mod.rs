@@ -1,8 +1,9 @@
 //! The YAML loader, on `saphyr-parser`'s event stream.
 //!
-//! Most files never reach saphyr: `block.rs` reads the block subset they are written in about
-//! five times faster and gives the same events, or declines and saphyr reads the file. Tests
-//! and the `yaml_block` fuzz target load files both ways and compare.
+//! Most files never reach saphyr: `block.rs` reads the block subset they are written in, much
+//! faster (the parse floor of the benchmarks went from 0.84 to 0.44 s of CPU on 10,000 files),
+//! and gives the same events, or declines and saphyr reads the file. Tests and the
+//! `yaml_block` fuzz target load files both ways and compare.
 //!
 //! Each document of a stream (`---`) becomes a [`Document`]; documents with no content (a
 //! trailing `---`, a file of comments) are skipped, and `Document::index` counts only the
