@@ -32,7 +32,7 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, ScalarStyle};
 
 /// An event and the byte offsets of its span.
-pub(super) type Spanned<'t> = (Event<'t>, usize, usize);
+type Spanned<'t> = (Event<'t>, usize, usize);
 
 /// Longest plain or quoted key this reader takes on (YAML bounds implicit keys at 1024
 /// characters; saphyr's exact rule is left to saphyr).
@@ -59,16 +59,6 @@ pub(super) fn read<'t>(
         resume: None,
     };
     reader.run()
-}
-
-/// The events of `text` (for the tests), or `None` when the reader declines it.
-pub(super) fn events(text: &str) -> Option<Vec<Spanned<'_>>> {
-    let mut out = Vec::new();
-    read(text, |event, start, end| {
-        out.push((event, start, end));
-        true
-    })?;
-    Some(out)
 }
 
 /// Whether `bytes` are printable ASCII and line feeds only. Without an early exit inside a
@@ -625,7 +615,7 @@ mod tests {
     //! The block reader against saphyr: every file loads to the same documents, values, spans
     //! and diagnostics whether the block reader takes it or saphyr reads it alone.
 
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
     use crate::input::yaml::readers_agree;
 
@@ -707,24 +697,6 @@ mod tests {
         }
     }
 
-    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                yaml_files(&path, out);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml")
-            ) {
-                out.push(path);
-            }
-        }
-    }
-
     /// The YAML files of the repository's tests and examples, then those of the shared
     /// real-world corpus (beside the repository, when it is there), with whether each is from
     /// the shared corpus.
@@ -737,11 +709,20 @@ mod tests {
             ("policies", false),
             ("../shared/corpus", true),
         ] {
-            let mut paths = Vec::new();
-            yaml_files(&root.join(dir), &mut paths);
-            out.extend(paths.into_iter().filter_map(|p| {
-                let text = std::fs::read_to_string(&p).ok()?;
-                Some((p.display().to_string(), text, shared))
+            let files = walkdir::WalkDir::new(root.join(dir))
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| {
+                    e.file_type().is_file()
+                        && matches!(
+                            e.path().extension().and_then(|x| x.to_str()),
+                            Some("yaml" | "yml")
+                        )
+                });
+            out.extend(files.filter_map(|e| {
+                let text = std::fs::read_to_string(e.path()).ok()?;
+                Some((e.path().display().to_string(), text, shared))
             }));
         }
         out

@@ -38,36 +38,22 @@ use tree::{Node, Stop, Tree};
 
 /// Loads every document of a YAML file.
 pub(super) fn load(file: FileId, text: &str, limits: &Limits) -> Loaded {
-    load_with(file, text, limits, true)
+    // The common case, block YAML without the rarer constructs, has a reader of its own: it
+    // gives saphyr's events, or declines, and then saphyr reads the file afresh.
+    load_block(file, text, limits).unwrap_or_else(|| load_saphyr(file, text, limits))
 }
 
-/// [`load`], with the block reader (`fast`) or saphyr alone.
-fn load_with(file: FileId, text: &str, limits: &Limits, fast: bool) -> Loaded {
-    let new_loader = |shifts| Loader {
-        file,
-        text,
-        limits,
-        offsets: Offsets::new(text, shifts),
-        tree: Tree::new(file, limits),
-        loaded: Loaded::default(),
-        document: None,
-        skipping: false,
-        root_is_empty: false,
-        prev_end: 0,
-        expanded: 0,
-        lossy: 0,
-    };
-    if fast {
-        // The common case, block YAML without the rarer constructs, has a reader of its own:
-        // it gives saphyr's events, or declines, and then saphyr reads the file afresh.
-        let mut loader = new_loader(Shifts::default());
-        let read = block::read(text, |event, start, end| {
-            matches!(loader.feed(event, start, end.max(start)), Step::Continue)
-        });
-        if read.is_some() {
-            return loader.loaded;
-        }
-    }
+/// Loads with the block reader (`block.rs`); `None` when it declines the text.
+fn load_block(file: FileId, text: &str, limits: &Limits) -> Option<Loaded> {
+    let mut loader = Loader::new(file, text, limits, Shifts::default());
+    block::read(text, |event, start, end| {
+        matches!(loader.feed(event, start, end.max(start)), Step::Continue)
+    })?;
+    Some(loader.loaded)
+}
+
+/// Loads with saphyr alone, forgiving the indentation errors `repair.rs` knows.
+fn load_saphyr(file: FileId, text: &str, limits: &Limits) -> Loaded {
     let mut repairs = Repairs::default();
     let mut attempts = 0;
     loop {
@@ -77,7 +63,7 @@ fn load_with(file: FileId, text: &str, limits: &Limits, fast: bool) -> Loaded {
             let (padded, shifts) = repairs.apply(text);
             (Some(padded), shifts)
         };
-        let mut loader = new_loader(shifts);
+        let mut loader = Loader::new(file, text, limits, shifts);
         if let Some(error) = loader.run(padded.as_deref().unwrap_or(text)) {
             if attempts < repair::MAX_REPAIRS && loader.repair(&error, &mut repairs) {
                 attempts += 1;
@@ -96,10 +82,13 @@ fn load_with(file: FileId, text: &str, limits: &Limits, fast: bool) -> Loaded {
 /// target: the block reader must give saphyr's result or none.
 pub(crate) fn readers_agree(text: &str) -> Result<bool, String> {
     let limits = Limits::default();
-    let fast = format!("{:?}", load_with(FileId(0), text, &limits, true));
-    let saphyr = format!("{:?}", load_with(FileId(0), text, &limits, false));
+    let Some(fast) = load_block(FileId(0), text, &limits) else {
+        return Ok(false);
+    };
+    let fast = format!("{fast:?}");
+    let saphyr = format!("{:?}", load_saphyr(FileId(0), text, &limits));
     if fast == saphyr {
-        return Ok(block::events(text).is_some());
+        return Ok(true);
     }
     let at = fast
         .bytes()
@@ -162,7 +151,24 @@ enum Step {
     Stop,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    fn new(file: FileId, text: &'a str, limits: &'a Limits, shifts: Shifts) -> Loader<'a> {
+        Loader {
+            file,
+            text,
+            limits,
+            offsets: Offsets::new(text, shifts),
+            tree: Tree::new(file, limits),
+            loaded: Loaded::default(),
+            document: None,
+            skipping: false,
+            root_is_empty: false,
+            prev_end: 0,
+            expanded: 0,
+            lossy: 0,
+        }
+    }
+
     /// Reads the events of `source` (the text, or a padded copy of it); the syntax error that
     /// ended the stream, if any.
     fn run(&mut self, source: &str) -> Option<ScanError> {
