@@ -413,6 +413,62 @@ fn network_policies_select_workloads() {
 }
 
 #[test]
+fn build_only_derives_the_wanted_kinds_as_build_does() {
+    let service = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "scada", "namespace": "ot"}, "spec": {"selector": {"app": "scada"}}});
+    let ingress = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+        "metadata": {"name": "web", "namespace": "ot"}});
+    let f = Files::new(&[(
+        "k8s/all.yaml",
+        Format::Yaml,
+        vec![
+            network_policy(
+                "scada-only",
+                "ot",
+                json!({"podSelector": {"matchLabels": {"app": "scada"}}}),
+            ),
+            service,
+            deployment("scada", Some("ot"), json!({"app": "scada"})),
+            deployment("hmi", Some("ot"), json!({"app": "hmi"})),
+            ingress,
+        ],
+    )]);
+    let all = f.build();
+    let wanted = ["k8s.workloads", "k8s.ingresses"];
+    let some = Entities::build_only(&f.inputs(), &|k| wanted.contains(&k));
+    for k in kinds() {
+        let derived = some.get(k.name).is_some();
+        assert_eq!(derived, wanted.contains(&k.name), "{}", k.name);
+    }
+    assert_eq!(some.count(), 3);
+    // The same workloads, and what selects them is still found (the indexes are built when
+    // first read, whatever else was derived).
+    // Name, span, selecting NetworkPolicies, selecting Services.
+    type Seen = (String, Option<Span>, Vec<String>, Vec<String>);
+    let workloads = |e: &Entities| -> Vec<Seen> {
+        list(e, "k8s.workloads")
+            .iter()
+            .map(|w| {
+                let selecting =
+                    |field: &str| names(at(w, field).as_list().unwrap_or_default(), "name");
+                (
+                    s(w, "name"),
+                    w.span,
+                    selecting("network_policies"),
+                    selecting("services"),
+                )
+            })
+            .collect()
+    };
+    let derived = workloads(&some);
+    assert_eq!(derived, workloads(&all));
+    assert_eq!(derived[0].2, ["scada-only"]);
+    assert_eq!(derived[0].3, ["scada"]);
+    assert!(derived[1].2.is_empty() && derived[1].3.is_empty());
+    assert_eq!(names(list(&some, "k8s.ingresses"), "name"), ["web"]);
+}
+
+#[test]
 fn services_select_workloads_by_non_empty_subset() {
     let svc = |name: &str, selector: serde_json::Value| {
         json!({"apiVersion": "v1", "kind": "Service",

@@ -359,3 +359,34 @@ fn rules_over_the_same_list_run_item_by_item_with_the_same_results() {
     sorted.sort();
     assert_eq!(sorted, vec!["a a", "a b", "b 1", "b 2", "c b", "d"]);
 }
+
+#[test]
+fn a_run_derives_the_entity_kinds_its_rules_constants_and_called_functions_read() {
+    let policy = r#"package t
+        const NAMESPACES = [n.name for n in k8s.namespaces]
+        fn ingress_count() = len(k8s.ingresses)
+        fn exposed(w) = ingress_count() > 0 and w.name != ""
+        fn never_called() = k8s.secrets
+        rule r {
+          for w in k8s.workloads
+          where exposed(w)
+          deny at w: "{w.name} in {NAMESPACES}"
+        }"#;
+    let mut db = palisade::source::SourceDb::new();
+    let (program, diags) = common::compile(&mut db, policy);
+    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
+    // Beyond what the standard library's own constants read.
+    let mut stdlib_db = palisade::source::SourceDb::new();
+    let (stdlib, _) = common::compile(&mut stdlib_db, "package t");
+    let stdlib = stdlib.entity_kinds();
+    let kinds: Vec<&str> = program
+        .entity_kinds()
+        .into_iter()
+        .filter(|k| !stdlib.contains(k))
+        .collect();
+    assert_eq!(kinds, ["k8s.ingresses", "k8s.namespaces", "k8s.workloads"]);
+    // And the run over only those finds what it should.
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\n";
+    let out = findings(policy, &[("pod.yaml", POD), ("ingress.yaml", ingress)]);
+    assert_eq!(out, ["r@1:1: p in [\"default\"]"]);
+}

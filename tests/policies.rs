@@ -24,6 +24,7 @@ fn builtin_pack_tests_pass() {
         &mut db,
         &PolicySources {
             builtin_pack: true,
+            builtin_tests: true,
             paths: Vec::new(),
         },
     );
@@ -100,6 +101,7 @@ fn every_builtin_rule_is_documented() {
         &mut db,
         &PolicySources {
             builtin_pack: true,
+            builtin_tests: true,
             paths: Vec::new(),
         },
     );

@@ -55,6 +55,7 @@ pub(crate) fn run(args: &ExplainArgs) -> ExitStatus {
         &mut db,
         &PolicySources {
             builtin_pack: true,
+            builtin_tests: false,
             paths: args.policies.clone(),
         },
     );
@@ -101,6 +102,7 @@ fn explain_requirement(r: &palisade::catalogue::Requirement) -> ExitStatus {
         &mut db,
         &PolicySources {
             builtin_pack: true,
+            builtin_tests: false,
             paths: Vec::new(),
         },
     );

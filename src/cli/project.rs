@@ -59,6 +59,7 @@ pub(crate) fn configured_options(
     let Some(c) = config else {
         opts.policies = PolicySources {
             builtin_pack: true,
+            builtin_tests: false,
             paths: extra_policies.to_vec(),
         };
         return opts;
@@ -67,6 +68,7 @@ pub(crate) fn configured_options(
     policies.extend(extra_policies.iter().cloned());
     opts.policies = PolicySources {
         builtin_pack: c.builtin.unwrap_or(true),
+        builtin_tests: false,
         paths: policies,
     };
     opts.filters = Filters {

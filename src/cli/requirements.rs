@@ -16,6 +16,7 @@ pub(crate) fn run(args: &RequirementsArgs) -> ExitStatus {
         &mut db,
         &PolicySources {
             builtin_pack: true,
+            builtin_tests: false,
             paths: args.policies.clone(),
         },
     );

@@ -22,6 +22,7 @@ pub(crate) fn run(args: &TestArgs) -> ExitStatus {
         &mut db,
         &PolicySources {
             builtin_pack: args.with_builtin,
+            builtin_tests: args.with_builtin,
             paths,
         },
     );

@@ -285,7 +285,7 @@ fn evaluate(
         shard: opts.partition.shard.map(|s| (s.index - 1, s.count)),
     };
     let clock = std::time::Instant::now();
-    let entities = super::build_entities(db, &loaded);
+    let entities = super::build_entities_for(db, &loaded, program);
     let entities_in = clock.elapsed();
     let outcome = eval::evaluate_scoped(program, &entities, &opts.eval_limits, &scope);
     let evaluated_in = clock.elapsed() - entities_in;

@@ -311,17 +311,18 @@ pub(crate) fn owned_files(
     Some(owned)
 }
 
-/// Builds the entities of loaded inputs and runs every rule over them.
+/// Builds the entities of loaded inputs that `program` reads, and runs every rule over them.
 pub fn evaluate_inputs(
     db: &SourceDb,
     program: &Program,
     inputs: &[LoadedInput],
     limits: &eval::Limits,
 ) -> eval::Outcome {
-    evaluate_with_entities(db, program, inputs, limits).0
+    let entities = build_entities_for(db, inputs, program);
+    eval::evaluate(program, &entities, limits)
 }
 
-/// Like [`evaluate_inputs`], also returning the entities.
+/// Like [`evaluate_inputs`], also returning the entities, all of them.
 pub fn evaluate_with_entities(
     db: &SourceDb,
     program: &Program,
@@ -333,6 +334,24 @@ pub fn evaluate_with_entities(
 
 /// The entities (and cross-document indexes) of loaded inputs.
 pub fn build_entities(db: &SourceDb, inputs: &[LoadedInput]) -> Entities {
+    build_entities_only(db, inputs, &|_| true)
+}
+
+/// The entities a check of `program` reads ([`Program::entity_kinds`]), and the zones model
+/// its report draws ([`ZoneModel`]); the other kinds are not derived.
+pub fn build_entities_for(db: &SourceDb, inputs: &[LoadedInput], program: &Program) -> Entities {
+    let read = program.entity_kinds();
+    let reported = ["zones", "conduits", "zone_firewalls", "zone_flows"];
+    build_entities_only(db, inputs, &|kind| {
+        read.contains(kind) || reported.contains(&kind)
+    })
+}
+
+fn build_entities_only(
+    db: &SourceDb,
+    inputs: &[LoadedInput],
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+) -> Entities {
     let docs: Vec<InputDoc<'_>> = inputs
         .iter()
         .flat_map(|i| {
@@ -345,7 +364,7 @@ pub fn build_entities(db: &SourceDb, inputs: &[LoadedInput]) -> Entities {
             })
         })
         .collect();
-    Entities::build(&docs)
+    Entities::build_only(&docs, wanted)
 }
 
 /// Like [`evaluate_with_entities`], running only the units of `scope`.

@@ -16,6 +16,9 @@ use crate::syntax::{self, Module};
 pub struct PolicySources {
     /// Include the built-in IEC 62443 pack.
     pub builtin_pack: bool,
+    /// With the pack, also its tests (`policies/*/tests/`): `palisade test --with-builtin`
+    /// runs them; a check has no use for them, and they are a third of the pack's text.
+    pub builtin_tests: bool,
     /// Extra `.pal` files or directories of them.
     pub paths: Vec<PathBuf>,
 }
@@ -35,6 +38,9 @@ pub fn load_policies(db: &mut SourceDb, sources: &PolicySources) -> LoadedPolici
     }
     if sources.builtin_pack {
         for (path, text) in builtin::files("policies/", "pal") {
+            if !sources.builtin_tests && is_test_file(path) {
+                continue;
+            }
             files.push(db.add(SourceFile::new(format!("<builtin>/{path}"), text)));
         }
     }
@@ -78,6 +84,11 @@ pub fn load_policies(db: &mut SourceDb, sources: &PolicySources) -> LoadedPolici
     diags.append(&mut compiled.diagnostics);
     compiled.diagnostics = diags;
     LoadedPolicies { compiled, modules }
+}
+
+/// Whether an embedded pack file holds tests (it lies under a `tests/` directory).
+fn is_test_file(path: &str) -> bool {
+    path.split('/').any(|part| part == "tests")
 }
 
 /// Every `.pal` file at `path` (a file, or a directory walked recursively), sorted.

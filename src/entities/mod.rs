@@ -39,6 +39,15 @@ use crate::input::{Document, Format};
 use crate::source::FileId;
 use crate::value::Value;
 
+/// The kinds of the zones model, derived together.
+const ZONE_KINDS: &[&str] = &[
+    "zones",
+    "conduits",
+    "assets",
+    "zone_flows",
+    "zone_firewalls",
+];
+
 /// One loaded document, with the file it came from.
 #[derive(Copy, Clone, Debug)]
 pub struct InputDoc<'a> {
@@ -59,7 +68,7 @@ pub struct Entities {
 
 /// What one document contributes before the cross-document pass.
 struct PerDoc {
-    doc: Value,
+    doc: Option<Value>,
     firewall: firewall::Firewall,
     objects: Vec<k8s::Object>,
     compose: Option<compose::Compose>,
@@ -70,16 +79,44 @@ impl Entities {
     /// Derives every entity kind from `docs`, which arrive sorted by (file, index). The order of
     /// each list follows the order of `docs`.
     pub fn build(docs: &[InputDoc<'_>]) -> Entities {
+        Entities::build_only(docs, &|_| true)
+    }
+
+    /// Like [`build`](Entities::build), deriving only the kinds for which `wanted` is true
+    /// (a check asks for those its rules read, [`Program::entity_kinds`]); the others are
+    /// absent, and [`get`](Entities::get) gives `None` for them. A kind's list is the same
+    /// whatever else is wanted.
+    ///
+    /// [`Program::entity_kinds`]: crate::eval::Program::entity_kinds
+    pub fn build_only(docs: &[InputDoc<'_>], wanted: &(dyn Fn(&str) -> bool + Sync)) -> Entities {
+        let any = |prefix: &str| {
+            kinds()
+                .iter()
+                .any(|k| k.name.starts_with(prefix) && wanted(k.name))
+        };
+        let (want_docs, want_k8s, want_compose) = (wanted("docs"), any("k8s."), any("compose."));
+        let (want_tf, want_fw) = (any("tf."), any("fw."));
+        let want_zones = ZONE_KINDS.iter().any(|k| wanted(k));
         let per_doc: Vec<PerDoc> = docs
             .par_iter()
             .map(|d| {
                 let root = &d.doc.value;
                 PerDoc {
-                    doc: docs::entity(d),
-                    firewall: firewall::derive(d),
-                    objects: k8s::objects(root, d.path),
-                    compose: compose::derive(root, d.path),
-                    terraform: terraform::derive(d),
+                    doc: want_docs.then(|| docs::entity(d)),
+                    firewall: if want_fw {
+                        firewall::derive(d)
+                    } else {
+                        firewall::Firewall::default()
+                    },
+                    objects: if want_k8s {
+                        k8s::objects(root, d.path)
+                    } else {
+                        Vec::new()
+                    },
+                    compose: want_compose
+                        .then(|| compose::derive(root, d.path))
+                        .flatten(),
+                    terraform: want_tf.then(|| terraform::derive(d)).flatten(),
                 }
             })
             .collect();
@@ -95,7 +132,7 @@ impl Entities {
             fw_configs.extend(p.firewall.configs);
             fw_rulesets.extend(p.firewall.rulesets);
             fw_rules.extend(p.firewall.rules);
-            doc_list.push(p.doc);
+            doc_list.extend(p.doc);
             objects.extend(p.objects);
             if let Some(c) = p.compose {
                 compose_services.extend(c.services);
@@ -111,12 +148,18 @@ impl Entities {
             }
         }
 
-        let k8s = k8s::derive(&objects);
-        let zones = zones::derive(docs);
+        let k8s = k8s::derive(&objects, wanted);
+        let zones = if want_zones {
+            zones::derive(docs)
+        } else {
+            zones::Zones::default()
+        };
 
         let mut by_kind = HashMap::with_capacity(kinds().len());
         let mut put = |name: &'static str, list: Vec<Value>| {
-            by_kind.insert(name, Arc::new(list));
+            if wanted(name) {
+                by_kind.insert(name, Arc::new(list));
+            }
         };
         put("docs", doc_list);
         put("k8s.objects", k8s.objects);
@@ -149,8 +192,9 @@ impl Entities {
         Entities { by_kind }
     }
 
-    /// The entities of `kind` (e.g. `"k8s.containers"`): `None` only for a kind that is not in
-    /// the catalogue; a known kind with no entities gives an empty list.
+    /// The entities of `kind` (e.g. `"k8s.containers"`): `None` for a kind that is not in the
+    /// catalogue or was not wanted ([`build_only`](Entities::build_only)); a derived kind with
+    /// no entities gives an empty list.
     pub fn get(&self, kind: &str) -> Option<&Arc<Vec<Value>>> {
         self.by_kind.get(kind)
     }

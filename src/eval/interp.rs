@@ -105,10 +105,16 @@ impl<'a> Interp<'a> {
                 .get(*id as usize)
                 .cloned()
                 .unwrap_or(Value::MISSING)),
-            Ir::Entity(kind) => Ok(match self.entities.get(kind) {
-                Some(list) => Value::new(Kind::List(Arc::clone(list))),
-                None => Value::list(Vec::new()),
-            }),
+            Ir::Entity(kind) => {
+                let list = self.entities.get(kind);
+                // The checker knows every kind; a run derives those `Program::entity_kinds`
+                // names, so a kind is missing only if that analysis missed a use.
+                debug_assert!(list.is_some(), "entity kind `{kind}` was not derived");
+                Ok(match list {
+                    Some(list) => Value::new(Kind::List(Arc::clone(list))),
+                    None => Value::list(Vec::new()),
+                })
+            }
             Ir::Field(base, name) => Ok(self.eval(base, frame, at)?.field(name)),
             Ir::Index(base, index) => {
                 let b = self.eval(base, frame, at)?;

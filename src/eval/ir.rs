@@ -42,26 +42,58 @@ impl Ir {
     /// Whether evaluating it may loop over data (a comprehension or quantifier anywhere in
     /// it): what makes a function worth keeping the results of (see `memo.rs`).
     pub(crate) fn loops(&self) -> bool {
+        let mut loops = false;
+        self.walk(&mut |ir| {
+            loops |= matches!(ir, Ir::ListComp(..) | Ir::MapComp(..) | Ir::Quant(..));
+        });
+        loops
+    }
+
+    /// Calls `visit` on this node and every node under it (comprehension clauses and dynamic
+    /// patterns included), parents before children.
+    pub(crate) fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Ir)) {
+        visit(self);
         match self {
-            Ir::ListComp(..) | Ir::MapComp(..) | Ir::Quant(..) => true,
-            Ir::Lit(_) | Ir::Local(_) | Ir::Const(_) | Ir::Entity(_) => false,
-            Ir::Field(a, _) | Ir::Not(a, _) | Ir::Neg(a, _) => a.loops(),
+            Ir::Lit(_) | Ir::Local(_) | Ir::Const(_) | Ir::Entity(_) => {}
+            Ir::Field(a, _) | Ir::Not(a, _) | Ir::Neg(a, _) => a.walk(visit),
             Ir::Index(a, b)
             | Ir::And(a, b, _)
             | Ir::Or(a, b, _)
             | Ir::Coalesce(a, b)
-            | Ir::Bin(_, a, b, _) => a.loops() || b.loops(),
+            | Ir::Bin(_, a, b, _)
+            | Ir::Quant(_, _, a, b, _) => {
+                a.walk(visit);
+                b.walk(visit);
+            }
             Ir::Native(_, args, _) | Ir::Call(_, args, _) | Ir::List(args) => {
-                args.iter().any(Ir::loops)
+                args.iter().for_each(|a| a.walk(visit));
             }
             Ir::Matches(a, p, _) | Ir::Like(a, p, _) => {
-                a.loops() || matches!(p, Pattern::Dynamic(d) if d.loops())
+                a.walk(visit);
+                if let Pattern::Dynamic(d) = p {
+                    d.walk(visit);
+                }
             }
-            Ir::Str(parts) => parts
-                .iter()
-                .any(|p| matches!(p, IrPart::Value(v) if v.loops())),
-            Ir::Map(entries) => entries.iter().any(|(_, v)| v.loops()),
-            Ir::If(a, b, c, _) => a.loops() || b.loops() || c.loops(),
+            Ir::Str(parts) => parts.iter().for_each(|p| {
+                if let IrPart::Value(v) = p {
+                    v.walk(visit);
+                }
+            }),
+            Ir::Map(entries) => entries.iter().for_each(|(_, v)| v.walk(visit)),
+            Ir::ListComp(a, comps, _) => {
+                a.walk(visit);
+                comps.iter().for_each(|c| c.ir().walk(visit));
+            }
+            Ir::MapComp(a, b, comps, _) => {
+                a.walk(visit);
+                b.walk(visit);
+                comps.iter().for_each(|c| c.ir().walk(visit));
+            }
+            Ir::If(a, b, c, _) => {
+                a.walk(visit);
+                b.walk(visit);
+                c.walk(visit);
+            }
         }
     }
 }
@@ -78,6 +110,15 @@ pub(crate) enum IrComp {
     If(Ir, Span),
 }
 
+impl IrComp {
+    /// The list a `for` iterates, or the condition of an `if`.
+    pub(crate) fn ir(&self) -> &Ir {
+        match self {
+            IrComp::For(_, ir, _) | IrComp::If(ir, _) => ir,
+        }
+    }
+}
+
 /// The right side of `matches` / `like`.
 #[derive(Debug)]
 pub(crate) enum Pattern {
@@ -92,4 +133,13 @@ pub(crate) enum IrClause {
     For(u32, Ir, Span),
     Let(u32, Ir),
     Where(Ir, Span),
+}
+
+impl IrClause {
+    /// The list a `for` iterates, the value of a `let`, or the condition of a `where`.
+    pub(crate) fn ir(&self) -> &Ir {
+        match self {
+            IrClause::For(_, ir, _) | IrClause::Let(_, ir) | IrClause::Where(ir, _) => ir,
+        }
+    }
 }

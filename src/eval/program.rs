@@ -1,5 +1,6 @@
 //! A compiled policy set: rules with their metadata, functions, constants and tests.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::source::{FileId, Span};
@@ -133,5 +134,42 @@ impl Program {
     /// Keeps only the rules for which `keep` is true.
     pub fn retain_rules(&mut self, mut keep: impl FnMut(&RuleMeta) -> bool) {
         self.rules.retain(|r| keep(&r.meta));
+    }
+
+    /// The entity kinds an evaluation can read (e.g. `k8s.workloads`): those named in the
+    /// rules, in every constant (all are evaluated), and in the functions these call, directly
+    /// or not. A run derives only these ([`Entities::build_only`]); a function nothing calls
+    /// does not count.
+    ///
+    /// [`Entities::build_only`]: crate::entities::Entities::build_only
+    pub fn entity_kinds(&self) -> BTreeSet<&str> {
+        let mut kinds = BTreeSet::new();
+        let mut seen = vec![false; self.fns.len()];
+        let mut pending: Vec<&Ir> = Vec::new();
+        for rule in &self.rules {
+            pending.extend(rule.clauses.iter().map(IrClause::ir));
+            pending.extend(&rule.at);
+            pending.push(&rule.message);
+        }
+        pending.extend(self.consts.iter().map(|c| &c.value));
+        while let Some(ir) = pending.pop() {
+            ir.walk(&mut |node| match node {
+                Ir::Entity(kind) => {
+                    kinds.insert(&**kind);
+                }
+                Ir::Call(id, _, _) => {
+                    let id = *id as usize;
+                    if let (Some(seen), Some(f)) = (seen.get_mut(id), self.fns.get(id)) {
+                        if !*seen {
+                            *seen = true;
+                            pending.extend(f.lets.iter().map(|(_, ir)| ir));
+                            pending.push(&f.body);
+                        }
+                    }
+                }
+                _ => {}
+            });
+        }
+        kinds
     }
 }

@@ -9,7 +9,7 @@
 //! tests changes, from workloads × objects per namespace to about the number of matches.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::entities::extend::scalar_text;
 use crate::value::ArcStr;
@@ -17,11 +17,21 @@ use crate::value::{Kind, Map, Value};
 
 use super::ByNamespace;
 
-/// The objects of one kind in one namespace, in input order, indexed by a selector pair.
-/// Owned (the entities share their values), so deferred fields can keep it.
-#[derive(Default)]
+/// The labels an object's selector requires (all of them must be on the pod), or `None` when
+/// the object must be tested against every workload.
+type Required = fn(&Value) -> Option<&Map>;
+
+/// The objects of one kind in one namespace, in input order, indexed by a selector pair when
+/// a workload first asks (most runs never do: few rules read `network_policies` or
+/// `services`). Owned (the entities share their values), so deferred fields can keep it.
 pub(crate) struct Candidates {
     objects: Vec<Value>,
+    required: Required,
+    index: OnceLock<Index>,
+}
+
+#[derive(Default)]
+struct Index {
     /// Positions (in `objects`) to test for every workload.
     always: Vec<usize>,
     /// Label key → label value → positions whose selector requires that pair.
@@ -31,31 +41,16 @@ pub(crate) struct Candidates {
 /// [`Candidates`] for every namespace.
 pub(crate) type Indexed = HashMap<ArcStr, Arc<Candidates>>;
 
-/// Indexes `by_ns`; `required` gives the labels an object's selector requires (all of them must
-/// be on the pod), or `None` when the object must be tested against every workload.
-pub(crate) fn index(by_ns: &ByNamespace<'_>, required: impl Fn(&Value) -> Option<&Map>) -> Indexed {
+/// The candidates of each namespace of `by_ns`, to be indexed by `required`.
+pub(crate) fn index(by_ns: &ByNamespace<'_>, required: Required) -> Indexed {
     by_ns
         .iter()
         .map(|(ns, objects)| {
-            let mut c = Candidates {
+            let c = Candidates {
                 objects: objects.iter().map(|o| o.value.clone()).collect(),
-                ..Candidates::default()
+                required,
+                index: OnceLock::new(),
             };
-            for (i, o) in objects.iter().enumerate() {
-                let first = required(&o.value)
-                    .and_then(|m| m.iter().next())
-                    .and_then(|(k, v)| scalar_text(v).map(|t| (ArcStr::clone(k), t)));
-                match first {
-                    Some((key, text)) => c
-                        .by_pair
-                        .entry(key)
-                        .or_default()
-                        .entry(text)
-                        .or_default()
-                        .push(i),
-                    None => c.always.push(i),
-                }
-            }
             (ArcStr::from(*ns), Arc::new(c))
         })
         .collect()
@@ -64,12 +59,13 @@ pub(crate) fn index(by_ns: &ByNamespace<'_>, required: impl Fn(&Value) -> Option
 impl Candidates {
     /// The objects that may select a pod with `labels`, in input order.
     pub(crate) fn for_labels(&self, labels: &Map) -> Vec<&Value> {
-        let mut positions = self.always.clone();
+        let index = self.index.get_or_init(|| self.build());
+        let mut positions = index.always.clone();
         for (key, value) in labels.iter() {
             let Some(text) = scalar_text(value) else {
                 continue;
             };
-            if let Some(hits) = self.by_pair.get(key).and_then(|m| m.get(&text)) {
+            if let Some(hits) = index.by_pair.get(key).and_then(|m| m.get(&text)) {
                 positions.extend_from_slice(hits);
             }
         }
@@ -79,6 +75,27 @@ impl Candidates {
             .into_iter()
             .filter_map(|i| self.objects.get(i))
             .collect()
+    }
+
+    /// Files each object under the first pair its selector requires.
+    fn build(&self) -> Index {
+        let mut index = Index::default();
+        for (i, o) in self.objects.iter().enumerate() {
+            let first = (self.required)(o)
+                .and_then(|m| m.iter().next())
+                .and_then(|(k, v)| scalar_text(v).map(|t| (ArcStr::clone(k), t)));
+            match first {
+                Some((key, text)) => index
+                    .by_pair
+                    .entry(key)
+                    .or_default()
+                    .entry(text)
+                    .or_default()
+                    .push(i),
+                None => index.always.push(i),
+            }
+        }
+        index
     }
 }
 

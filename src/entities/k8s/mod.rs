@@ -38,24 +38,39 @@ pub(crate) struct K8s {
 /// The RBAC kinds gathered in `k8s.rbac`.
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
-/// Derives the cross-document entities from all objects, which are in input order.
-pub(crate) fn derive(objects: &[Object]) -> K8s {
+/// Derives the cross-document entities from all objects, which are in input order: the
+/// kinds for which `wanted` is true, the others left empty.
+pub(crate) fn derive(objects: &[Object], wanted: &(dyn Fn(&str) -> bool + Sync)) -> K8s {
+    let wants_containers = wanted("k8s.containers");
+    let wants_namespaces = wanted("k8s.namespaces");
+    let wants_workloads = wanted("k8s.workloads") || wants_containers || wants_namespaces;
+
     let policies = by_namespace(objects, "NetworkPolicy");
-    let services = by_namespace(objects, "Service");
+    let workloads: Vec<workload::Workload> = if wants_workloads {
+        let services = by_namespace(objects, "Service");
+        let policy_index = index::index(&policies, index::policy_labels);
+        let service_index = index::index(&services, index::service_labels);
+        objects
+            .par_iter()
+            .filter(|o| workload::is_workload(&o.kind))
+            .map(|o| workload::entity(o, &policy_index, &service_index))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let containers: Vec<Value> = if wants_containers {
+        workloads
+            .par_iter()
+            .flat_map_iter(container::entities)
+            .collect()
+    } else {
+        Vec::new()
+    };
 
-    let policy_index = index::index(&policies, index::policy_labels);
-    let service_index = index::index(&services, index::service_labels);
-    let workloads: Vec<workload::Workload> = objects
-        .par_iter()
-        .filter(|o| workload::is_workload(&o.kind))
-        .map(|o| workload::entity(o, &policy_index, &service_index))
-        .collect();
-    let containers: Vec<Value> = workloads
-        .par_iter()
-        .flat_map_iter(container::entities)
-        .collect();
-
-    let of_kinds = |kinds: &[&str]| -> Vec<Value> {
+    let of_kinds = |name: &str, kinds: &[&str]| -> Vec<Value> {
+        if !wanted(name) {
+            return Vec::new();
+        }
         objects
             .iter()
             .filter(|o| kinds.contains(&&*o.kind))
@@ -63,32 +78,40 @@ pub(crate) fn derive(objects: &[Object]) -> K8s {
             .collect()
     };
 
-    // The workloads of each namespace, for `k8s.namespaces`: in input order, as the
-    // workload entities are.
-    let mut workloads_by_ns: HashMap<&str, Vec<Value>> = HashMap::new();
-    for (o, w) in objects
-        .iter()
-        .filter(|o| workload::is_workload(&o.kind))
-        .zip(&workloads)
-    {
-        if let Some(ns) = o.namespace.as_deref() {
-            workloads_by_ns
-                .entry(ns)
-                .or_default()
-                .push(w.entity.clone());
+    let namespaces = if wants_namespaces {
+        // The workloads of each namespace: in input order, as the workload entities are.
+        let mut workloads_by_ns: HashMap<&str, Vec<Value>> = HashMap::new();
+        for (o, w) in objects
+            .iter()
+            .filter(|o| workload::is_workload(&o.kind))
+            .zip(&workloads)
+        {
+            if let Some(ns) = o.namespace.as_deref() {
+                workloads_by_ns
+                    .entry(ns)
+                    .or_default()
+                    .push(w.entity.clone());
+            }
         }
-    }
+        namespace::entities(objects, &policies, &workloads_by_ns)
+    } else {
+        Vec::new()
+    };
 
     K8s {
-        namespaces: namespace::entities(objects, &policies, &workloads_by_ns),
-        services: of_kinds(&["Service"]),
-        ingresses: of_kinds(&["Ingress"]),
-        network_policies: of_kinds(&["NetworkPolicy"]),
-        rbac: of_kinds(RBAC_KINDS),
-        service_accounts: of_kinds(&["ServiceAccount"]),
-        secrets: of_kinds(&["Secret"]),
-        config_maps: of_kinds(&["ConfigMap"]),
-        objects: objects.iter().map(|o| o.value.clone()).collect(),
+        namespaces,
+        services: of_kinds("k8s.services", &["Service"]),
+        ingresses: of_kinds("k8s.ingresses", &["Ingress"]),
+        network_policies: of_kinds("k8s.network_policies", &["NetworkPolicy"]),
+        rbac: of_kinds("k8s.rbac", RBAC_KINDS),
+        service_accounts: of_kinds("k8s.service_accounts", &["ServiceAccount"]),
+        secrets: of_kinds("k8s.secrets", &["Secret"]),
+        config_maps: of_kinds("k8s.config_maps", &["ConfigMap"]),
+        objects: if wanted("k8s.objects") {
+            objects.iter().map(|o| o.value.clone()).collect()
+        } else {
+            Vec::new()
+        },
         workloads: workloads.into_iter().map(|w| w.entity).collect(),
         containers,
     }
