@@ -130,6 +130,21 @@ pub(crate) static NATIVES: &[Native] = &[
     },
     Native {
         module: MODULE,
+        name: "group_by",
+        params: &pair("list", Ty::List, "field", Ty::String),
+        returns: Ty::Map,
+        doc: "A map from each value of the items' `field` (a string) to the items that have it, \
+              in list order; keys in order of first appearance.\n\n\
+              Items that are not maps, lack the field or have a non-string value there are \
+              skipped. A missing argument gives missing. One pass over the list: a constant \
+              `group_by(k8s.objects, \"kind\")` serves every rule that wants the objects of \
+              one kind.\n\n\
+              Example: `group_by([{\"k\": \"a\", \"v\": 1}, {\"k\": \"b\"}, {\"k\": \"a\", \"v\": 2}], \"k\")` → \
+              `{\"a\": [{\"k\": \"a\", \"v\": 1}, {\"k\": \"a\", \"v\": 2}], \"b\": [{\"k\": \"b\"}]}`",
+        func: group_by,
+    },
+    Native {
+        module: MODULE,
         name: "zip",
         params: A_B,
         returns: Ty::List,
@@ -288,6 +303,37 @@ fn index_by(args: &[Value]) -> Result<Value, NativeError> {
                 out.insert(key, entry.value.span, item.clone());
             }
         }
+    }
+    Ok(Value::map(out))
+}
+
+fn group_by(args: &[Value]) -> Result<Value, NativeError> {
+    if let Some(m) = first_missing(args) {
+        return Ok(m);
+    }
+    let [l, field] = arity(args)?;
+    let (l, field) = (list(0, l)?, string(1, field)?);
+    // Keys in order of first appearance, each with its items and the span of its first value.
+    let mut groups: Vec<(&str, Option<crate::source::Span>, Vec<Value>)> = Vec::new();
+    let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for item in l {
+        let Some(entry) = item.as_map().and_then(|m| m.get_entry(field)) else {
+            continue;
+        };
+        let Some(key) = entry.value.as_str() else {
+            continue;
+        };
+        let at = *position.entry(key).or_insert_with(|| {
+            groups.push((key, entry.value.span, Vec::new()));
+            groups.len() - 1
+        });
+        if let Some((_, _, items)) = groups.get_mut(at) {
+            items.push(item.clone());
+        }
+    }
+    let mut out = Map::new();
+    for (key, span, items) in groups {
+        out.insert(key, span, Value::list(items));
     }
     Ok(Value::map(out))
 }

@@ -239,8 +239,40 @@ pub(super) fn cases() -> Vec<Case> {
         c("index_by", vec![missing(), s("name")], Want::Missing),
         c(
             "index_by",
-            vec![l(vec![pod_a]), i(1)],
+            vec![l(vec![pod_a.clone()]), i(1)],
             err(1, "expected a string, found int"),
+        ),
+        // group_by
+        c(
+            "group_by",
+            vec![
+                l(vec![pod_a.clone(), pod_b.clone(), pod_a2.clone()]),
+                s("name"),
+            ],
+            is(m(vec![
+                ("a", l(vec![pod_a.clone(), pod_a2.clone()])),
+                ("b", l(vec![pod_b.clone()])),
+            ])),
+        ),
+        c(
+            "group_by",
+            vec![
+                l(vec![
+                    i(1),
+                    m(vec![("name", i(5))]),
+                    m(vec![]),
+                    pod_b.clone(),
+                ]),
+                s("name"),
+            ],
+            is(m(vec![("b", l(vec![pod_b.clone()]))])),
+        ),
+        c("group_by", vec![strs(&[]), s("name")], is(m(vec![]))),
+        c("group_by", vec![missing(), s("name")], Want::Missing),
+        c(
+            "group_by",
+            vec![m(vec![]), s("name")],
+            err(0, "expected a list, found map"),
         ),
         // zip
         c(
