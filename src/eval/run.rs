@@ -175,14 +175,17 @@ pub fn evaluate_scoped(
             })
         })
         .collect();
-    results.sort_unstable_by_key(|(r, i, _)| (*r, *i));
+    results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));
+    let count: usize = results.iter().map(|(_, _, (f, _))| f.len()).sum();
+    outcome.findings.reserve_exact(count);
     let results = results.into_iter().map(|(_, _, result)| result);
     for (findings, failure) in results {
         outcome.findings.extend(findings);
         failures.extend(failure);
     }
     outcome.diagnostics.extend(report_failures(failures));
-    outcome.findings.sort_by(|a, b| {
+    // Stable (ties keep rule and item order), so the order is the same on any thread count.
+    outcome.findings.par_sort_by(|a, b| {
         (a.span.is_none(), a.span, &a.rule.id, &a.message).cmp(&(
             b.span.is_none(),
             b.span,
