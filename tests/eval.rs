@@ -390,3 +390,73 @@ fn a_run_derives_the_entity_kinds_its_rules_constants_and_called_functions_read(
     let out = findings(policy, &[("pod.yaml", POD), ("ingress.yaml", ingress)]);
     assert_eq!(out, ["r@1:1: p in [\"default\"]"]);
 }
+
+/// Runs `policy` on the POD with `limits`, on `threads` threads: finding messages and rendered
+/// diagnostics.
+fn run_with(
+    policy: &str,
+    limits: &palisade::eval::Limits,
+    threads: usize,
+) -> (Vec<String>, String) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
+    pool.install(|| {
+        let mut db = palisade::source::SourceDb::new();
+        let (program, diags) = common::compile(&mut db, policy);
+        assert!(diags.is_empty(), "{}", common::render(&db, &diags));
+        let loaded = common::inputs(&mut db, &[("pod.yaml", POD)]);
+        let outcome = palisade::driver::evaluate_inputs(&db, &program, &loaded, limits);
+        let messages = outcome.findings.iter().map(|f| f.message.clone()).collect();
+        (messages, common::render(&db, &outcome.diagnostics))
+    })
+}
+
+#[test]
+fn long_constant_lists_are_built_in_parts_with_the_values_and_faults_of_one_pass() {
+    // Over 1,024 items, a constant's comprehension is built in parallel parts.
+    let policy = r#"package t
+        const SEVENTHS = [i * 2 for i in range(0, 5000) if i % 7 == 0]
+        const BROKEN = [10 / (i - 3000) for i in range(0, 5000)]
+        rule r {
+          where true
+          deny: "{len(SEVENTHS)} {SEVENTHS[0]} {SEVENTHS[1]} {SEVENTHS[-1]} {present(BROKEN)}"
+        }"#;
+    let limits = palisade::eval::Limits::default();
+    let (messages, diags) = run_with(policy, &limits, 2);
+    assert_eq!(messages, ["715 0 14 9996 false"]);
+    // The part that fails makes the whole list evaluate again in order: the fault is that
+    // of one pass, at the same place.
+    assert!(
+        diags.contains("constant `BROKEN` failed: division by zero"),
+        "{diags}"
+    );
+    assert_eq!(run_with(policy, &limits, 1), (messages, diags));
+
+    // Too many steps in all: the same fault as a list short enough to be built in order
+    // (the same text but for the bound, so the spans are the same).
+    let heavy = |n: &str| {
+        format!(
+            r#"package t
+            const HEAVY = [i for i in range(0, {n}) if i >= 0]
+            rule r {{
+              where true
+              deny: "{{present(HEAVY)}}"
+            }}"#
+        )
+    };
+    let tight = palisade::eval::Limits {
+        max_steps: 50,
+        ..palisade::eval::Limits::default()
+    };
+    let in_order = run_with(&heavy("1000"), &tight, 2);
+    assert_eq!(in_order.0, ["false"]);
+    assert!(
+        in_order.1.contains("took more than 3200 steps"),
+        "{}",
+        in_order.1
+    );
+    let (messages, diags) = run_with(&heavy("5000"), &tight, 2);
+    assert_eq!((messages, diags.replace("5000", "1000")), in_order);
+}

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::entities::Entities;
 use crate::natives;
 use crate::source::Span;
@@ -92,6 +94,79 @@ impl<'a> Interp<'a> {
     ) -> Result<bool, Fault> {
         let v = self.eval(ir, frame, span)?;
         ops::truth(&v).map_err(|m| error(m, span))
+    }
+
+    /// Like [`eval`](Interp::eval), building a list comprehension over a long list (a
+    /// constant such as `[c for c in k8s.containers if …]`) in parallel parts. The value is the
+    /// one `eval` gives; so is the fault: when a part fails, or the parts together take more
+    /// steps or build more items than the limits allow, the comprehension is evaluated again
+    /// in order, and fails where it would have.
+    pub(crate) fn eval_parallel(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
+        /// Lists shorter than this are built in order.
+        const MIN_ITEMS: usize = 1024;
+        /// Items per part.
+        const PART: usize = 256;
+        let Ir::ListComp(elem, clauses, span) = ir else {
+            return self.eval(ir, frame, at);
+        };
+        let Some((IrComp::For(slot, iter, ispan), rest)) = clauses.split_first() else {
+            return self.eval(ir, frame, at);
+        };
+        let start = self.steps;
+        // What `eval` does first: a step for the comprehension, then its list.
+        self.step(at)?;
+        let coll = self.eval(iter, frame, *ispan)?;
+        let items = iterate(&coll).map_err(|m| error(m, *ispan))?;
+        if items.len() < MIN_ITEMS {
+            self.steps = start;
+            return self.eval(ir, frame, at);
+        }
+        let (prog, entities, consts, limits) = (self.prog, self.entities, self.consts, self.limits);
+        let (slot, span) = (*slot as usize, *span);
+        let parts: Vec<Option<(Vec<Value>, u64)>> = items
+            .par_chunks(PART)
+            .map(|part| {
+                let mut me = Interp::new(prog, entities, consts, limits);
+                let mut frame = frame.to_vec();
+                let mut out = Vec::new();
+                for item in part {
+                    if let Some(s) = frame.get_mut(slot) {
+                        *s = item.clone();
+                    }
+                    me.comprehend(rest, &mut frame, span, &mut |me, frame| {
+                        let v = me.eval(elem, frame, span)?;
+                        out.push(v);
+                        Ok(out.len())
+                    })
+                    .ok()?;
+                }
+                Some((out, me.steps))
+            })
+            .collect();
+        let parts: Option<Vec<(Vec<Value>, u64)>> = parts.into_iter().collect();
+        let within = parts.filter(|parts| {
+            let steps = parts
+                .iter()
+                .map(|(_, s)| *s)
+                .fold(self.steps, u64::saturating_add);
+            let built: usize = parts.iter().map(|(out, _)| out.len()).sum();
+            steps <= self.limits.max_steps && built <= self.limits.max_collection
+        });
+        match within {
+            Some(parts) => {
+                self.steps = parts
+                    .iter()
+                    .map(|(_, s)| *s)
+                    .fold(self.steps, u64::saturating_add);
+                Ok(Value::list(
+                    parts.into_iter().flat_map(|(out, _)| out).collect(),
+                ))
+            }
+            None => {
+                self.steps = start;
+                self.eval(ir, frame, at)
+            }
+        }
     }
 
     /// Evaluates `ir`; `at` is the span of the nearest enclosing construct, used for limits.

@@ -143,21 +143,62 @@ impl Program {
     ///
     /// [`Entities::build_only`]: crate::entities::Entities::build_only
     pub fn entity_kinds(&self) -> BTreeSet<&str> {
-        let mut kinds = BTreeSet::new();
-        let mut seen = vec![false; self.fns.len()];
-        let mut pending: Vec<&Ir> = Vec::new();
+        let mut roots: Vec<&Ir> = Vec::new();
         for rule in &self.rules {
-            pending.extend(rule.clauses.iter().map(IrClause::ir));
-            pending.extend(&rule.at);
-            pending.push(&rule.message);
+            roots.extend(rule.clauses.iter().map(IrClause::ir));
+            roots.extend(&rule.at);
+            roots.push(&rule.message);
         }
-        pending.extend(self.consts.iter().map(|c| &c.value));
-        while let Some(ir) = pending.pop() {
-            ir.walk(&mut |node| match node {
-                Ir::Entity(kind) => {
-                    kinds.insert(&**kind);
+        roots.extend(self.consts.iter().map(|c| &c.value));
+        let mut kinds = BTreeSet::new();
+        self.reach(roots, |node| {
+            if let Ir::Entity(kind) = node {
+                kinds.insert(&**kind);
+            }
+        });
+        kinds
+    }
+
+    /// The constants in waves, by id: each constant comes after every constant it reads
+    /// (itself or through the functions it calls), so the constants of one wave can be
+    /// evaluated side by side once the earlier waves are.
+    pub(crate) fn const_waves(&self) -> Vec<Vec<u32>> {
+        let mut wave_of: Vec<Option<usize>> = vec![None; self.consts.len()];
+        let mut waves: Vec<Vec<u32>> = Vec::new();
+        for &id in &self.const_order {
+            let Some(def) = self.consts.get(id as usize) else {
+                continue;
+            };
+            let mut wave = 0;
+            self.reach([&def.value], |node| {
+                if let Ir::Const(dep) = node {
+                    if let Some(Some(w)) = wave_of.get(*dep as usize) {
+                        wave = wave.max(w + 1);
+                    }
                 }
-                Ir::Call(id, _, _) => {
+            });
+            if let Some(slot) = wave_of.get_mut(id as usize) {
+                *slot = Some(wave);
+            }
+            if waves.len() <= wave {
+                waves.resize_with(wave + 1, Vec::new);
+            }
+            if let Some(w) = waves.get_mut(wave) {
+                w.push(id);
+            }
+        }
+        waves
+    }
+
+    /// Calls `visit` on every node of `roots` and of the functions they call, directly or
+    /// not (each function once).
+    fn reach<'p>(&'p self, roots: impl IntoIterator<Item = &'p Ir>, mut visit: impl FnMut(&'p Ir)) {
+        let mut seen = vec![false; self.fns.len()];
+        let mut pending: Vec<&Ir> = roots.into_iter().collect();
+        while let Some(ir) = pending.pop() {
+            ir.walk(&mut |node| {
+                visit(node);
+                if let Ir::Call(id, _, _) = node {
                     let id = *id as usize;
                     if let (Some(seen), Some(f)) = (seen.get_mut(id), self.fns.get(id)) {
                         if !*seen {
@@ -167,9 +208,7 @@ impl Program {
                         }
                     }
                 }
-                _ => {}
             });
         }
-        kinds
     }
 }

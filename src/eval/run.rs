@@ -222,6 +222,9 @@ fn groups(prepared: &[Prepared<'_>]) -> Vec<(Vec<usize>, usize)> {
     groups
 }
 
+/// Evaluates every constant: a wave at a time (see [`Program::const_waves`]), the constants of
+/// a wave side by side, each long list comprehension in parallel parts
+/// ([`Interp::eval_parallel`]). Values and faults are those of evaluating them one by one.
 fn eval_consts(
     prog: &Program,
     entities: &Entities,
@@ -229,28 +232,35 @@ fn eval_consts(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
     let mut values = vec![Value::MISSING; prog.consts.len()];
-    for id in &prog.const_order {
-        let Some(def) = prog.consts.get(*id as usize) else {
-            continue;
-        };
-        let result = {
-            let mut interp = Interp::new(prog, entities, &values, limits);
-            let mut frame = vec![Value::MISSING; def.frame_size as usize];
-            interp.eval(&def.value, &mut frame, def.span)
-        };
-        match result {
-            Ok(v) => {
-                if let Some(slot) = values.get_mut(*id as usize) {
-                    *slot = v;
+    for wave in prog.const_waves() {
+        let known = &values;
+        let results: Vec<(u32, Result<Value, Fault>)> = wave
+            .par_iter()
+            .filter_map(|&id| {
+                let def = prog.consts.get(id as usize)?;
+                let mut interp = Interp::new(prog, entities, known, limits);
+                let mut frame = vec![Value::MISSING; def.frame_size as usize];
+                Some((id, interp.eval_parallel(&def.value, &mut frame, def.span)))
+            })
+            .collect();
+        for (id, result) in results {
+            match result {
+                Ok(v) => {
+                    if let Some(slot) = values.get_mut(id as usize) {
+                        *slot = v;
+                    }
                 }
-            }
-            Err(fault) => {
-                let (code, message, span) = split(&fault);
-                diags.push(
-                    Diagnostic::new(code, format!("constant `{}` failed: {message}", def.name))
-                        .at(span, "here")
-                        .help("the constant is treated as missing"),
-                );
+                Err(fault) => {
+                    let Some(def) = prog.consts.get(id as usize) else {
+                        continue;
+                    };
+                    let (code, message, span) = split(&fault);
+                    diags.push(
+                        Diagnostic::new(code, format!("constant `{}` failed: {message}", def.name))
+                            .at(span, "here")
+                            .help("the constant is treated as missing"),
+                    );
+                }
             }
         }
     }
