@@ -51,6 +51,41 @@ struct Extra {
     /// Entries computed when first read, after the own entries; their keys are in neither
     /// `entries` nor the base.
     deferred: Vec<(ArcStr, Arc<Deferred>)>,
+    /// The keys of this map and of the maps below it, when known (the YAML loader records
+    /// them for each document's root): a search for keys passes over a document that has none
+    /// of them ([`Map::may_hold_below`]).
+    below: Option<Box<KeysBelow>>,
+}
+
+/// A set of keys as a Bloom filter: 2,048 bits, two per key. It may answer that a key is
+/// there when it is not (about one time in 300 for a set of 60 keys, one in 115 for 100),
+/// never the reverse.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct KeysBelow([u64; 32]);
+
+impl KeysBelow {
+    pub(crate) fn add(&mut self, key: &str) {
+        for bit in key_bits(key) {
+            if let Some(word) = self.0.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
+            }
+        }
+    }
+
+    pub(crate) fn may_hold(&self, key: &str) -> bool {
+        key_bits(key).into_iter().all(|bit| {
+            self.0
+                .get(bit / 64)
+                .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+        })
+    }
+}
+
+/// The two bits of a key in [`KeysBelow`]: the same on every thread and in every run.
+fn key_bits(key: &str) -> [usize; 2] {
+    use std::hash::BuildHasher;
+    let h = foldhash::fast::FixedState::with_seed(0x7061_6c69_7361_6465).hash_one(key);
+    [(h & 2047) as usize, ((h >> 32) & 2047) as usize]
 }
 
 /// An entry computed the first time it is read, then kept (see [`Map::defer`]).
@@ -113,6 +148,27 @@ impl Map {
         }
     }
 
+    /// Records `keys`: every key of this map and of the maps below it, lists included. Any
+    /// later insertion forgets them.
+    pub(crate) fn set_keys_below(&mut self, keys: KeysBelow) {
+        self.extra.get_or_insert_with(Box::default).below = Some(Box::new(keys));
+    }
+
+    /// Whether `key` may be a key of this map or of a map below it: `false` only when the
+    /// map knows the keys below it ([`Map::set_keys_below`]) and `key` is not among them.
+    pub(crate) fn may_hold_below(&self, key: &str) -> bool {
+        match self.extra.as_ref().and_then(|e| e.below.as_ref()) {
+            Some(below) => below.may_hold(key),
+            None => true,
+        }
+    }
+
+    fn forget_keys_below(&mut self) {
+        if let Some(extra) = self.extra.as_mut() {
+            extra.below = None;
+        }
+    }
+
     /// The position of `key` among this map's own entries (not the base's).
     fn position(&self, key: &str) -> Option<usize> {
         match self.extra.as_ref().and_then(|e| e.index.as_ref()) {
@@ -133,6 +189,7 @@ impl Map {
         value: Value,
     ) -> Option<MapEntry> {
         let key: ArcStr = key.into();
+        self.forget_keys_below();
         let entry = MapEntry { key_span, value };
         if let Some(i) = self.position(&key) {
             return self
@@ -172,6 +229,7 @@ impl Map {
         if self.contains_key(&key) {
             return;
         }
+        self.forget_keys_below();
         let deferred = Arc::new(Deferred {
             entry: OnceLock::new(),
             make: Box::new(make),
@@ -335,6 +393,29 @@ mod tests {
         m.iter()
             .map(|(k, v)| (k.to_string(), v.as_int().unwrap_or(-1)))
             .collect()
+    }
+
+    #[test]
+    fn keys_below_never_miss_a_key_and_are_forgotten_on_insertion() {
+        let present: Vec<String> = (0..100).map(|i| format!("key-{i}")).collect();
+        let mut below = KeysBelow::default();
+        present.iter().for_each(|k| below.add(k));
+        assert!(present.iter().all(|k| below.may_hold(k)));
+        let absent = (0..1000)
+            .filter(|i| below.may_hold(&format!("other-{i}")))
+            .count();
+        assert!(absent < 30, "{absent} of 1000 absent keys pass");
+        assert!(!KeysBelow::default().may_hold("key-0"));
+
+        let mut m = map(&[("a", 1)]);
+        assert!(
+            m.may_hold_below("anything"),
+            "unknown: every key may be there"
+        );
+        m.set_keys_below(below);
+        assert!(m.may_hold_below("key-7") && !m.may_hold_below("insecure"));
+        m.insert("insecure", None, Value::int(2));
+        assert!(m.may_hold_below("insecure"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::sync::Arc;
 pub use arcstr::ArcStr;
 
 pub(crate) use intern::{intern, static_key};
+pub(crate) use map::KeysBelow;
 pub use map::{Entries, Map, MapEntry};
 
 use crate::source::Span;

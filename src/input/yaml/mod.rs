@@ -82,11 +82,14 @@ fn load_saphyr(file: FileId, text: &str, limits: &Limits) -> Loaded {
 /// target: the block reader must give saphyr's result or none.
 pub(crate) fn readers_agree(text: &str) -> Result<bool, String> {
     let limits = Limits::default();
+    let saphyr = load_saphyr(FileId(0), text, &limits);
+    keys_below_complete(&saphyr)?;
     let Some(fast) = load_block(FileId(0), text, &limits) else {
         return Ok(false);
     };
+    keys_below_complete(&fast)?;
     let fast = format!("{fast:?}");
-    let saphyr = format!("{:?}", load_saphyr(FileId(0), text, &limits));
+    let saphyr = format!("{saphyr:?}");
     if fast == saphyr {
         return Ok(true);
     }
@@ -109,6 +112,33 @@ pub(crate) fn readers_agree(text: &str) -> Result<bool, String> {
         around(&fast),
         around(&saphyr)
     ))
+}
+
+/// Whether each document's root knows every key below it (`Map::may_hold_below`): a search
+/// for keys must never pass over a document that has one of them.
+fn keys_below_complete(loaded: &Loaded) -> Result<(), String> {
+    for doc in &loaded.documents {
+        let Some(root) = doc.value.as_map() else {
+            continue;
+        };
+        let mut pending = vec![&doc.value];
+        while let Some(v) = pending.pop() {
+            if let Some(m) = v.as_map() {
+                for (key, child) in m.iter() {
+                    if !root.may_hold_below(key) {
+                        return Err(format!(
+                            "document {} does not record its key `{key}`",
+                            doc.index
+                        ));
+                    }
+                    pending.push(child);
+                }
+            } else if let Some(items) = v.as_list() {
+                pending.extend(items.iter());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether `text` is a YAML stream without syntax errors (used to detect the format).
@@ -314,7 +344,7 @@ impl<'a> Loader<'a> {
     /// Keeps the finished document unless it is empty or abandoned.
     fn end_document(&mut self) -> Step {
         let start = self.document.take();
-        let root = self.tree.root.take();
+        let root = self.tree.take_root();
         self.tree.reset();
         if self.skipping || self.root_is_empty {
             return Step::Continue;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::input::{report, Limits};
 use crate::source::{FileId, Span};
-use crate::value::ArcStr;
+use crate::value::{ArcStr, KeysBelow};
 use crate::value::{Kind, Map, Value};
 
 /// A finished node.
@@ -72,6 +72,8 @@ pub(super) struct Tree<'a> {
     anchors: HashMap<usize, Node>,
     /// The finished root node.
     pub(super) root: Option<Node>,
+    /// The keys of every map of the document so far.
+    keys: KeysBelow,
 }
 
 impl<'a> Tree<'a> {
@@ -82,6 +84,7 @@ impl<'a> Tree<'a> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
+            keys: KeysBelow::default(),
         }
     }
 
@@ -90,6 +93,20 @@ impl<'a> Tree<'a> {
         self.stack.clear();
         self.anchors.clear();
         self.root = None;
+        self.keys = KeysBelow::default();
+    }
+
+    /// Takes the finished root, with the hashes of every key in the document recorded on it
+    /// when it is a map (see [`Map::set_keys_below`]): aliases and merge keys only repeat
+    /// maps of the same document, whose keys are among them.
+    pub(super) fn take_root(&mut self) -> Option<Node> {
+        let mut root = self.root.take()?;
+        if let Kind::Map(map) = &mut root.value.kind {
+            if let Some(map) = Arc::get_mut(map) {
+                map.set_keys_below(std::mem::take(&mut self.keys));
+            }
+        }
+        Some(root)
     }
 
     /// How many lists and maps are open.
@@ -255,7 +272,11 @@ impl<'a> Tree<'a> {
             Items::List(items) => items.push(node.value),
             Items::Map { entries, key } => match key.take() {
                 None => *key = Some(node),
-                Some(k) => entries.push(entry(file, k, node.value)),
+                Some(k) => {
+                    let entry = entry(file, k, node.value);
+                    self.keys.add(&entry.key);
+                    entries.push(entry);
+                }
             },
         }
     }
