@@ -341,9 +341,8 @@ pub fn build_entities(db: &SourceDb, inputs: &[LoadedInput]) -> Entities {
 /// its report draws ([`ZoneModel`]); the other kinds are not derived.
 pub fn build_entities_for(db: &SourceDb, inputs: &[LoadedInput], program: &Program) -> Entities {
     let read = program.entity_kinds();
-    let reported = ["zones", "conduits", "zone_firewalls", "zone_flows"];
     build_entities_only(db, inputs, &|kind| {
-        read.contains(kind) || reported.contains(&kind)
+        read.contains(kind) || crate::entities::ZONE_KINDS.contains(&kind)
     })
 }
 

@@ -40,7 +40,7 @@ use crate::source::FileId;
 use crate::value::Value;
 
 /// The kinds of the zones model, derived together.
-const ZONE_KINDS: &[&str] = &[
+pub(crate) const ZONE_KINDS: &[&str] = &[
     "zones",
     "conduits",
     "assets",

@@ -99,8 +99,8 @@ impl<'a> Interp<'a> {
     /// Like [`eval`](Interp::eval), building a list comprehension over a long list (a
     /// constant such as `[c for c in k8s.containers if …]`) in parallel parts. The value is the
     /// one `eval` gives; so is the fault: when a part fails, or the parts together take more
-    /// steps or build more items than the limits allow, the comprehension is evaluated again
-    /// in order, and fails where it would have.
+    /// steps or build more items than the limits allow, the items are gone over again in one
+    /// pass (the list itself is not evaluated twice), which fails where `eval` would have.
     pub(crate) fn eval_parallel(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
         /// Lists shorter than this are built in order.
         const MIN_ITEMS: usize = 1024;
@@ -112,61 +112,73 @@ impl<'a> Interp<'a> {
         let Some((IrComp::For(slot, iter, ispan), rest)) = clauses.split_first() else {
             return self.eval(ir, frame, at);
         };
-        let start = self.steps;
         // What `eval` does first: a step for the comprehension, then its list.
         self.step(at)?;
         let coll = self.eval(iter, frame, *ispan)?;
         let items = iterate(&coll).map_err(|m| error(m, *ispan))?;
-        if items.len() < MIN_ITEMS {
-            self.steps = start;
-            return self.eval(ir, frame, at);
-        }
-        let (prog, entities, consts, limits) = (self.prog, self.entities, self.consts, self.limits);
+        let listed = self.steps;
         let (slot, span) = (*slot as usize, *span);
-        let parts: Vec<Option<(Vec<Value>, u64)>> = items
-            .par_chunks(PART)
-            .map(|part| {
-                let mut me = Interp::new(prog, entities, consts, limits);
-                let mut frame = frame.to_vec();
-                let mut out = Vec::new();
-                for item in part {
-                    if let Some(s) = frame.get_mut(slot) {
-                        *s = item.clone();
-                    }
-                    me.comprehend(rest, &mut frame, span, &mut |me, frame| {
-                        let v = me.eval(elem, frame, span)?;
-                        out.push(v);
-                        Ok(out.len())
-                    })
-                    .ok()?;
-                }
-                Some((out, me.steps))
-            })
-            .collect();
-        let parts: Option<Vec<(Vec<Value>, u64)>> = parts.into_iter().collect();
-        let within = parts.filter(|parts| {
-            let steps = parts
-                .iter()
-                .map(|(_, s)| *s)
-                .fold(self.steps, u64::saturating_add);
-            let built: usize = parts.iter().map(|(out, _)| out.len()).sum();
-            steps <= self.limits.max_steps && built <= self.limits.max_collection
-        });
-        match within {
-            Some(parts) => {
-                self.steps = parts
+        if items.len() >= MIN_ITEMS {
+            let (prog, entities, consts, limits) =
+                (self.prog, self.entities, self.consts, self.limits);
+            let parts: Option<Vec<(Vec<Value>, u64)>> = items
+                .par_chunks(PART)
+                .map(|part| {
+                    let mut me = Interp::new(prog, entities, consts, limits);
+                    let mut frame = frame.to_vec();
+                    let out = me
+                        .comprehend_items(part, slot, elem, rest, &mut frame, span)
+                        .ok()?;
+                    Some((out, me.steps))
+                })
+                .collect();
+            let steps = |parts: &[(Vec<Value>, u64)]| {
+                parts
                     .iter()
                     .map(|(_, s)| *s)
-                    .fold(self.steps, u64::saturating_add);
-                Ok(Value::list(
+                    .fold(listed, u64::saturating_add)
+            };
+            let built =
+                |parts: &[(Vec<Value>, u64)]| parts.iter().map(|(out, _)| out.len()).sum::<usize>();
+            if let Some(parts) = parts.filter(|p| {
+                steps(p) <= self.limits.max_steps && built(p) <= self.limits.max_collection
+            }) {
+                self.steps = steps(&parts);
+                return Ok(Value::list(
                     parts.into_iter().flat_map(|(out, _)| out).collect(),
-                ))
-            }
-            None => {
-                self.steps = start;
-                self.eval(ir, frame, at)
+                ));
             }
         }
+        // In one pass, from where the list was evaluated.
+        self.steps = listed;
+        let out = self.comprehend_items(&items, slot, elem, rest, frame, span)?;
+        Ok(Value::list(out))
+    }
+
+    /// The rest of a list comprehension after its first `for` (bound to `slot`), over `items`,
+    /// as [`Interp::comprehend`] runs it: the values of `elem`, counted against
+    /// `max_collection` as they are built.
+    fn comprehend_items(
+        &mut self,
+        items: &[Value],
+        slot: usize,
+        elem: &Ir,
+        rest: &[IrComp],
+        frame: &mut [Value],
+        span: Span,
+    ) -> Result<Vec<Value>, Fault> {
+        let mut out = Vec::new();
+        for item in items {
+            if let Some(s) = frame.get_mut(slot) {
+                *s = item.clone();
+            }
+            self.comprehend(rest, frame, span, &mut |me, frame| {
+                let v = me.eval(elem, frame, span)?;
+                out.push(v);
+                Ok(out.len())
+            })?;
+        }
+        Ok(out)
     }
 
     /// Evaluates `ir`; `at` is the span of the nearest enclosing construct, used for limits.
