@@ -459,4 +459,31 @@ fn long_constant_lists_are_built_in_parts_with_the_values_and_faults_of_one_pass
     );
     let (messages, diags) = run_with(&heavy("5000"), &tight, 2);
     assert_eq!((messages, diags.replace("5000", "1000")), in_order);
+
+    // A constant that reads another only through a function comes in a later wave, so the
+    // other is ready (declared after it, so the order of the text does not decide).
+    let through_a_function = r#"package t
+        const DOUBLED = [twice() + i for i in range(0, 2000)]
+        fn twice() = BASE * 2
+        const BASE = 21
+        rule r {
+          where true
+          deny: "{DOUBLED[0]} {DOUBLED[-1]}"
+        }"#;
+    let (messages, diags) = run_with(through_a_function, &limits, 2);
+    assert_eq!(
+        (messages, diags),
+        (vec!["42 2041".to_string()], String::new())
+    );
+    // And one that reads itself through a function is a cycle, reported.
+    let mut db = palisade::source::SourceDb::new();
+    let (_, diags) = common::compile(
+        &mut db,
+        "package t\nconst LOOP = again()\nfn again() = LOOP + 1\n",
+    );
+    let rendered = common::render(&db, &diags);
+    assert!(
+        rendered.contains("constant `LOOP` depends on itself"),
+        "{rendered}"
+    );
 }

@@ -30,8 +30,6 @@ pub(crate) struct Body<'a> {
     pub(crate) diags: &'a mut Vec<Diagnostic>,
     locals: Vec<Local>,
     next_slot: u32,
-    /// Constants this body reads (for ordering constant evaluation).
-    pub(crate) const_deps: Vec<u32>,
 }
 
 impl<'a> Body<'a> {
@@ -42,7 +40,6 @@ impl<'a> Body<'a> {
             diags,
             locals: Vec::new(),
             next_slot: 0,
-            const_deps: Vec::new(),
         }
     }
 
@@ -323,10 +320,7 @@ impl<'a> Body<'a> {
             return (Ir::Local(slot), Ty::Any);
         }
         match self.lookup_global(&id.name) {
-            Some(Target::Const(c)) => {
-                self.const_deps.push(c);
-                return (Ir::Const(c), Ty::Any);
-            }
+            Some(Target::Const(c)) => return (Ir::Const(c), Ty::Any),
             Some(Target::Fn(_) | Target::Native(_)) => {
                 self.err(
                     Code::TypeMismatch,
@@ -379,10 +373,7 @@ impl<'a> Body<'a> {
                     m.used.set(true);
                     let path = m.path.clone();
                     return match self.g.member(&path, &field.name) {
-                        Some(Target::Const(c)) => {
-                            self.const_deps.push(c);
-                            (Ir::Const(c), Ty::Any)
-                        }
+                        Some(Target::Const(c)) => (Ir::Const(c), Ty::Any),
                         Some(_) => {
                             self.err(
                                 Code::TypeMismatch,

@@ -112,7 +112,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
     // Pass 3: bodies.
     let mut program = Program::default();
     let mut fns: Vec<Option<FnDef>> = (0..g.fns.len()).map(|_| None).collect();
-    let mut consts: Vec<Option<(ConstDef, Vec<u32>)>> = (0..g.consts.len()).map(|_| None).collect();
+    let mut consts: Vec<Option<ConstDef>> = (0..g.consts.len()).map(|_| None).collect();
     let mut rule_ids: HashMap<String, crate::source::Span> = HashMap::new();
     for (m, scope) in modules.iter().zip(&scopes) {
         let package = &scope.package;
@@ -160,18 +160,14 @@ pub fn compile(modules: &[Module]) -> Compiled {
                     }
                     let mut b = Body::new(&g, scope, &mut diags);
                     let (value, _) = b.expr(&c.value);
-                    let deps = std::mem::take(&mut b.const_deps);
                     let frame_size = b.frame_size();
                     if let Some(slot) = consts.get_mut(id as usize) {
-                        *slot = Some((
-                            ConstDef {
-                                name: c.name.name.to_string(),
-                                frame_size,
-                                value,
-                                span: c.name.span,
-                            },
-                            deps,
-                        ));
+                        *slot = Some(ConstDef {
+                            name: c.name.name.to_string(),
+                            frame_size,
+                            value,
+                            span: c.name.span,
+                        });
                     }
                 }
                 Item::Rule(r) => {
@@ -248,24 +244,22 @@ pub fn compile(modules: &[Module]) -> Compiled {
             })
         })
         .collect();
-    let (defs, deps): (Vec<ConstDef>, Vec<Vec<u32>>) = consts
+    program.consts = consts
         .into_iter()
         .map(|c| {
-            c.unwrap_or_else(|| {
-                (
-                    ConstDef {
-                        name: String::new(),
-                        frame_size: 0,
-                        value: crate::eval::ir::Ir::Lit(crate::value::Value::MISSING),
-                        span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
-                    },
-                    Vec::new(),
-                )
+            c.unwrap_or_else(|| ConstDef {
+                name: String::new(),
+                frame_size: 0,
+                value: crate::eval::ir::Ir::Lit(crate::value::Value::MISSING),
+                span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
             })
         })
-        .unzip();
-    program.const_order = const_order(&defs, &deps, &mut diags);
-    program.consts = defs;
+        .collect();
+    // What each constant reads, itself or through the functions it calls.
+    let deps: Vec<Vec<u32>> = (0..program.consts.len())
+        .map(|i| program.const_reads(id_of(i)))
+        .collect();
+    program.const_order = const_order(&program.consts, &deps, &mut diags);
     Compiled {
         program,
         diagnostics: diags,

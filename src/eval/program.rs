@@ -160,23 +160,19 @@ impl Program {
     }
 
     /// The constants in waves, by id: each constant comes after every constant it reads
-    /// (itself or through the functions it calls), so the constants of one wave can be
-    /// evaluated side by side once the earlier waves are.
+    /// ([`Program::const_reads`]), so the constants of one wave can be evaluated side by side
+    /// once the earlier waves are.
     pub(crate) fn const_waves(&self) -> Vec<Vec<u32>> {
         let mut wave_of: Vec<Option<usize>> = vec![None; self.consts.len()];
         let mut waves: Vec<Vec<u32>> = Vec::new();
         for &id in &self.const_order {
-            let Some(def) = self.consts.get(id as usize) else {
-                continue;
-            };
-            let mut wave = 0;
-            self.reach([&def.value], |node| {
-                if let Ir::Const(dep) = node {
-                    if let Some(Some(w)) = wave_of.get(*dep as usize) {
-                        wave = wave.max(w + 1);
-                    }
-                }
-            });
+            let wave = self
+                .const_reads(id)
+                .iter()
+                .filter_map(|dep| wave_of.get(*dep as usize).copied().flatten())
+                .map(|w| w + 1)
+                .max()
+                .unwrap_or(0);
             if let Some(slot) = wave_of.get_mut(id as usize) {
                 *slot = Some(wave);
             }
@@ -188,6 +184,20 @@ impl Program {
             }
         }
         waves
+    }
+
+    /// The constants that constant `id` reads, in its own value or in the functions it calls,
+    /// directly or not.
+    pub(crate) fn const_reads(&self, id: u32) -> Vec<u32> {
+        let mut reads = Vec::new();
+        if let Some(def) = self.consts.get(id as usize) {
+            self.reach([&def.value], |node| {
+                if let Ir::Const(c) = node {
+                    reads.push(*c);
+                }
+            });
+        }
+        reads
     }
 
     /// Calls `visit` on every node of `roots` and of the functions they call, directly or
