@@ -132,21 +132,18 @@ impl<'a> Interp<'a> {
                     Some((out, me.steps))
                 })
                 .collect();
-            let steps = |parts: &[(Vec<Value>, u64)]| {
-                parts
+            if let Some(parts) = parts {
+                let steps = parts
                     .iter()
                     .map(|(_, s)| *s)
-                    .fold(listed, u64::saturating_add)
-            };
-            let built =
-                |parts: &[(Vec<Value>, u64)]| parts.iter().map(|(out, _)| out.len()).sum::<usize>();
-            if let Some(parts) = parts.filter(|p| {
-                steps(p) <= self.limits.max_steps && built(p) <= self.limits.max_collection
-            }) {
-                self.steps = steps(&parts);
-                return Ok(Value::list(
-                    parts.into_iter().flat_map(|(out, _)| out).collect(),
-                ));
+                    .fold(listed, u64::saturating_add);
+                let built: usize = parts.iter().map(|(out, _)| out.len()).sum();
+                if steps <= self.limits.max_steps && built <= self.limits.max_collection {
+                    self.steps = steps;
+                    return Ok(Value::list(
+                        parts.into_iter().flat_map(|(out, _)| out).collect(),
+                    ));
+                }
             }
         }
         // In one pass, from where the list was evaluated.

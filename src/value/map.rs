@@ -60,7 +60,7 @@ struct Extra {
 /// A set of keys as a Bloom filter: 2,048 bits, two per key. It may answer that a key is
 /// there when it is not (about one time in 300 for a set of 60 keys, one in 115 for 100),
 /// never the reverse.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub(crate) struct KeysBelow([u64; 32]);
 
 impl KeysBelow {

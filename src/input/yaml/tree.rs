@@ -96,8 +96,8 @@ impl<'a> Tree<'a> {
         self.keys = KeysBelow::default();
     }
 
-    /// Takes the finished root, with the hashes of every key in the document recorded on it
-    /// when it is a map (see [`Map::set_keys_below`]): aliases and merge keys only repeat
+    /// Takes the finished root, with every key of the document recorded on it when it is a
+    /// map (see [`Map::set_keys_below`]): aliases and merge keys only repeat
     /// maps of the same document, whose keys are among them.
     pub(super) fn take_root(&mut self) -> Option<Node> {
         let mut root = self.root.take()?;
