@@ -32,7 +32,9 @@ pub fn sanitize(s: &str) -> String {
 /// what is below U+0020; these can appear only inside strings, where `\u00XX` means the same.
 pub fn escape_json_controls(json: String) -> String {
     // Escaping replaces whole characters by ASCII: the text stays UTF-8.
-    String::from_utf8(escape_json_control_bytes(json.into_bytes())).unwrap_or_default()
+    let mut bytes = json.into_bytes();
+    escape_json_control_bytes(&mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Writes `value` pretty-printed and followed by a line break, with DEL and the C1 controls
@@ -103,55 +105,60 @@ pub(crate) fn write_laid_out_entries<W: std::io::Write>(
         return Ok(());
     }
     let inner = format!("\n{}", "  ".repeat(depth + 1));
-    let window = |start: usize| -> Vec<Vec<u8>> {
+    // Renders the window from `start` into `pieces`, one per run. The pieces' buffers are
+    // those of the window before last, cleared: the memory of two windows is all the
+    // rendering touches (fresh memory for each piece cost more than rendering it).
+    let window = |start: usize, pieces: &mut Vec<Vec<u8>>| {
         let end = (start + WINDOW).min(len);
-        (start..end)
-            .into_par_iter()
-            .step_by(RUN)
-            .map(|from| {
-                let mut piece = Vec::with_capacity(RUN * 1024);
-                for i in from..(from + RUN).min(end) {
-                    if i > 0 {
-                        piece.push(b',');
-                    }
-                    piece.extend_from_slice(inner.as_bytes());
-                    render(i, &mut piece);
+        pieces.resize_with((end - start).div_ceil(RUN), Vec::new);
+        pieces.par_iter_mut().enumerate().for_each(|(k, piece)| {
+            let from = start + k * RUN;
+            piece.clear();
+            piece.reserve(RUN * 1024);
+            for i in from..(from + RUN).min(end) {
+                if i > 0 {
+                    piece.push(b',');
                 }
-                escape_json_control_bytes(piece)
-            })
-            .collect()
+                piece.extend_from_slice(inner.as_bytes());
+                render(i, piece);
+            }
+            escape_json_control_bytes(piece);
+        });
     };
-    let mut ready = window(0);
+    let mut ready = Vec::new();
+    window(0, &mut ready);
+    let mut next = Vec::new();
     let mut start = WINDOW;
     loop {
-        let mut next = None;
+        let more = start < len;
         let written = rayon::in_place_scope(|s| {
-            if start < len {
-                s.spawn(|_| next = Some(window(start)));
+            if more {
+                s.spawn(|_| window(start, &mut next));
             }
             let raw = w.raw()?;
             ready.iter().try_for_each(|piece| raw.write_all(piece))
         });
         written?;
-        match next {
-            Some(n) => (ready, start) = (n, start + WINDOW),
-            None => break,
+        if !more {
+            break;
         }
+        std::mem::swap(&mut ready, &mut next);
+        start += WINDOW;
     }
     std::io::Write::write_all(w, format!("\n{}", "  ".repeat(depth)).as_bytes())
 }
 
-/// [`escape_json_controls`] for serialized JSON as bytes (whole characters).
-fn escape_json_control_bytes(json: Vec<u8>) -> Vec<u8> {
-    if memchr::memchr2(0x7f, 0xc2, &json).is_none() {
-        return json;
+/// [`escape_json_controls`] for serialized JSON as bytes (whole characters), in place.
+fn escape_json_control_bytes(json: &mut Vec<u8>) {
+    if memchr::memchr2(0x7f, 0xc2, json).is_none() {
+        return;
     }
     let mut out = Vec::with_capacity(json.len() + 16);
     let mut w = JsonControlEscaper::new(&mut out);
     // Writing to a vector cannot fail.
-    let _ = std::io::Write::write_all(&mut w, &json);
+    let _ = std::io::Write::write_all(&mut w, json);
     let _ = w.into_inner();
-    out
+    *json = out;
 }
 
 /// [`escape_json_controls`] as a writer: what is written to it (serialized JSON, in pieces
