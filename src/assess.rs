@@ -16,11 +16,12 @@
 //! listed per FR so the achieved level is read together with the evidence still needed.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use globset::Glob;
 
 use crate::catalogue::catalogue;
-use crate::eval::{Finding, Program};
+use crate::eval::{Finding, RuleMeta};
 use crate::source::SourceDb;
 use crate::value::Value;
 
@@ -260,7 +261,7 @@ fn sl_target(z: &Value) -> [u8; 7] {
 /// `zone_firewalls` one.
 pub fn assess(
     db: &SourceDb,
-    program: &Program,
+    rules: &[Arc<RuleMeta>],
     findings: &[Finding],
     zones: &[Value],
     firewalls: &[Value],
@@ -281,10 +282,7 @@ pub fn assess(
             e.2 += 1;
         }
     }
-    let implemented: Vec<&String> = program
-        .rules()
-        .flat_map(|r| r.requirements.iter())
-        .collect();
+    let implemented: Vec<&String> = rules.iter().flat_map(|r| r.requirements.iter()).collect();
     zones
         .iter()
         .map(|z| {

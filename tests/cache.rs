@@ -362,7 +362,7 @@ fn unchanged_files_are_not_read_when_the_report_quotes_none() {
     let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
     assert_eq!(
         cache_line(&warm),
-        "result cache: reused, inputs unchanged (15 of 15 not read)"
+        "result cache: reused, inputs unchanged (15 of 15 not read); policies not compiled"
     );
     assert_eq!(warm.stdout, cold.stdout);
     // Formats that quote the inputs read them all (and check them against the entry).
@@ -371,7 +371,7 @@ fn unchanged_files_are_not_read_when_the_report_quotes_none() {
         let warm = check(repo.path(), xdg.path(), &args);
         assert_eq!(
             cache_line(&warm),
-            "result cache: reused, inputs unchanged (0 of 15 not read)",
+            "result cache: reused, inputs unchanged (0 of 15 not read); policies not compiled",
             "{format}"
         );
         let fresh = check(
@@ -433,7 +433,7 @@ fn files_changed_just_before_a_run_are_read_until_they_settle() {
     let settled = check(repo.path(), xdg.path(), JSON_VERBOSE);
     assert_eq!(
         cache_line(&settled),
-        "result cache: reused, inputs unchanged (15 of 15 not read)"
+        "result cache: reused, inputs unchanged (15 of 15 not read); policies not compiled"
     );
     assert_eq!(settled.stdout, cold.stdout);
 }
@@ -450,8 +450,82 @@ fn a_file_with_suppression_comments_is_always_read() {
     let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
     assert_eq!(
         cache_line(&warm),
-        "result cache: reused, inputs unchanged (14 of 15 not read)"
+        "result cache: reused, inputs unchanged (14 of 15 not read); policies not compiled"
     );
     assert_eq!(warm.stdout, cold.stdout);
     assert_eq!(json(&warm)["summary"]["suppressed"], 1);
+}
+
+#[test]
+fn a_warm_run_takes_the_rules_from_the_entry_without_compiling() {
+    let (repo, xdg) = plant();
+    age(&repo.path().join("plant"));
+    let cold = json(&check(repo.path(), xdg.path(), JSON));
+    // A rule's title, as the entry records it with the rule, overwritten by one of the same
+    // length: a run that compiled the policies would give the pack's title again.
+    let title = cold["findings"][0]["title"].as_str().unwrap().to_string();
+    assert!(title.len() > 10, "{title}");
+    let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
+    let bytes = std::fs::read(&entry).unwrap();
+    let at = bytes
+        .windows(title.len())
+        .position(|w| w == title.as_bytes())
+        .unwrap();
+    let mut marked = bytes.clone();
+    marked[at..at + 10].copy_from_slice(b"FROM ENTRY");
+    std::fs::write(&entry, marked).unwrap();
+    let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
+    assert_eq!(
+        cache_line(&warm),
+        "result cache: reused, inputs unchanged (15 of 15 not read); policies not compiled"
+    );
+    let warm = json(&warm);
+    let marked_title = format!("FROM ENTRY{}", &title[10..]);
+    let rule = &cold["findings"][0]["rule"];
+    for f in warm["findings"].as_array().unwrap() {
+        if &f["rule"] == rule {
+            assert_eq!(f["title"], marked_title.as_str());
+        }
+    }
+}
+
+#[test]
+fn a_warm_run_gives_the_policy_warnings_again() {
+    let (repo, xdg) = plant();
+    age(&repo.path().join("plant"));
+    let policies = repo.path().join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    // A comparison of a number with a string is always false: a warning of the checker.
+    std::fs::write(
+        policies.join("mine.pal"),
+        "package mine\n\nrule odd {\n  for w in k8s.workloads\n  where 1 == \"one\"\n  deny: \"{w.name}\"\n}\n",
+    )
+    .unwrap();
+    let args = |format: &'static str| {
+        [
+            "plant",
+            "--no-builtin",
+            "--policy",
+            "policies",
+            "--format",
+            format,
+            "--verbose",
+        ]
+    };
+    for format in ["json", "human"] {
+        let cold = check(repo.path(), xdg.path(), &args(format));
+        let warm = check(repo.path(), xdg.path(), &args(format));
+        assert!(
+            cache_line(&warm).ends_with("; policies not compiled"),
+            "{format}: {}",
+            cache_line(&warm)
+        );
+        assert_eq!(warm.stdout, cold.stdout, "{format}");
+        let out = String::from_utf8_lossy(&warm.stdout);
+        assert!(out.contains("always false"), "{format}: {out}");
+        // The human report quotes the policy's line, from its text (read, not compiled).
+        if format == "human" {
+            assert!(out.contains("where 1 == \"one\""), "{out}");
+        }
+    }
 }

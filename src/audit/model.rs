@@ -307,7 +307,7 @@ pub fn build(run: &CheckRun, input: &ProvenanceInput) -> AuditReport {
         .collect();
     let assessed = assess(
         db,
-        &run.program,
+        &run.rules,
         &run.findings,
         &run.zones,
         &run.zone_model.firewalls,
@@ -456,8 +456,8 @@ fn matrix(
         .iter()
         .map(|r| {
             let mut rules: Vec<String> = run
-                .program
-                .rules()
+                .rules
+                .iter()
                 .filter(|m| m.requirements.contains(&r.id))
                 .map(|m| m.id.clone())
                 .collect();

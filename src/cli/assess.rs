@@ -41,7 +41,7 @@ pub(crate) fn run(args: &AssessArgs) -> ExitStatus {
     }
     let zones = assess(
         &run.db,
-        &run.program,
+        &run.rules,
         &run.findings,
         &run.zones,
         &run.zone_model.firewalls,

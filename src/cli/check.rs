@@ -173,14 +173,15 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         None => {}
     }
     let mut status = exit_status(&run, fail_on);
-    let rules: Vec<Arc<RuleMeta>> = run.program.rules().cloned().collect();
     for target in &targets {
         let written = match &target.file {
             None => {
                 let stdout = std::io::stdout().lock();
-                render_to(args, &run, &rules, target, stdout)
+                render_to(args, &run, &run.rules, target, stdout)
             }
-            Some(file) => write_atomically_with(file, |f| render_to(args, &run, &rules, target, f)),
+            Some(file) => {
+                write_atomically_with(file, |f| render_to(args, &run, &run.rules, target, f))
+            }
         };
         if let Err(e) = written {
             if let Some(file) = &target.file {
@@ -244,7 +245,7 @@ fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     }
     out.push_str(&format!(
         "{} rules, {} input files, {} threads\n",
-        run.program.rules().count(),
+        run.rules.len(),
         run.files,
         rayon::current_num_threads()
     ));
@@ -257,9 +258,14 @@ fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     out.push_str(&match run.cache {
         CacheUse::Off => "result cache: off\n".to_string(),
         CacheUse::Miss => "result cache: evaluated, no reusable entry\n".to_string(),
-        CacheUse::Hit { unread } => format!(
-            "result cache: reused, inputs unchanged ({unread} of {} not read)\n",
-            run.files
+        CacheUse::Hit { unread, compiled } => format!(
+            "result cache: reused, inputs unchanged ({unread} of {} not read){}\n",
+            run.files,
+            if compiled {
+                ""
+            } else {
+                "; policies not compiled"
+            }
         ),
     });
     for (phase, d) in &run.timings {

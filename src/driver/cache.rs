@@ -50,7 +50,7 @@ use super::policies::display_path;
 use super::CheckOptions;
 
 /// Bumped when the entry format changes; part of every file name.
-const SCHEMA: &str = "r2";
+const SCHEMA: &str = "r3";
 
 /// The first bytes of every entry.
 const MAGIC: [u8; 8] = *b"palisade";
@@ -71,7 +71,9 @@ pub enum CacheUse {
     /// Evaluated (and the entry written, unless a warning says it could not be).
     Miss,
     /// The recorded results, every input unchanged; `unread` of them were not read at all.
-    Hit { unread: usize },
+    /// `compiled`: the policies were compiled (the stamps of some inputs had changed, so the
+    /// run could not know beforehand that their texts had not).
+    Hit { unread: usize, compiled: bool },
 }
 
 /// What loading and evaluating the inputs gave, from the cache or not.
@@ -96,7 +98,7 @@ pub(crate) struct Evaluated {
 pub(crate) struct Opened {
     dir: PathBuf,
     path: PathBuf,
-    entry: Option<Entry>,
+    entry: Option<Box<(Stored, Restored)>>,
 }
 
 /// The directory and file of the run's entry, `None` when the cache is off. The file is named
@@ -131,9 +133,13 @@ pub(crate) fn locate(db: &SourceDb, opts: &CheckOptions) -> Option<(PathBuf, Pat
     Some((dir.clone(), dir.join(name)))
 }
 
-/// Reads the entry [`locate`] found, if it is there and readable.
+/// Reads the entry [`locate`] found, if it is there and readable, and decodes its results
+/// (before the run knows whether it can use them: this is done while the inputs are found).
 pub(crate) fn open((dir, path): (PathBuf, PathBuf)) -> Opened {
-    let entry = read_entry(&path);
+    let entry = read_entry(&path).and_then(|stored| {
+        let restored = restore(&stored)?;
+        Some(Box::new((stored, restored)))
+    });
     Opened { dir, path, entry }
 }
 
@@ -143,93 +149,221 @@ fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(bytes);
 }
 
-/// Reads `candidates` into `db`, then loads and evaluates them, or reuses the cached results of
-/// an identical run when the cache is on (`opened`, from [`open`]). Read and load diagnostics
-/// go to `diags`.
-pub(crate) fn load_and_evaluate(
+/// What a run with an entry to compare against learns of its inputs without reading them,
+/// while the entry is read: their names, the run's scope, and the files' stamps.
+pub(crate) struct Probe {
+    names: Vec<String>,
+    scope: [u8; 32],
+    stamps: Vec<Option<Stamp>>,
+}
+
+/// The [`Probe`] of `candidates`; `db` holds the policy files (and `palisade.toml`).
+pub(crate) fn probe(db: &SourceDb, candidates: &[Candidate], opts: &CheckOptions) -> Probe {
+    let names = display_names(candidates);
+    let scope = scope_key(db, candidates, &names, opts);
+    let stamps = stamps(candidates);
+    Probe {
+        names,
+        scope,
+        stamps,
+    }
+}
+
+fn display_names(candidates: &[Candidate]) -> Vec<String> {
+    candidates
+        .par_iter()
+        .map(|c| display_path(&c.path))
+        .collect()
+}
+
+/// What a run needs to look further than the stamps: where its entry goes, its scope, and the
+/// recorded entry if it is one of this scope.
+pub(crate) struct Lookup {
+    dir: PathBuf,
+    path: PathBuf,
+    scope: [u8; 32],
+    recorded: Option<Box<(Stored, Restored)>>,
+}
+
+/// The [`Lookup`] of a run that found no entry to open.
+pub(crate) fn lookup(
+    (dir, path): (PathBuf, PathBuf),
+    db: &SourceDb,
+    candidates: &[Candidate],
+    opts: &CheckOptions,
+) -> Lookup {
+    let scope = scope_key(db, candidates, &display_names(candidates), opts);
+    Lookup {
+        dir,
+        path,
+        scope,
+        recorded: None,
+    }
+}
+
+/// A run's results taken whole from its entry: the policies need not be compiled.
+pub(crate) struct Reused {
+    /// The selected rules, as the recording run compiled them.
+    pub rules: Vec<Arc<RuleMeta>>,
+    /// The diagnostics of compiling the policies and selecting the rules.
+    pub policy: Vec<Diagnostic>,
+    pub evaluated: Evaluated,
+}
+
+/// The recorded results when the entry is of this run's scope and every candidate's stamp is
+/// the recorded one (see [`unchanged`]), else what the run needs to go on (the entry is kept
+/// when its scope is this run's, to be compared by content). Load diagnostics go to `diags`.
+pub(crate) fn reuse(
     db: &mut SourceDb,
-    program: &Program,
     candidates: &[Candidate],
     opts: &CheckOptions,
     diags: &mut Vec<Diagnostic>,
-    progress: Option<&dyn super::Progress>,
-    opened: Option<Opened>,
-) -> Evaluated {
-    let clock = std::time::Instant::now();
-    let Some(Opened { dir, path, entry }) = opened else {
-        let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
-        let read_in = clock.elapsed();
-        let mut evaluated = evaluate(db, program, &pending, opts, diags, progress);
-        evaluated.phases.insert(0, ("  read files", read_in));
-        return evaluated;
+    opened: Opened,
+    probe: Probe,
+) -> Result<Reused, Lookup> {
+    let Opened { dir, path, entry } = opened;
+    let Probe {
+        names,
+        scope,
+        stamps,
+    } = probe;
+    let entry = entry.filter(|e| e.0.header.scope == scope);
+    let Some(recorded) = entry else {
+        return Err(Lookup {
+            dir,
+            path,
+            scope,
+            recorded: None,
+        });
     };
-    let names: Vec<String> = candidates
-        .par_iter()
-        .map(|c| display_path(&c.path))
-        .collect();
-    let scope = scope_key(db, candidates, &names, opts);
-    // The recorded reads, and the recorded results, restored while the files are looked up.
-    let mut recorded = None;
-    if let Some(mut entry) = entry.filter(|e| e.scope == scope) {
-        let inputs = std::mem::take(&mut entry.inputs);
-        let read_at = entry.read_at;
-        let (fresh, restored) = rayon::join(
-            || unchanged(&inputs, read_at, candidates, &names, opts),
-            || restore(entry, program),
-        );
-        match (fresh, restored) {
-            (Some((reads, unread)), Some((load, outcome))) => {
-                if let Some(p) = progress {
-                    p.advance(candidates.len() as u64);
-                }
-                let pending = inputs::admit(db, candidates, reads, diags);
-                diags.extend(load);
-                return reused(db, &pending, opts, outcome, CacheUse::Hit { unread });
-            }
-            (_, restored) => recorded = restored.map(|r| (inputs, read_at, r)),
+    let header = &recorded.0.header;
+    if same_stamps(&header.inputs, header.read_at, &stamps) {
+        if let Some((reads, unread)) = unchanged(&header.inputs, candidates, &names, opts) {
+            let pending = inputs::admit(db, candidates, reads, diags);
+            let (_, restored) = *recorded;
+            diags.extend(restored.load);
+            let cache = CacheUse::Hit {
+                unread,
+                compiled: false,
+            };
+            return Ok(Reused {
+                rules: restored.rules,
+                policy: restored.policy,
+                evaluated: reused(db, &pending, opts, restored.outcome, cache),
+            });
         }
     }
-    // Read and hash everything.
+    Err(Lookup {
+        dir,
+        path,
+        scope,
+        recorded: Some(recorded),
+    })
+}
+
+/// Every candidate read and hashed, for a run whose entry could not be reused by stamps.
+pub(crate) struct Hashed {
+    read_at: SystemTime,
+    read: Vec<(Read, Option<Stamp>)>,
+    records: Vec<Record>,
+    took: Duration,
+}
+
+/// Reads and hashes every candidate.
+pub(crate) fn read_and_hash(
+    candidates: &[Candidate],
+    opts: &CheckOptions,
+    progress: Option<&dyn super::Progress>,
+) -> Hashed {
+    let clock = std::time::Instant::now();
     let read_at = SystemTime::now();
     let read = inputs::read_all(candidates, &opts.input_limits, progress);
     let records: Vec<Record> = read
         .par_iter()
         .map(|(r, stamp)| record(r, *stamp))
         .collect();
+    Hashed {
+        read_at,
+        read,
+        records,
+        took: clock.elapsed(),
+    }
+}
+
+/// Reads `candidates` into `db`, then loads and evaluates them with `program`; with the cache
+/// on (`lookup`), reuses the recorded results when every file reads as recorded
+/// (`hashed`, read here if not given), and otherwise records the new ones with the rules and
+/// the `policy` diagnostics (those of compiling the policies and selecting the rules). Read
+/// and load diagnostics go to `diags`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn load_and_evaluate(
+    db: &mut SourceDb,
+    program: &Program,
+    policy: &[Diagnostic],
+    candidates: &[Candidate],
+    opts: &CheckOptions,
+    diags: &mut Vec<Diagnostic>,
+    progress: Option<&dyn super::Progress>,
+    lookup: Option<(Lookup, Option<Hashed>)>,
+) -> Evaluated {
+    let clock = std::time::Instant::now();
+    let Some((lookup, hashed)) = lookup else {
+        let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
+        let read_in = clock.elapsed();
+        let mut evaluated = evaluate(db, program, &pending, opts, diags, progress);
+        evaluated.phases.insert(0, ("  read files", read_in));
+        return evaluated;
+    };
+    let Lookup {
+        dir,
+        path,
+        scope,
+        recorded,
+    } = lookup;
+    let Hashed {
+        read_at,
+        read,
+        records,
+        took,
+    } = hashed.unwrap_or_else(|| read_and_hash(candidates, opts, progress));
     let reads = read.into_iter().map(|(r, _)| r).collect();
     let pending = inputs::admit(db, candidates, reads, diags);
-    if let Some((old, old_read_at, (load, outcome))) = recorded {
-        if same_contents(&old, &records) {
-            // A touched file, a fresh checkout, a file modified just before the last run: the
-            // same texts. Record the new stamps, so that the next run need not read them.
-            let restamp = old
-                .iter()
-                .map(|r| r.stamp)
-                .ne(records.iter().map(|r| r.stamp))
-                || !old.iter().all(|r| r.settled(old_read_at));
-            if restamp {
-                let entry = Entry::of(scope, nanos(read_at), records, &load, &outcome);
-                // Best effort: the results are complete either way.
-                let _ = write_entry(&dir, &path, &entry);
-            }
-            diags.extend(load);
-            return reused(db, &pending, opts, outcome, CacheUse::Hit { unread: 0 });
+    let recorded = recorded.filter(|r| same_contents(&r.0.header.inputs, &records));
+    if let Some(recorded) = recorded {
+        let (stored, restored) = *recorded;
+        // A touched file, a fresh checkout, a file modified just before the last run: the
+        // same texts. Record the new stamps, so that the next run need not read them.
+        let old = &stored.header;
+        let restamp = old
+            .inputs
+            .iter()
+            .map(|r| r.stamp)
+            .ne(records.iter().map(|r| r.stamp))
+            || !old.inputs.iter().all(|r| r.settled(old.read_at));
+        if restamp {
+            // Best effort: the results are complete either way.
+            let _ = write_entry(&dir, &path, &stored.restamped(nanos(read_at), records));
         }
+        diags.extend(restored.load);
+        let cache = CacheUse::Hit {
+            unread: 0,
+            compiled: true,
+        };
+        return reused(db, &pending, opts, restored.outcome, cache);
     }
-    let read_in = clock.elapsed();
     let mut load_diags = Vec::new();
     let mut evaluated = evaluate(db, program, &pending, opts, &mut load_diags, progress);
-    evaluated
-        .phases
-        .insert(0, ("  read and hash files", read_in));
-    let entry = Entry::of(
+    evaluated.phases.insert(0, ("  read and hash files", took));
+    let recorded = Recording {
         scope,
-        nanos(read_at),
-        records,
-        &load_diags,
-        &evaluated.outcome,
-    );
-    if let Err(e) = write_entry(&dir, &path, &entry) {
+        read_at: nanos(read_at),
+        inputs: records,
+        rules: program.rules(),
+        policy,
+        load: &load_diags,
+        outcome: &evaluated.outcome,
+    };
+    if let Err(e) = write_entry(&dir, &path, &recorded.encode()) {
         diags.push(
             Diagnostic::new(
                 Code::CacheUnavailable,
@@ -423,25 +557,33 @@ fn stamps(candidates: &[Candidate]) -> Vec<Option<Stamp>> {
         use rustix::fs::{AtFlags, Mode, OFlags};
         // Siblings are adjacent in the sorted list: each directory is opened once and its files
         // looked up in it by name, which spares the kernel walking each path from the start.
-        let runs: Vec<&[Candidate]> = candidates
-            .chunk_by(|a, b| a.path.parent() == b.path.parent())
-            .collect();
-        runs.par_iter()
-            .flat_map_iter(|run| {
-                let dir = run
-                    .first()
-                    .and_then(|c| c.path.parent())
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-                let fd = rustix::fs::open(dir, flags, Mode::empty()).ok();
-                run.iter().map(move |c| {
-                    let name = c.path.file_name()?;
-                    let st = rustix::fs::statat(fd.as_ref()?, name, AtFlags::empty()).ok()?;
+        let mut now = vec![None; candidates.len()];
+        // Each run of siblings with the slots of its stamps (the list sized once).
+        let mut runs: Vec<(&[Candidate], &mut [Option<Stamp>])> = Vec::new();
+        let mut slots = now.as_mut_slice();
+        for run in candidates.chunk_by(|a, b| a.path.parent() == b.path.parent()) {
+            let (these, rest) = std::mem::take(&mut slots).split_at_mut(run.len());
+            runs.push((run, these));
+            slots = rest;
+        }
+        runs.into_par_iter().for_each(|(run, slots)| {
+            let dir = run
+                .first()
+                .and_then(|c| c.path.parent())
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let Ok(fd) = rustix::fs::open(dir, flags, Mode::empty()) else {
+                return;
+            };
+            for (c, slot) in run.iter().zip(slots) {
+                *slot = c.path.file_name().and_then(|name| {
+                    let st = rustix::fs::statat(&fd, name, AtFlags::empty()).ok()?;
                     Some(Stamp::of_stat(&st))
-                })
-            })
-            .collect()
+                });
+            }
+        });
+        now
     }
     #[cfg(not(unix))]
     {
@@ -581,29 +723,27 @@ fn same_contents(old: &[Record], new: &[Record]) -> bool {
         })
 }
 
-/// The reads of `candidates` when the stamp of every one of them is the one `recorded` by a run
-/// that started reading at `read_at`, and how many of them were not read at all; `None` when
-/// any candidate may have changed. A file is still read, and its hash checked, when the
-/// reports need its text.
+/// Whether every candidate's stamp (`now`) is the one `recorded` by a run that started reading
+/// at `read_at`, and was settled then (see [`SETTLED`]).
+fn same_stamps(recorded: &[Record], read_at: i128, now: &[Option<Stamp>]) -> bool {
+    recorded.len() == now.len()
+        && recorded
+            .iter()
+            .zip(now)
+            .all(|(r, s)| s.is_some() && *s == r.stamp && r.settled(read_at))
+}
+
+/// The reads of `candidates` whose stamps are the `recorded` ones ([`same_stamps`]), and how
+/// many of them were not read at all; `None` when a file read does not hash as recorded. A
+/// file is still read, and its hash checked, when the reports need its text.
 fn unchanged(
     recorded: &[Record],
-    read_at: i128,
     candidates: &[Candidate],
     names: &[String],
     opts: &CheckOptions,
 ) -> Option<(Vec<Read>, usize)> {
-    if recorded.len() != candidates.len() || !recorded.iter().all(|r| r.settled(read_at)) {
-        return None;
-    }
-    let now = stamps(candidates);
-    if now
-        .iter()
-        .zip(recorded)
-        .any(|(s, r)| s.is_none() || *s != r.stamp)
-    {
-        return None;
-    }
-    let reads: Vec<(Read, bool)> = (candidates, names, recorded)
+    // (Collected with a slot per file, so that the list is sized once.)
+    let reads: Vec<Option<(Read, bool)>> = (candidates, names, recorded)
         .into_par_iter()
         .map(|(c, name, r)| {
             match &r.read {
@@ -630,13 +770,21 @@ fn unchanged(
                 }
             }
         })
-        .collect::<Option<_>>()?;
-    let unread = reads.iter().filter(|(_, unread)| *unread).count();
-    Some((reads.into_iter().map(|(r, _)| r).collect(), unread))
+        .collect();
+    let mut unread = 0;
+    let mut out = Vec::with_capacity(reads.len());
+    for read in reads {
+        let (read, not_read) = read?;
+        unread += usize::from(not_read);
+        out.push(read);
+    }
+    Some((out, unread))
 }
 
+/// An entry's file: [`MAGIC`], then its [`Header`], then the findings in parts of
+/// [`PART`] (each a list of [`CachedFinding`]), which are decoded in parallel.
 #[derive(Serialize, Deserialize)]
-struct Entry {
+struct Header {
     /// The rest of the scope (see [`scope_key`]).
     #[serde(with = "serde_bytes")]
     scope: [u8; 32],
@@ -644,50 +792,120 @@ struct Entry {
     read_at: i128,
     /// One per candidate input file, in order.
     inputs: Vec<Record>,
-    /// Rule ids; findings refer to them by index.
-    rules: Vec<String>,
-    findings: Vec<CachedFinding>,
+    /// The selected rules, in the program's order; findings refer to them by index.
+    rules: Vec<RuleMeta>,
+    /// Diagnostics of compiling the policies and selecting the rules.
+    policy: Vec<CachedDiagnostic>,
     /// Diagnostics of loading the inputs.
     load: Vec<CachedDiagnostic>,
     /// Diagnostics of evaluating the rules.
     eval: Vec<CachedDiagnostic>,
+    /// The length in bytes of each part of the findings.
+    parts: Vec<u64>,
 }
 
-impl Entry {
-    fn of(
-        scope: [u8; 32],
-        read_at: i128,
-        inputs: Vec<Record>,
-        load: &[Diagnostic],
-        outcome: &Outcome,
-    ) -> Entry {
-        let mut rules: Vec<String> = Vec::new();
-        let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
-        let findings = outcome
-            .findings
-            .iter()
-            .map(|f| {
-                let next = rules.len() as u32;
-                let rule = *index.entry(f.rule.id.as_str()).or_insert_with(|| {
-                    rules.push(f.rule.id.clone());
-                    next
-                });
-                CachedFinding {
-                    rule,
-                    message: f.message.clone(),
-                    span: f.span.map(span_out),
-                }
-            })
-            .collect();
-        Entry {
-            scope,
+/// Findings per part of an entry.
+const PART: usize = 4096;
+
+/// An entry read back: its header, and the whole file, in which the findings' parts start at
+/// `findings`.
+struct Stored {
+    header: Header,
+    bytes: Vec<u8>,
+    findings: usize,
+}
+
+impl Stored {
+    /// The parts of the findings, as the header gives their lengths; `None` if they do not
+    /// fill the rest of the file exactly.
+    fn parts(&self) -> Option<Vec<&[u8]>> {
+        let mut rest = self.bytes.get(self.findings..)?;
+        let mut parts = Vec::with_capacity(self.header.parts.len());
+        for &len in &self.header.parts {
+            let (part, after) = rest.split_at_checked(usize::try_from(len).ok()?)?;
+            parts.push(part);
+            rest = after;
+        }
+        rest.is_empty().then_some(parts)
+    }
+
+    /// The same entry with new stamps: the findings' parts are copied as they are.
+    fn restamped(&self, read_at: i128, inputs: Vec<Record>) -> Option<Vec<u8>> {
+        let header = Header {
+            scope: self.header.scope,
             read_at,
             inputs,
-            rules,
-            findings,
-            load: load.iter().map(diagnostic_out).collect(),
-            eval: outcome.diagnostics.iter().map(diagnostic_out).collect(),
+            rules: self.header.rules.clone(),
+            policy: self.header.policy.clone(),
+            load: self.header.load.clone(),
+            eval: self.header.eval.clone(),
+            parts: self.header.parts.clone(),
+        };
+        let mut bytes = postcard::to_extend(&header, MAGIC.to_vec()).ok()?;
+        bytes.extend_from_slice(self.bytes.get(self.findings..)?);
+        Some(bytes)
+    }
+}
+
+/// What a run that evaluated records.
+struct Recording<'a, R> {
+    scope: [u8; 32],
+    read_at: i128,
+    inputs: Vec<Record>,
+    rules: R,
+    policy: &'a [Diagnostic],
+    load: &'a [Diagnostic],
+    outcome: &'a Outcome,
+}
+
+impl<'a, R: Iterator<Item = &'a Arc<RuleMeta>>> Recording<'a, R> {
+    /// The entry's bytes; `None` if a finding's rule is not among the rules (no entry then).
+    fn encode(self) -> Option<Vec<u8>> {
+        // Rules by address: findings share their rule's metadata.
+        let mut index: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
+        let mut rules = Vec::new();
+        for r in self.rules {
+            index.insert(Arc::as_ptr(r) as usize, rules.len() as u32);
+            rules.push(RuleMeta::clone(r));
         }
+        let parts: Vec<Vec<u8>> = self
+            .outcome
+            .findings
+            .par_chunks(PART)
+            .map(|part| {
+                let part: Vec<CachedFinding> = part
+                    .iter()
+                    .map(|f| {
+                        Some(CachedFinding {
+                            rule: *index.get(&(Arc::as_ptr(&f.rule) as usize))?,
+                            message: f.message.clone(),
+                            span: f.span.map(span_out),
+                        })
+                    })
+                    .collect::<Option<_>>()?;
+                postcard::to_stdvec(&part).ok()
+            })
+            .collect::<Option<_>>()?;
+        let header = Header {
+            scope: self.scope,
+            read_at: self.read_at,
+            inputs: self.inputs,
+            rules,
+            policy: self.policy.iter().map(diagnostic_out).collect(),
+            load: self.load.iter().map(diagnostic_out).collect(),
+            eval: self
+                .outcome
+                .diagnostics
+                .iter()
+                .map(diagnostic_out)
+                .collect(),
+            parts: parts.iter().map(|p| p.len() as u64).collect(),
+        };
+        let mut bytes = postcard::to_extend(&header, MAGIC.to_vec()).ok()?;
+        for part in parts {
+            bytes.extend_from_slice(&part);
+        }
+        Some(bytes)
     }
 }
 
@@ -764,60 +982,72 @@ fn diagnostic_in(d: CachedDiagnostic) -> Option<Diagnostic> {
 }
 
 /// The entry at `path`, if there is a readable one. Anything else is a miss.
-fn read_entry(path: &Path) -> Option<Entry> {
+fn read_entry(path: &Path) -> Option<Stored> {
     let bytes = std::fs::read(path).ok()?;
     let body = bytes.strip_prefix(&MAGIC[..])?;
-    match postcard::take_from_bytes::<Entry>(body) {
-        Ok((entry, [])) => Some(entry),
-        _ => None,
-    }
+    let (header, rest) = postcard::take_from_bytes::<Header>(body).ok()?;
+    let findings = bytes.len() - rest.len();
+    Some(Stored {
+        header,
+        bytes,
+        findings,
+    })
 }
 
-/// The load diagnostics and outcome of `entry`, if this program can read them back (every
-/// rule id known).
-fn restore(entry: Entry, program: &Program) -> Option<(Vec<Diagnostic>, Outcome)> {
-    let known: std::collections::HashMap<&str, &Arc<RuleMeta>> =
-        program.rules().map(|r| (r.id.as_str(), r)).collect();
-    let rules: Vec<Arc<RuleMeta>> = entry
-        .rules
-        .iter()
-        .map(|id| known.get(id.as_str()).map(|r| Arc::clone(r)))
-        .collect::<Option<_>>()?;
-    let findings = entry
-        .findings
+/// What an entry gives back.
+struct Restored {
+    rules: Vec<Arc<RuleMeta>>,
+    policy: Vec<Diagnostic>,
+    load: Vec<Diagnostic>,
+    outcome: Outcome,
+}
+
+/// The rules, diagnostics and outcome of `stored`, the findings' parts decoded in parallel;
+/// `None` if any of it does not decode.
+fn restore(stored: &Stored) -> Option<Restored> {
+    let header = &stored.header;
+    let rules: Vec<Arc<RuleMeta>> = header.rules.iter().cloned().map(Arc::new).collect();
+    // Each part decodes into a list sized by its length prefix; the findings are then moved
+    // into one list sized once (growing lists by doubling cost more than the decoding).
+    let parts: Vec<Vec<CachedFinding>> = stored
+        .parts()?
         .into_par_iter()
-        .map(|f| {
-            Some(Finding {
-                rule: Arc::clone(rules.get(f.rule as usize)?),
-                message: f.message,
-                span: f.span.map(span_in),
-                entity: None,
-            })
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let load = entry
-        .load
-        .into_iter()
-        .map(diagnostic_in)
-        .collect::<Option<Vec<_>>>()?;
-    let diagnostics = entry
-        .eval
-        .into_iter()
-        .map(diagnostic_in)
-        .collect::<Option<Vec<_>>>()?;
-    Some((
-        load,
-        eval::Outcome {
+        .map(
+            |part| match postcard::take_from_bytes::<Vec<CachedFinding>>(part) {
+                Ok((part, [])) => Some(part),
+                _ => None,
+            },
+        )
+        .collect::<Option<_>>()?;
+    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for f in parts.into_iter().flatten() {
+        findings.push(Finding {
+            rule: Arc::clone(rules.get(f.rule as usize)?),
+            message: f.message,
+            span: f.span.map(span_in),
+            entity: None,
+        });
+    }
+    let diagnostics = |list: &[CachedDiagnostic]| -> Option<Vec<Diagnostic>> {
+        list.iter().cloned().map(diagnostic_in).collect()
+    };
+    Some(Restored {
+        policy: diagnostics(&header.policy)?,
+        load: diagnostics(&header.load)?,
+        outcome: eval::Outcome {
             findings,
-            diagnostics,
+            diagnostics: diagnostics(&header.eval)?,
         },
-    ))
+        rules,
+    })
 }
 
-/// Writes the entry atomically (a temporary file renamed over the old entry).
-fn write_entry(dir: &Path, path: &Path, entry: &Entry) -> std::io::Result<()> {
-    let mut bytes = MAGIC.to_vec();
-    bytes = postcard::to_extend(entry, bytes).map_err(std::io::Error::other)?;
+/// Writes an entry's bytes atomically (a temporary file renamed over the old entry); `None`
+/// (it could not be encoded) writes nothing.
+fn write_entry(dir: &Path, path: &Path, bytes: &Option<Vec<u8>>) -> std::io::Result<()> {
+    let Some(bytes) = bytes else {
+        return Ok(());
+    };
     std::fs::create_dir_all(dir)?;
     let tmp: PathBuf = dir.join(format!(
         ".{}.{}.tmp",

@@ -11,10 +11,11 @@ pub mod policies;
 mod project;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::diag::Diagnostic;
 use crate::entities::{Entities, InputDoc};
-use crate::eval::{self, Finding, Program};
+use crate::eval::{self, Finding, Program, RuleMeta};
 use crate::input;
 use crate::source::{FileId, SourceDb};
 use crate::suppress;
@@ -77,7 +78,8 @@ pub struct CheckOptions {
 #[derive(Debug)]
 pub struct CheckRun {
     pub db: SourceDb,
-    pub program: Program,
+    /// The rules of the run (those selected), in the program's order.
+    pub rules: Vec<Arc<RuleMeta>>,
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     /// Input files loaded.
@@ -130,6 +132,11 @@ pub fn check(opts: &CheckOptions) -> CheckRun {
 
 /// Like [`check`], into a source database that may already hold files (`palisade.toml`, so
 /// that its spans stay valid in the run's diagnostics).
+///
+/// With the cache on and an entry recorded for the run's options, the inputs are found and
+/// their stamps taken while the entry is read; when all is as recorded, the recorded rules and
+/// results are the run's, and the policies are not compiled. Otherwise the policies are
+/// compiled while the inputs are found (or, with a stale entry, while they are read).
 pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     let progress = opts.progress.as_ref().map(|p| &*p.0);
     let mut timings = Timings::new();
@@ -143,26 +150,151 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     if let Some(p) = progress {
         p.phase("compiling policies", None);
     }
-    // Finding the input files and reading the cache entry need nothing of the policies: the
-    // three run side by side.
     let cache_at = cache::locate(&db, opts);
-    let (loaded, ((found, found_diags, discovered_in), opened)) = rayon::join(
-        || load_policies(&mut db, &opts.policies),
-        || {
-            rayon::join(
+    let policies::ReadPolicies {
+        files: policy_files,
+        mut diagnostics,
+    } = policies::read_policies(&mut db, &opts.policies);
+    let db_ref = &db;
+    let discover_all = || {
+        let clock = std::time::Instant::now();
+        let mut diags = Vec::new();
+        let mut candidates = discover(&opts.paths, &opts.filters, &mut diags);
+        if let Some(config) = &opts.config {
+            project::filter_candidates(config, &mut candidates);
+        }
+        (candidates, diags, clock.elapsed())
+    };
+    let warm = cache_at.as_ref().is_some_and(|(_, path)| path.is_file())
+        && !diagnostics.iter().any(Diagnostic::is_error);
+    let (compiled, (candidates, found_diags, discovered_in), looked) = match cache_at {
+        Some(at) if warm => {
+            let ((found, probe), opened) = rayon::join(
                 || {
-                    let clock = std::time::Instant::now();
-                    let mut diags = Vec::new();
-                    let mut candidates = discover(&opts.paths, &opts.filters, &mut diags);
-                    if let Some(config) = &opts.config {
-                        project::filter_candidates(config, &mut candidates);
-                    }
-                    (candidates, diags, clock.elapsed())
+                    let found = discover_all();
+                    let probe = cache::probe(db_ref, &found.0, opts);
+                    (found, probe)
                 },
-                || cache_at.map(cache::open),
-            )
-        },
+                || cache::open(at),
+            );
+            (None, found, Some(Looked::Opened(opened, probe)))
+        }
+        at => {
+            let (compiled, found) = rayon::join(
+                || compile_selected(db_ref, &policy_files, opts),
+                discover_all,
+            );
+            (Some(compiled), found, at.map(Looked::Located))
+        }
+    };
+    let lookup = match looked {
+        Some(Looked::Opened(opened, probe)) => {
+            let mut load = Vec::new();
+            match cache::reuse(&mut db, &candidates, opts, &mut load, opened, probe) {
+                Ok(reused) => {
+                    lap("discover and look up the result cache", &mut timings);
+                    timings.push(("  discover", discovered_in));
+                    diagnostics.extend(reused.policy);
+                    diagnostics.extend(found_diags);
+                    diagnostics.extend(load);
+                    let run = Ran {
+                        rules: reused.rules,
+                        evaluated: reused.evaluated,
+                        candidates,
+                        timings,
+                        started,
+                    };
+                    return finish(db, opts, run, diagnostics);
+                }
+                Err(lookup) => Some(lookup),
+            }
+        }
+        Some(Looked::Located(at)) => Some(cache::lookup(at, &db, &candidates, opts)),
+        None => None,
+    };
+    // The policies, compiled alongside discovery, or now: while the inputs are read and
+    // hashed when a stale entry may yet be reused by content.
+    let ((program, policy), lookup) = match (compiled, lookup) {
+        (Some(compiled), lookup) => (compiled, lookup.map(|l| (l, None))),
+        (None, Some(lookup)) => {
+            if let Some(p) = progress {
+                p.phase("reading files", Some(candidates.len() as u64));
+            }
+            let (compiled, hashed) = rayon::join(
+                || compile_selected(&db, &policy_files, opts),
+                || cache::read_and_hash(&candidates, opts, progress),
+            );
+            (compiled, Some((lookup, Some(hashed))))
+        }
+        (None, None) => (compile_selected(&db, &policy_files, opts), None),
+    };
+    let rules: Vec<_> = program.rules().cloned().collect();
+    lap("compile policies", &mut timings);
+    diagnostics.extend(policy.iter().cloned());
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Broken policies would give misleading findings: report them and stop here.
+        sort_diagnostics(&db, &mut diagnostics);
+        return CheckRun {
+            db,
+            rules,
+            findings: Vec::new(),
+            diagnostics,
+            files: 0,
+            zones: Vec::new(),
+            suppressed: Vec::new(),
+            baselined: 0,
+            timings,
+            zone_model: ZoneModel::default(),
+            input_files: Vec::new(),
+            cache: cache::CacheUse::Off,
+            elapsed: started.elapsed(),
+        };
+    }
+    timings.push(("discover (alongside compiling)", discovered_in));
+    diagnostics.extend(found_diags);
+    if let Some(p) = progress {
+        p.phase("reading files", Some(candidates.len() as u64));
+    }
+    let evaluated = cache::load_and_evaluate(
+        &mut db,
+        &program,
+        &policy,
+        &candidates,
+        opts,
+        &mut diagnostics,
+        progress,
+        lookup,
     );
+    lap("read, parse and evaluate", &mut timings);
+    let run = Ran {
+        rules,
+        evaluated,
+        candidates,
+        timings,
+        started,
+    };
+    finish(db, opts, run, diagnostics)
+}
+
+/// How far a cached run got before compiling: its entry located (none recorded yet), or
+/// opened, with the stamps of the inputs to compare with it.
+enum Looked {
+    Located((PathBuf, PathBuf)),
+    Opened(cache::Opened, cache::Probe),
+}
+
+/// The policy files compiled and the rules selected: the program, and the diagnostics of
+/// compiling (reading them is not included) and of selecting.
+fn compile_selected(
+    db: &SourceDb,
+    files: &[crate::source::FileId],
+    opts: &CheckOptions,
+) -> (Program, Vec<Diagnostic>) {
+    let read = policies::ReadPolicies {
+        files: files.to_vec(),
+        diagnostics: Vec::new(),
+    };
+    let loaded = policies::compile_policies(db, read);
     let mut diagnostics = loaded.compiled.diagnostics;
     let mut program = loaded.compiled.program;
     if let Some(config) = &opts.config {
@@ -185,32 +317,33 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         diagnostics.extend(crate::select::unknown_rule_refs(refs, &program));
     }
     diagnostics.extend(opts.selection.apply(&mut program));
-    lap("compile policies", &mut timings);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        // Broken policies would give misleading findings: report them and stop here.
-        sort_diagnostics(&db, &mut diagnostics);
-        return CheckRun {
-            db,
-            program,
-            findings: Vec::new(),
-            diagnostics,
-            files: 0,
-            zones: Vec::new(),
-            suppressed: Vec::new(),
-            baselined: 0,
-            timings,
-            zone_model: ZoneModel::default(),
-            input_files: Vec::new(),
-            cache: cache::CacheUse::Off,
-            elapsed: started.elapsed(),
-        };
-    }
-    timings.push(("discover (alongside compiling)", discovered_in));
-    let candidates = found;
-    diagnostics.extend(found_diags);
-    if let Some(p) = progress {
-        p.phase("reading files", Some(candidates.len() as u64));
-    }
+    (program, diagnostics)
+}
+
+/// A run's results before suppressions, partition and sorting.
+struct Ran {
+    rules: Vec<Arc<RuleMeta>>,
+    evaluated: cache::Evaluated,
+    candidates: Vec<Candidate>,
+    timings: Timings,
+    started: std::time::Instant,
+}
+
+/// Applies the partition, suppressions and overrides to a run's results, and sorts them.
+fn finish(
+    db: SourceDb,
+    opts: &CheckOptions,
+    run: Ran,
+    mut diagnostics: Vec<Diagnostic>,
+) -> CheckRun {
+    let Ran {
+        rules,
+        evaluated,
+        candidates,
+        mut timings,
+        started,
+    } = run;
+    let clock = std::time::Instant::now();
     let cache::Evaluated {
         files,
         outcome,
@@ -219,16 +352,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         owned,
         cache,
         phases,
-    } = cache::load_and_evaluate(
-        &mut db,
-        &program,
-        &candidates,
-        opts,
-        &mut diagnostics,
-        progress,
-        opened,
-    );
-    lap("read, parse and evaluate", &mut timings);
+    } = evaluated;
     timings.extend(phases);
     diagnostics.extend(outcome.diagnostics);
     let mut findings = outcome.findings;
@@ -273,10 +397,10 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         });
     }
     sort_diagnostics(&db, &mut diagnostics);
-    lap("suppressions and sorting", &mut timings);
+    timings.push(("suppressions and sorting", clock.elapsed()));
     CheckRun {
         db,
-        program,
+        rules,
         findings: applied.kept,
         diagnostics,
         files: files.len(),

@@ -8,7 +8,7 @@ use walkdir::WalkDir;
 use crate::builtin;
 use crate::check::{self, Compiled};
 use crate::diag::{Code, Diagnostic};
-use crate::source::{SourceDb, SourceFile};
+use crate::source::{FileId, SourceDb, SourceFile};
 use crate::syntax::{self, Module};
 
 /// Where policies come from.
@@ -31,6 +31,20 @@ pub struct LoadedPolicies {
 
 /// Adds the policy files to `db`, parses them in parallel and compiles them together.
 pub fn load_policies(db: &mut SourceDb, sources: &PolicySources) -> LoadedPolicies {
+    let read = read_policies(db, sources);
+    compile_policies(db, read)
+}
+
+/// The policy files a run reads, added to its source database, and the diagnostics of reading
+/// them; [`compile_policies`] parses and compiles them.
+pub struct ReadPolicies {
+    pub files: Vec<FileId>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Adds the policy files of `sources` to `db` (the embedded ones, then those under `paths`),
+/// without parsing them.
+pub fn read_policies(db: &mut SourceDb, sources: &PolicySources) -> ReadPolicies {
     let mut diags = Vec::new();
     let mut files = Vec::new();
     for (path, text) in builtin::files("stdlib/", "pal") {
@@ -70,10 +84,22 @@ pub fn load_policies(db: &mut SourceDb, sources: &PolicySources) -> LoadedPolici
             }
         }
     }
-    let db_ref = &*db;
+    ReadPolicies {
+        files,
+        diagnostics: diags,
+    }
+}
+
+/// Parses the policy files [`read_policies`] added to `db` in parallel and compiles them
+/// together; the diagnostics of reading them come first.
+pub fn compile_policies(db: &SourceDb, read: ReadPolicies) -> LoadedPolicies {
+    let ReadPolicies {
+        files,
+        diagnostics: mut diags,
+    } = read;
     let parsed: Vec<syntax::Parsed> = files
         .par_iter()
-        .map(|id| syntax::parse(*id, db_ref.text(*id)))
+        .map(|id| syntax::parse(*id, db.text(*id)))
         .collect();
     let mut modules = Vec::with_capacity(parsed.len());
     for p in parsed {

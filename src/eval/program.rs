@@ -3,13 +3,15 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::source::{FileId, Span};
 use crate::syntax::ast::TestDecl;
 
 use super::ir::{Ir, IrClause};
 
 /// How bad a rule's violation is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RuleSeverity {
     Low,
     Medium,
@@ -39,8 +41,9 @@ impl RuleSeverity {
     }
 }
 
-/// Everything a rule says about itself; read by reports, `explain` and the language server.
-#[derive(Clone, Debug)]
+/// Everything a rule says about itself; read by reports, `explain` and the language server
+/// (and kept in the result cache, so that a re-run need not compile the policies).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RuleMeta {
     /// Stable id (the `id` entry, or the rule's name).
     pub id: String,
