@@ -557,30 +557,42 @@ fn stamps(candidates: &[Candidate]) -> Vec<Option<Stamp>> {
         use rustix::fs::{AtFlags, Mode, OFlags};
         // Siblings are adjacent in the sorted list: each directory is opened once and its files
         // looked up in it by name, which spares the kernel walking each path from the start.
+        use std::os::unix::ffi::OsStrExt;
+        /// A path's directory and name, as bytes before and after its last `/` (comparing
+        /// parents as paths would parse both paths on every step).
+        fn split(path: &Path) -> (&[u8], &[u8]) {
+            let bytes = path.as_os_str().as_bytes();
+            match memchr::memrchr(b'/', bytes) {
+                Some(0) => (b"/", bytes.get(1..).unwrap_or_default()),
+                Some(at) => (
+                    bytes.get(..at).unwrap_or_default(),
+                    bytes.get(at + 1..).unwrap_or_default(),
+                ),
+                None => (b".", bytes),
+            }
+        }
         let mut now = vec![None; candidates.len()];
         // Each run of siblings with the slots of its stamps (the list sized once).
         let mut runs: Vec<(&[Candidate], &mut [Option<Stamp>])> = Vec::new();
         let mut slots = now.as_mut_slice();
-        for run in candidates.chunk_by(|a, b| a.path.parent() == b.path.parent()) {
+        for run in candidates.chunk_by(|a, b| split(&a.path).0 == split(&b.path).0) {
             let (these, rest) = std::mem::take(&mut slots).split_at_mut(run.len());
             runs.push((run, these));
             slots = rest;
         }
         runs.into_par_iter().for_each(|(run, slots)| {
-            let dir = run
-                .first()
-                .and_then(|c| c.path.parent())
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let dir = run.first().map_or(&b"."[..], |c| split(&c.path).0);
+            let dir = std::ffi::OsStr::from_bytes(dir);
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
             let Ok(fd) = rustix::fs::open(dir, flags, Mode::empty()) else {
                 return;
             };
             for (c, slot) in run.iter().zip(slots) {
-                *slot = c.path.file_name().and_then(|name| {
-                    let st = rustix::fs::statat(&fd, name, AtFlags::empty()).ok()?;
-                    Some(Stamp::of_stat(&st))
-                });
+                let name = std::ffi::OsStr::from_bytes(split(&c.path).1);
+                if !name.is_empty() {
+                    let st = rustix::fs::statat(&fd, name, AtFlags::empty());
+                    *slot = st.ok().map(|st| Stamp::of_stat(&st));
+                }
             }
         });
         now

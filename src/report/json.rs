@@ -304,6 +304,22 @@ fn fields_at(value: &impl serde::Serialize, depth: usize) -> String {
         .join("\n")
 }
 
+/// Writes `s` as a JSON string, as `serde_json` does: most need no escape, and are copied whole.
+fn string(out: &mut Vec<u8>, s: &str) {
+    // (A fold, not `any`: without an early exit the test runs many bytes at a time.)
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if !plain {
+        // Writing to a vector cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
 /// Writes a finding's entry as the pretty printer lays out [`finding`] for an entry at
 /// [`ENTRY_DEPTH`] (the `{` unindented: the list writer puts it on its line), fields in key order:
 /// the location's fields, `file`, the rule's head, `line`, `message`, the rule's tail.
@@ -311,26 +327,30 @@ fn fields_at(value: &impl serde::Serialize, depth: usize) -> String {
 fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts) {
     // A field's line break and indentation, one level deeper than the entry.
     let field = "\n      ";
-    let start = f.span.map(|s| (s, db.line_col(s.file, s.start)));
+    let mut number = itoa::Buffer::new();
+    let mut number = |out: &mut Vec<u8>, key: &[u8], n: u32| {
+        out.extend_from_slice(key);
+        out.extend_from_slice(number.format(n).as_bytes());
+        out.push(b',');
+    };
+    let start = f.span.map(|s| (s, db.line_cols(s)));
     out.push(b'{');
-    if let Some((s, start)) = &start {
-        let end = db.line_col(s.file, s.end);
-        let _ = write!(
-            out,
-            "{field}\"column\": {},{field}\"end_column\": {},{field}\"end_line\": {},{field}\"file\": ",
-            start.column, end.column, end.line
-        );
-        let _ = serde_json::to_writer(&mut *out, db.name(s.file));
+    if let Some((s, (start, end))) = &start {
+        number(out, b"\n      \"column\": ", start.column);
+        number(out, b"\n      \"end_column\": ", end.column);
+        number(out, b"\n      \"end_line\": ", end.line);
+        let _ = write!(out, "{field}\"file\": ");
+        string(out, db.name(s.file));
         out.push(b',');
     }
     out.push(b'\n');
     out.extend_from_slice(rule.head.as_bytes());
     out.push(b',');
-    if let Some((_, start)) = &start {
-        let _ = write!(out, "{field}\"line\": {},", start.line);
+    if let Some((_, (start, _))) = &start {
+        number(out, b"\n      \"line\": ", start.line);
     }
     let _ = write!(out, "{field}\"message\": ");
-    let _ = serde_json::to_writer(&mut *out, &f.message);
+    string(out, &f.message);
     out.extend_from_slice(b",\n");
     out.extend_from_slice(rule.tail.as_bytes());
     // The entry's closing brace, at the entry's indentation.

@@ -67,16 +67,33 @@ impl SourceFile {
         &self.line_starts
     }
 
-    /// The 1-based line and column of a byte offset (clamped to the text).
-    pub fn line_col(&self, offset: u32) -> LineCol {
-        let len = self
-            .unread_len
-            .unwrap_or_else(|| u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let offset = offset.min(len);
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+    /// The line and column of `start` and of `end` (`start <= end`, as in a span), the line
+    /// of `end` looked for from that of `start`: a span mostly ends on its first line or soon
+    /// after, so this costs one search, not two.
+    pub fn line_cols(&self, start: u32, end: u32) -> (LineCol, LineCol) {
+        let first = self.line_col(start);
+        let end = end.min(self.len());
+        if end < start {
+            return (first, self.line_col(end));
+        }
+        let mut line = first.line as usize - 1;
+        for _ in 0..8 {
+            match self.line_starts.get(line + 1) {
+                Some(&next) if next <= end => line += 1,
+                Some(_) | None => return (first, self.col_on(line, end)),
+            }
+        }
+        (first, self.line_col(end))
+    }
+
+    /// The text's length in bytes (recorded, for an unread file).
+    fn len(&self) -> u32 {
+        self.unread_len
+            .unwrap_or_else(|| u32::try_from(self.text.len()).unwrap_or(u32::MAX))
+    }
+
+    /// The line and column of `offset` (within the text), on the 0-based `line`.
+    fn col_on(&self, line: usize, offset: u32) -> LineCol {
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
         let end = offset as usize;
         let column = match self.unread_len {
@@ -91,6 +108,16 @@ impl SourceFile {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
         }
+    }
+
+    /// The 1-based line and column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let offset = offset.min(self.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        self.col_on(line, offset)
     }
 
     /// The byte offset of a 1-based line's start, if the line exists.
@@ -156,6 +183,13 @@ impl SourceDb {
             .map_or(LineCol { line: 1, column: 1 }, |f| f.line_col(offset))
     }
 
+    /// The line and column of a span's start and end ([`SourceFile::line_cols`]).
+    pub fn line_cols(&self, span: Span) -> (LineCol, LineCol) {
+        let none = LineCol { line: 1, column: 1 };
+        self.get(span.file)
+            .map_or((none, none), |f| f.line_cols(span.start, span.end))
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -194,6 +228,25 @@ mod tests {
             );
         }
         assert_eq!(unread.line_count(), read.line_count());
+        // Both ends of every span at once, as one at a time (some spans over more than the
+        // eight lines looked at before searching).
+        let long = format!("{text}é\n{}end", "line\n".repeat(12));
+        let long_len = u32::try_from(long.len()).unwrap_or(u32::MAX);
+        let files = [
+            SourceFile::new("g.yaml", long.as_str()),
+            SourceFile::unread("f.yaml", len, read.line_starts().to_vec()),
+        ];
+        for (file, len) in files.iter().zip([long_len, len]) {
+            for start in 0..len + 2 {
+                for end in start.saturating_sub(2)..len + 2 {
+                    assert_eq!(
+                        file.line_cols(start, end),
+                        (file.line_col(start), file.line_col(end)),
+                        "{start}..{end}"
+                    );
+                }
+            }
+        }
         // A line table that does not start at 0 is not trusted.
         let odd = SourceFile::unread("f.yaml", len, vec![5, 9]);
         assert_eq!(odd.line_starts(), &[0]);
