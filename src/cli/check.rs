@@ -141,6 +141,8 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     opts.positions_only = args.baseline.is_none()
         && args.write_baseline.is_none()
         && targets.iter().all(|t| !t.format.quotes_inputs());
+    // The process ends after reporting (and forgets the run itself, below).
+    opts.process_exits = true;
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
     opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
     let mut run = driver::check_in(db, &opts);

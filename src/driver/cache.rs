@@ -435,13 +435,19 @@ fn evaluate(
         firewalls: entity("zone_firewalls"),
         flows: entity("zone_flows"),
     };
-    // Freed now, before reporting, to keep the peak memory down, and on a thread of its own:
-    // freeing the value tree of 10,000 files takes tens of milliseconds that the report
-    // need not wait for (if no thread can be started, it is freed here).
     let tree = (loaded, entities);
-    let _ = std::thread::Builder::new()
-        .name("palisade-free".into())
-        .spawn(move || drop(tree));
+    if opts.process_exits {
+        // Never used again, and the process ends soon: the operating system takes the memory
+        // back at once, where freeing it would walk every node.
+        std::mem::forget(tree);
+    } else {
+        // Freed now, before reporting, to keep the peak memory down, and on a thread of its
+        // own: freeing the value tree of 10,000 files takes tens of milliseconds that the
+        // report need not wait for (if no thread can be started, it is freed here).
+        let _ = std::thread::Builder::new()
+            .name("palisade-free".into())
+            .spawn(move || drop(tree));
+    }
     Evaluated {
         files,
         outcome,

@@ -72,6 +72,11 @@ pub struct CheckOptions {
     /// texts (no snippets, no fingerprints): a cached run may then leave unchanged files
     /// unread ([`crate::source::SourceFile::unread`]). Off by default.
     pub positions_only: bool,
+    /// The process ends once the run is reported: the inputs' value trees and entities are
+    /// left to the operating system instead of being freed node by node (as compilers do at
+    /// exit; 30 ms of CPU at 10,000 files). Off by default: a caller that lives on (the
+    /// language server, tests) gets them freed, on a thread of their own.
+    pub process_exits: bool,
 }
 
 /// The result of a run: everything the reporters need.
