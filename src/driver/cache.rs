@@ -342,7 +342,9 @@ pub(crate) fn load_and_evaluate(
             || !old.inputs.iter().all(|r| r.settled(old.read_at));
         if restamp {
             // Best effort: the results are complete either way.
-            let _ = write_entry(&dir, &path, &stored.restamped(nanos(read_at), records));
+            if let Some(head) = stored.restamped(nanos(read_at), records) {
+                let _ = write_entry(&dir, &path, &[&head, stored.findings_bytes()]);
+            }
         }
         diags.extend(restored.load);
         let cache = CacheUse::Hit {
@@ -363,7 +365,9 @@ pub(crate) fn load_and_evaluate(
         load: &load_diags,
         outcome: &evaluated.outcome,
     };
-    if let Err(e) = write_entry(&dir, &path, &recorded.encode()) {
+    let pieces = recorded.encode().unwrap_or_default();
+    let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+    if let Err(e) = write_entry(&dir, &path, &pieces) {
         diags.push(
             Diagnostic::new(
                 Code::CacheUnavailable,
@@ -847,7 +851,8 @@ impl Stored {
         rest.is_empty().then_some(parts)
     }
 
-    /// The same entry with new stamps: the findings' parts are copied as they are.
+    /// The header of the same entry with new stamps (its findings' parts are written again as
+    /// they are: [`Stored::findings_bytes`]).
     fn restamped(&self, read_at: i128, inputs: Vec<Record>) -> Option<Vec<u8>> {
         let header = Header {
             scope: self.header.scope,
@@ -859,9 +864,12 @@ impl Stored {
             eval: self.header.eval.clone(),
             parts: self.header.parts.clone(),
         };
-        let mut bytes = postcard::to_extend(&header, MAGIC.to_vec()).ok()?;
-        bytes.extend_from_slice(self.bytes.get(self.findings..)?);
-        Some(bytes)
+        postcard::to_extend(&header, MAGIC.to_vec()).ok()
+    }
+
+    /// The bytes of the findings' parts.
+    fn findings_bytes(&self) -> &[u8] {
+        self.bytes.get(self.findings..).unwrap_or_default()
     }
 }
 
@@ -877,8 +885,10 @@ struct Recording<'a, R> {
 }
 
 impl<'a, R: Iterator<Item = &'a Arc<RuleMeta>>> Recording<'a, R> {
-    /// The entry's bytes; `None` if a finding's rule is not among the rules (no entry then).
-    fn encode(self) -> Option<Vec<u8>> {
+    /// The entry's bytes, in pieces written one after the other (not first copied into one
+    /// buffer, which would add its size to the run's peak memory); `None` if a finding's rule
+    /// is not among the rules (no entry then).
+    fn encode(self) -> Option<Vec<Vec<u8>>> {
         // Rules by address: findings share their rule's metadata.
         let mut index: std::collections::HashMap<usize, u32> = std::collections::HashMap::new();
         let mut rules = Vec::new();
@@ -919,11 +929,10 @@ impl<'a, R: Iterator<Item = &'a Arc<RuleMeta>>> Recording<'a, R> {
                 .collect(),
             parts: parts.iter().map(|p| p.len() as u64).collect(),
         };
-        let mut bytes = postcard::to_extend(&header, MAGIC.to_vec()).ok()?;
-        for part in parts {
-            bytes.extend_from_slice(&part);
-        }
-        Some(bytes)
+        let mut pieces = Vec::with_capacity(parts.len() + 1);
+        pieces.push(postcard::to_extend(&header, MAGIC.to_vec()).ok()?);
+        pieces.extend(parts);
+        Some(pieces)
     }
 }
 
@@ -1060,12 +1069,13 @@ fn restore(stored: &Stored) -> Option<Restored> {
     })
 }
 
-/// Writes an entry's bytes atomically (a temporary file renamed over the old entry); `None`
-/// (it could not be encoded) writes nothing.
-fn write_entry(dir: &Path, path: &Path, bytes: &Option<Vec<u8>>) -> std::io::Result<()> {
-    let Some(bytes) = bytes else {
+/// Writes an entry's bytes, given in pieces, atomically (a temporary file renamed over the old
+/// entry); no pieces (it could not be encoded) write nothing.
+fn write_entry(dir: &Path, path: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if pieces.is_empty() {
         return Ok(());
-    };
+    }
     std::fs::create_dir_all(dir)?;
     let tmp: PathBuf = dir.join(format!(
         ".{}.{}.tmp",
@@ -1074,7 +1084,12 @@ fn write_entry(dir: &Path, path: &Path, bytes: &Option<Vec<u8>>) -> std::io::Res
             .unwrap_or_default(),
         std::process::id()
     ));
-    std::fs::write(&tmp, bytes)?;
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut file| pieces.iter().try_for_each(|piece| file.write_all(piece)));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
