@@ -100,21 +100,26 @@ fn warm_run_gives_the_cold_output_from_the_default_cache_dir() {
     assert_eq!(json(&warm)["summary"]["findings"], 83);
 }
 
+/// Overwrites the first bytes of `text` where the (only) cache entry under `xdg` holds it
+/// with `mark`, of the same length: what a run then reports from the entry shows it.
+fn mark_entry(xdg: &Path, text: &str, mark: &[u8]) {
+    let entry = entries(&xdg.join("palisade")).pop().unwrap();
+    let mut bytes = std::fs::read(&entry).unwrap();
+    let at = bytes
+        .windows(text.len())
+        .position(|w| w == text.as_bytes())
+        .unwrap();
+    bytes[at..at + mark.len()].copy_from_slice(mark);
+    std::fs::write(&entry, bytes).unwrap();
+}
+
 #[test]
 fn warm_run_reads_its_results_from_the_entry() {
     let (repo, xdg) = plant();
     let cold = json(&check(repo.path(), xdg.path(), JSON));
     // A message, as the entry stores it (UTF-8), overwritten by one of the same length.
     let message = messages(&cold).into_iter().find(|m| m.len() > 20).unwrap();
-    let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
-    let bytes = std::fs::read(&entry).unwrap();
-    let at = bytes
-        .windows(message.len())
-        .position(|w| w == message.as_bytes())
-        .unwrap();
-    let mut marked = bytes.clone();
-    marked[at..at + 10].copy_from_slice(b"FROM CACHE");
-    std::fs::write(&entry, marked).unwrap();
+    mark_entry(xdg.path(), &message, b"FROM CACHE");
     let warm = json(&check(repo.path(), xdg.path(), JSON));
     assert!(
         messages(&warm).iter().any(|m| m.starts_with("FROM CACHE")),
@@ -465,15 +470,7 @@ fn a_warm_run_takes_the_rules_from_the_entry_without_compiling() {
     // length: a run that compiled the policies would give the pack's title again.
     let title = cold["findings"][0]["title"].as_str().unwrap().to_string();
     assert!(title.len() > 10, "{title}");
-    let entry = entries(&xdg.path().join("palisade")).pop().unwrap();
-    let bytes = std::fs::read(&entry).unwrap();
-    let at = bytes
-        .windows(title.len())
-        .position(|w| w == title.as_bytes())
-        .unwrap();
-    let mut marked = bytes.clone();
-    marked[at..at + 10].copy_from_slice(b"FROM ENTRY");
-    std::fs::write(&entry, marked).unwrap();
+    mark_entry(xdg.path(), &title, b"FROM ENTRY");
     let warm = check(repo.path(), xdg.path(), JSON_VERBOSE);
     assert_eq!(
         cache_line(&warm),
