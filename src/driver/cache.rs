@@ -499,8 +499,9 @@ fn scope_key(
         field(&mut scope, name.as_bytes());
         // The part of the run evaluated (`--shard`, `--changed-since`) changes the results.
         let owned = all || opts.partition.owns(Path::new(name), name);
-        let flags = format!("{}|{}|{owned}|{:?}", c.explicit, c.sniff, c.format);
-        field(&mut scope, flags.as_bytes());
+        let flags = [u8::from(c.explicit), u8::from(c.sniff), u8::from(owned)];
+        field(&mut scope, &flags);
+        field(&mut scope, c.format.map_or("", Format::as_str).as_bytes());
     }
     *scope.finalize().as_bytes()
 }

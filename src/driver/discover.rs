@@ -140,8 +140,8 @@ pub fn discover(
             {
                 return false;
             }
-            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-            if exclude.as_ref().is_some_and(|x| x.is_match(rel)) {
+            let rel = || e.path().strip_prefix(root).unwrap_or(e.path());
+            if exclude.as_ref().is_some_and(|x| x.is_match(rel())) {
                 return false;
             }
             if filters.no_gitignore {
@@ -181,8 +181,8 @@ pub fn discover(
                 // Palisade's own configuration is not an input.
                 continue;
             }
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            if include.as_ref().is_some_and(|i| !i.is_match(rel)) {
+            let rel = || path.strip_prefix(root).unwrap_or(path);
+            if include.as_ref().is_some_and(|i| !i.is_match(rel())) {
                 continue;
             }
             out.push(Candidate {
@@ -322,10 +322,11 @@ fn gitignore_of(dir: &Path) -> Option<Gitignore> {
 /// their encoded bytes.)
 fn file_name(path: &Path) -> &[u8] {
     let bytes = path.as_os_str().as_encoded_bytes();
-    match bytes
-        .iter()
-        .rposition(|&b| std::path::is_separator(char::from(b)))
-    {
+    #[cfg(windows)]
+    let last = memchr::memrchr2(b'/', b'\\', bytes);
+    #[cfg(not(windows))]
+    let last = memchr::memrchr(b'/', bytes);
+    match last {
         Some(at) if at + 1 < bytes.len() => bytes.get(at + 1..).unwrap_or_default(),
         _ => path
             .file_name()

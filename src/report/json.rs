@@ -325,8 +325,8 @@ fn string(out: &mut Vec<u8>, s: &str) {
 /// the location's fields, `file`, the rule's head, `line`, `message`, the rule's tail.
 /// `tests/adopt.rs` checks the layout against the pretty printer's for every shape.
 fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts) {
-    // A field's line break and indentation, one level deeper than the entry.
-    let field = "\n      ";
+    // Each field starts with a line break and the indentation of one level deeper than the
+    // entry (six spaces).
     let mut number = itoa::Buffer::new();
     let mut number = |out: &mut Vec<u8>, key: &[u8], n: u32| {
         out.extend_from_slice(key);
@@ -339,7 +339,7 @@ fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts
         number(out, b"\n      \"column\": ", start.column);
         number(out, b"\n      \"end_column\": ", end.column);
         number(out, b"\n      \"end_line\": ", end.line);
-        let _ = write!(out, "{field}\"file\": ");
+        out.extend_from_slice(b"\n      \"file\": ");
         string(out, db.name(s.file));
         out.push(b',');
     }
@@ -349,7 +349,7 @@ fn write_finding(out: &mut Vec<u8>, db: &SourceDb, f: &Finding, rule: &RuleParts
     if let Some((_, (start, _))) = &start {
         number(out, b"\n      \"line\": ", start.line);
     }
-    let _ = write!(out, "{field}\"message\": ");
+    out.extend_from_slice(b"\n      \"message\": ");
     string(out, &f.message);
     out.extend_from_slice(b",\n");
     out.extend_from_slice(rule.tail.as_bytes());
