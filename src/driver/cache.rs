@@ -26,7 +26,10 @@
 //! (a `touch`, a fresh checkout); the entry is then rewritten with the new stamps.
 //!
 //! What is cached is what loading and evaluation produce (load diagnostics, findings, rule
-//! diagnostics). Suppressions and baselines are recomputed on every run, so `palisade:ignore`
+//! diagnostics), and what the reports need of compiling the policies (the selected rules'
+//! metadata, the diagnostics of compiling and selecting): a run whose every stamp is the
+//! recorded one compiles nothing (`reuse`). Suppressions and baselines are recomputed on
+//! every run, so `palisade:ignore`
 //! comments and `--today` behave exactly as without the cache. The cache is best effort: a
 //! missing, truncated or foreign entry is a miss; one that cannot be written is a
 //! `palisade::cache-unavailable` warning. The directory is safe to delete at any time.
@@ -93,8 +96,8 @@ pub(crate) struct Evaluated {
     pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
-/// Where a run's entry lives, and the entry if there is a readable one. Located before the
-/// policies are compiled and the inputs found, and read while they are.
+/// Where a run's entry lives, and the entry (with its results decoded) if there is a readable
+/// one. Located before anything else, and read while the inputs are found.
 pub(crate) struct Opened {
     dir: PathBuf,
     path: PathBuf,
