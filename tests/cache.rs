@@ -479,10 +479,15 @@ fn a_warm_run_takes_the_rules_from_the_entry_without_compiling() {
     let warm = json(&warm);
     let marked_title = format!("FROM ENTRY{}", &title[10..]);
     let rule = &cold["findings"][0]["rule"];
-    for f in warm["findings"].as_array().unwrap() {
-        if &f["rule"] == rule {
-            assert_eq!(f["title"], marked_title.as_str());
-        }
+    let of_rule: Vec<_> = warm["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| &f["rule"] == rule)
+        .collect();
+    assert!(!of_rule.is_empty(), "{warm}");
+    for f in of_rule {
+        assert_eq!(f["title"], marked_title.as_str());
     }
 }
 

@@ -295,11 +295,7 @@ fn compile_selected(
     files: &[crate::source::FileId],
     opts: &CheckOptions,
 ) -> (Program, Vec<Diagnostic>) {
-    let read = policies::ReadPolicies {
-        files: files.to_vec(),
-        diagnostics: Vec::new(),
-    };
-    let loaded = policies::compile_policies(db, read);
+    let loaded = policies::compile_policies(db, files);
     let mut diagnostics = loaded.compiled.diagnostics;
     let mut program = loaded.compiled.program;
     if let Some(config) = &opts.config {

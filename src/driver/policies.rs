@@ -32,7 +32,11 @@ pub struct LoadedPolicies {
 /// Adds the policy files to `db`, parses them in parallel and compiles them together.
 pub fn load_policies(db: &mut SourceDb, sources: &PolicySources) -> LoadedPolicies {
     let read = read_policies(db, sources);
-    compile_policies(db, read)
+    let mut loaded = compile_policies(db, &read.files);
+    let mut diags = read.diagnostics;
+    diags.append(&mut loaded.compiled.diagnostics);
+    loaded.compiled.diagnostics = diags;
+    loaded
 }
 
 /// The policy files a run reads, added to its source database, and the diagnostics of reading
@@ -91,16 +95,13 @@ pub fn read_policies(db: &mut SourceDb, sources: &PolicySources) -> ReadPolicies
 }
 
 /// Parses the policy files [`read_policies`] added to `db` in parallel and compiles them
-/// together; the diagnostics of reading them come first.
-pub fn compile_policies(db: &SourceDb, read: ReadPolicies) -> LoadedPolicies {
-    let ReadPolicies {
-        files,
-        diagnostics: mut diags,
-    } = read;
+/// together; the diagnostics are those of parsing and compiling.
+pub fn compile_policies(db: &SourceDb, files: &[FileId]) -> LoadedPolicies {
     let parsed: Vec<syntax::Parsed> = files
         .par_iter()
         .map(|id| syntax::parse(*id, db.text(*id)))
         .collect();
+    let mut diags = Vec::new();
     let mut modules = Vec::with_capacity(parsed.len());
     for p in parsed {
         diags.extend(p.diagnostics);
