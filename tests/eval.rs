@@ -124,12 +124,12 @@ fn operators() {
         r#"rule r {
           for c in k8s.containers
           where c.name == "a"
-          deny: "{1 + 2 * 3} {7 / 2} {7 % 3} {-(2 - 5)} {"ab" + "cd"} {[1] + [2]} {"x" in ["x"]} {"ng" in c.image} {"name" in c} {3 not in [1]} {c.image matches r"^nginx:\d+"} {c.image like "nginx*"} {if 1 < 2 then "y" else "n"} {1 == 1.0}"
+          deny: "{1 + 2 * 3} {7 / 2} {7 % 3} {-(2 - 5)} {"ab" + "cd"} {[1] + [2]} {"x" in ["x"]} {"ng" in c.image} {"name" in c} {3 not in [1]} {c.image matches r"^nginx:\d+"} {c.image like "nginx*"} {if 1 < 2 then "y" else "n"} {1 == 1.0} {[1] + []} {[] + [2]} {[] + []} {len(c.ports + [])}"
         }"#,
     );
     assert_eq!(
         out,
-        vec![r#"7 3.5 1 3 abcd [1,2] true true true true true true y true"#]
+        vec![r#"7 3.5 1 3 abcd [1,2] true true true true true true y true [1] [2] [] 0"#]
     );
 }
 
@@ -486,4 +486,64 @@ fn long_constant_lists_are_built_in_parts_with_the_values_and_faults_of_one_pass
         rendered.contains("constant `LOOP` depends on itself"),
         "{rendered}"
     );
+}
+
+/// The least `max_steps` under which `condition` is evaluated for every container of `POD`
+/// without reaching the bound (`None` if it reaches it even at 10,000).
+fn least_steps(condition: &str) -> Option<u64> {
+    let policy = format!(
+        r#"package t
+        const LIMITS = {{"cpu": "1"}}
+        fn both(c) = (c.ports ?? []) + (c.env ?? [])
+        fn named(c, n) = c.name == n
+        rule r {{
+          for c in k8s.containers
+          where {condition}
+          deny: "hit"
+        }}"#
+    );
+    let passes = |max_steps: u64| {
+        let limits = palisade::eval::Limits {
+            max_steps,
+            ..palisade::eval::Limits::default()
+        };
+        let (_, diags) = run_with(&policy, &limits, 1);
+        !diags.contains("steps")
+    };
+    let (mut low, mut high) = (1, 10_000);
+    if !passes(high) {
+        return None;
+    }
+    while low < high {
+        let mid = (low + high) / 2;
+        if passes(mid) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    Some(low)
+}
+
+#[test]
+fn reading_by_reference_takes_the_steps_of_evaluating_each_node() {
+    // Field paths, operands and iterations are read through references, and call frames are
+    // reused: every node still costs its step, so a unit fails under a bound exactly where it
+    // did when each node was evaluated to a value of its own. The figures are those of the
+    // evaluator before that change.
+    let cases = [
+        ("c.securityContext.privileged == true", 6),
+        ("c.securityContext.nothing.deeper == true", 6),
+        ("c.nothing.securityContext.privileged == true", 6),
+        ("LIMITS.cpu == c.resources.limits.cpu", 7),
+        ("[c][0].securityContext.privileged == true", 9),
+        ("any p in c.ports ?? []: p.containerPort == 502", 9),
+        ("len(both(c)) > 1", 14),
+        ("named(c, \"a\") or named(c, \"b\")", 16),
+        ("(c.image ?? \"\") + \"x\" != \"\"", 8),
+    ];
+    let measured: Vec<(&str, Option<u64>)> =
+        cases.iter().map(|(c, _)| (*c, least_steps(c))).collect();
+    let expected: Vec<(&str, Option<u64>)> = cases.iter().map(|(c, n)| (*c, Some(*n))).collect();
+    assert_eq!(measured, expected);
 }

@@ -3,6 +3,7 @@
 //! A document is a Compose file when it is a map with a `services` map whose values are all
 //! maps, and no `apiVersion` or `kind` key (which would make it a Kubernetes object).
 
+use arcstr::literal;
 use std::sync::Arc;
 
 use super::extend::{str_at, Entity};
@@ -56,9 +57,9 @@ fn entries(section: &Map, path: &str, project: &Value) -> Vec<Value> {
             let entity = Entity::from_node(&node);
             let span = entity.span();
             entity
-                .set("name", str_at(key.clone(), entry.key_span))
-                .set("file", str_at(path, span))
-                .set("project", project.clone())
+                .set(literal!("name"), str_at(key.clone(), entry.key_span))
+                .set(literal!("file"), str_at(path, span))
+                .set(literal!("project"), project.clone())
                 .build()
         })
         .collect()

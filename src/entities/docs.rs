@@ -3,6 +3,7 @@
 use super::extend::{str_at, Entity};
 use super::InputDoc;
 use crate::value::{Kind, Value};
+use arcstr::literal;
 
 /// `{path, format, index, value}` for one document; its span is the whole document.
 pub(crate) fn entity(d: &InputDoc<'_>) -> Value {
@@ -12,9 +13,9 @@ pub(crate) fn entity(d: &InputDoc<'_>) -> Value {
         span,
     };
     Entity::synthetic(span)
-        .set("path", str_at(d.path, span))
-        .set("format", str_at(d.format.as_str(), span))
-        .set("index", index)
-        .set("value", d.doc.value.clone())
+        .set(literal!("path"), str_at(d.path, span))
+        .set(literal!("format"), str_at(d.format.as_str(), span))
+        .set(literal!("index"), index)
+        .set(literal!("value"), d.doc.value.clone())
         .build()
 }

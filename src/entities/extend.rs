@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::source::Span;
-use crate::value::{static_key, ArcStr};
+use crate::value::ArcStr;
 use crate::value::{Kind, Map, Value};
 
 /// An entity under construction. The original entries (and their key spans) are kept; synthetic
@@ -37,9 +37,9 @@ impl Entity {
 
     /// Adds `key` unless the map already has it. Missing values are not stored: looking the
     /// field up yields missing either way.
-    pub(crate) fn set(mut self, key: &'static str, value: Value) -> Entity {
-        if !value.is_missing() && !self.map.contains_key(key) {
-            self.map.insert(static_key(key), None, value);
+    pub(crate) fn set(mut self, key: ArcStr, value: Value) -> Entity {
+        if !value.is_missing() && !self.map.contains_key(&key) {
+            self.map.insert(key, None, value);
         }
         self
     }
@@ -48,16 +48,16 @@ impl Entity {
     /// (see [`Map::defer`]). `make` must give a present value.
     pub(crate) fn defer(
         mut self,
-        key: &'static str,
+        key: ArcStr,
         make: impl Fn() -> Value + Send + Sync + 'static,
     ) -> Entity {
-        self.map.defer(static_key(key), make);
+        self.map.defer(key, make);
         self
     }
 
     /// Sets `key`, replacing what the node wrote (for normalized fields such as `sl_target`).
-    pub(crate) fn replace(mut self, key: &'static str, value: Value) -> Entity {
-        self.map.insert(static_key(key), None, value);
+    pub(crate) fn replace(mut self, key: ArcStr, value: Value) -> Entity {
+        self.map.insert(key, None, value);
         self
     }
 

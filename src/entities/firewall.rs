@@ -2,6 +2,7 @@
 //! firewall adapters produce (see `src/firewall/value.rs` for the fields).
 
 use crate::value::Value;
+use arcstr::literal;
 
 use super::extend::{str_at, Entity};
 use super::InputDoc;
@@ -31,23 +32,23 @@ pub(crate) fn derive(d: &InputDoc<'_>) -> Firewall {
     let vendor = root.field("vendor");
     out.configs.push(
         Entity::from_node(root)
-            .set("file", str_at(d.path, root.span))
-            .set("name", str_at(name.as_str(), root.span))
+            .set(literal!("file"), str_at(d.path, root.span))
+            .set(literal!("name"), str_at(name.as_str(), root.span))
             .build(),
     );
     for rs in root.field("rulesets").as_list().unwrap_or(&[]) {
         let rs_entity = Entity::from_node(rs)
-            .set("firewall", str_at(name.as_str(), rs.span))
-            .set("vendor", vendor.clone())
-            .set("file", str_at(d.path, rs.span))
+            .set(literal!("firewall"), str_at(name.as_str(), rs.span))
+            .set(literal!("vendor"), vendor.clone())
+            .set(literal!("file"), str_at(d.path, rs.span))
             .build();
         for rule in rs.field("rules").as_list().unwrap_or(&[]) {
             out.rules.push(
                 Entity::from_node(rule)
-                    .set("ruleset", rs_entity.clone())
-                    .set("firewall", str_at(name.as_str(), rule.span))
-                    .set("vendor", vendor.clone())
-                    .set("file", str_at(d.path, rule.span))
+                    .set(literal!("ruleset"), rs_entity.clone())
+                    .set(literal!("firewall"), str_at(name.as_str(), rule.span))
+                    .set(literal!("vendor"), vendor.clone())
+                    .set(literal!("file"), str_at(d.path, rule.span))
                     .build(),
             );
         }

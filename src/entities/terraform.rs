@@ -11,6 +11,7 @@
 //! `name` are attributes of many resources (`aws_security_group_rule.type`, `aws_ebs_volume.type`,
 //! and `name` almost everywhere), and a synthetic field never replaces an attribute.
 
+use arcstr::literal;
 use std::sync::Arc;
 
 use super::extend::{str_at, Entity};
@@ -83,10 +84,10 @@ fn typed(section: &Value, path: &str, prefix: &str) -> Vec<Value> {
                         let address = format!("{prefix}{ty}.{name}");
                         out.push(
                             entity
-                                .set("tf_type", str_at(ty.clone(), ty_entry.key_span))
-                                .set("tf_name", str_at(name.clone(), entry.key_span))
-                                .set("tf_address", str_at(address, span))
-                                .set("file", str_at(path, span))
+                                .set(literal!("tf_type"), str_at(ty.clone(), ty_entry.key_span))
+                                .set(literal!("tf_name"), str_at(name.clone(), entry.key_span))
+                                .set(literal!("tf_address"), str_at(address, span))
+                                .set(literal!("file"), str_at(path, span))
                                 .build(),
                         );
                     }
@@ -109,9 +110,9 @@ fn named(section: &Value, path: &str, address: fn(&str, &Value) -> String) -> Ve
                 let address = address(name, &body);
                 out.push(
                     entity
-                        .set("tf_name", str_at(name.clone(), entry.key_span))
-                        .set("tf_address", str_at(address, span))
-                        .set("file", str_at(path, span))
+                        .set(literal!("tf_name"), str_at(name.clone(), entry.key_span))
+                        .set(literal!("tf_address"), str_at(address, span))
+                        .set(literal!("file"), str_at(path, span))
                         .build(),
                 );
             }

@@ -5,6 +5,7 @@
 //! every accepting default policy) of every firewall, the part first-match evaluation lets
 //! through, split by (source zone, destination zone), with whether a conduit declares it.
 
+use arcstr::literal;
 use std::sync::Arc;
 
 use crate::firewall::analysis::{self, PacketBox};
@@ -148,17 +149,17 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
             let sl = sl_vector(&z.field("sl_target"));
             let entity = Entity::from_node(z)
                 .replace(
-                    "sl_target",
+                    literal!("sl_target"),
                     Value::list(sl.into_iter().map(Value::int).collect()),
                 )
-                .set("purdue", z.field("purdue"))
-                .set("file", str_at(d.path, z.span))
+                .set(literal!("purdue"), z.field("purdue"))
+                .set(literal!("file"), str_at(d.path, z.span))
                 .build();
             for a in z.field("assets").as_list().unwrap_or(&[]) {
                 out.assets.push(
                     Entity::from_node(a)
-                        .set("zone", str_at(name.as_str(), a.span))
-                        .set("file", str_at(d.path, a.span))
+                        .set(literal!("zone"), str_at(name.as_str(), a.span))
+                        .set(literal!("file"), str_at(d.path, a.span))
                         .build(),
                 );
             }
@@ -189,11 +190,11 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
             let name = c.field("name").display();
             out.conduits.push(
                 Entity::from_node(c)
-                    .set("from", str_at(from.as_str(), c.span))
-                    .set("to", str_at(to.as_str(), c.span))
-                    .set("bidirectional", Value::bool(both))
+                    .set(literal!("from"), str_at(from.as_str(), c.span))
+                    .set(literal!("to"), str_at(to.as_str(), c.span))
+                    .set(literal!("bidirectional"), Value::bool(both))
                     .replace(
-                        "sl_target",
+                        literal!("sl_target"),
                         Value::list(
                             sl_vector(&c.field("sl_target"))
                                 .into_iter()
@@ -201,7 +202,7 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
                                 .collect(),
                         ),
                     )
-                    .set("file", str_at(d.path, c.span))
+                    .set(literal!("file"), str_at(d.path, c.span))
                     .build(),
             );
             conduits.push(Conduit {
@@ -225,7 +226,7 @@ pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
                 .collect();
             out.boundaries.push(
                 Entity::from_node(f)
-                    .set("file", str_at(d.path, f.span))
+                    .set(literal!("file"), str_at(d.path, f.span))
                     .build(),
             );
             enforcers.push(Enforcer {

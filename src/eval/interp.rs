@@ -1,5 +1,6 @@
 //! The tree-walking interpreter over [`Ir`].
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -48,6 +49,9 @@ pub(crate) struct Interp<'a> {
     /// The deepest `depth` seen by a call's depth check (for [`Memo`] entries).
     peak: u32,
     memo: Option<&'a Memo>,
+    /// Frames of finished calls, kept to be reused by the next calls (one allocation per
+    /// nesting level rather than per call).
+    frames: Vec<Vec<Value>>,
 }
 
 impl<'a> Interp<'a> {
@@ -66,6 +70,7 @@ impl<'a> Interp<'a> {
             depth: 0,
             peak: 0,
             memo: None,
+            frames: Vec::new(),
         }
     }
 
@@ -73,6 +78,13 @@ impl<'a> Interp<'a> {
     pub(crate) fn with_memo(mut self, memo: &'a Memo) -> Self {
         self.memo = Some(memo);
         self
+    }
+
+    /// Back to the state of a new interpreter, for the next unit (the kept frames stay).
+    pub(crate) fn restart(&mut self) {
+        self.steps = 0;
+        self.depth = 0;
+        self.peak = 0;
     }
 
     fn step(&mut self, span: Span) -> Result<(), Fault> {
@@ -83,6 +95,16 @@ impl<'a> Interp<'a> {
                 span,
             });
         }
+        Ok(())
+    }
+
+    /// `n` steps at once, failing as `n` calls of [`step`](Interp::step) would.
+    fn steps(&mut self, n: u64, span: Span) -> Result<(), Fault> {
+        if self.steps.saturating_add(n) > self.limits.max_steps {
+            self.steps = self.limits.max_steps;
+            return self.step(span);
+        }
+        self.steps += n;
         Ok(())
     }
 
@@ -199,18 +221,30 @@ impl<'a> Interp<'a> {
                     None => Value::list(Vec::new()),
                 })
             }
-            Ir::Field(base, name) => Ok(self.eval(base, frame, at)?.field(name)),
+            Ir::Field(..) => self.path(ir, frame, at),
             Ir::Index(base, index) => {
                 let b = self.eval(base, frame, at)?;
                 let i = self.eval(index, frame, at)?;
                 Ok(b.index(&i))
             }
             Ir::Native(native, args, span) => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(self.eval(a, frame, *span)?);
-                }
-                (native.func)(&values).map_err(|e| {
+                /// Natives with at most this many arguments get them on the stack.
+                const ON_STACK: usize = 4;
+                let mut stack = [Value::MISSING; ON_STACK];
+                let mut heap = Vec::new();
+                let values: &[Value] = if args.len() <= ON_STACK {
+                    for (slot, a) in stack.iter_mut().zip(args) {
+                        *slot = self.eval(a, frame, *span)?;
+                    }
+                    stack.get(..args.len()).unwrap_or_default()
+                } else {
+                    heap.reserve_exact(args.len());
+                    for a in args {
+                        heap.push(self.eval(a, frame, *span)?);
+                    }
+                    &heap
+                };
+                (native.func)(values).map_err(|e| {
                     let which = e
                         .arg
                         .and_then(|i| native.params.get(i))
@@ -254,8 +288,8 @@ impl<'a> Interp<'a> {
                 }
             }
             Ir::Bin(op, a, b, span) => {
-                let x = self.eval(a, frame, *span)?;
-                let y = self.eval(b, frame, *span)?;
+                let x = self.operand(a, frame, *span)?;
+                let y = self.operand(b, frame, *span)?;
                 ops::binary(*op, &x, &y).map_err(|m| error(m, *span))
             }
             Ir::Matches(subject, pattern, span) | Ir::Like(subject, pattern, span) => {
@@ -328,8 +362,8 @@ impl<'a> Interp<'a> {
                 Ok(Value::map(map))
             }
             Ir::Quant(q, slot, iter, body, span) => {
-                let coll = self.eval(iter, frame, *span)?;
-                let items = iterate(&coll).map_err(|m| error(m, *span))?;
+                let coll = self.operand(iter, frame, *span)?;
+                let items = items_of(&coll).map_err(|m| error(m, *span))?;
                 let mut count = 0i64;
                 for item in items.iter() {
                     if let Some(s) = frame.get_mut(*slot as usize) {
@@ -356,6 +390,96 @@ impl<'a> Interp<'a> {
                     self.eval(f, frame, *span)
                 }
             }
+        }
+    }
+
+    /// A chain of field accesses (`c.securityContext.privileged`). Read through references
+    /// from the value it starts at (a local, a constant or a literal; anything else is
+    /// evaluated first): no map on the way is cloned, so none of their reference counts is
+    /// touched, and only the value at the end is. Same value and steps as evaluating each
+    /// `Field` in turn.
+    fn path(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
+        let mut names: Vec<&ArcStr> = Vec::new();
+        let mut root = ir;
+        while let Ir::Field(base, name) = root {
+            names.push(name);
+            root = base;
+        }
+        // `eval` took the step of the outermost `Field`; the others, and the root's.
+        let inner = names.len().saturating_sub(1) as u64;
+        let start: Cow<'_, Value> = match root {
+            Ir::Local(slot) => {
+                self.steps(inner + 1, at)?;
+                match frame.get(*slot as usize) {
+                    Some(v) => Cow::Borrowed(v),
+                    None => Cow::Owned(Value::MISSING),
+                }
+            }
+            Ir::Const(id) => {
+                self.steps(inner + 1, at)?;
+                match self.consts.get(*id as usize) {
+                    Some(v) => Cow::Borrowed(v),
+                    None => Cow::Owned(Value::MISSING),
+                }
+            }
+            Ir::Lit(v) => {
+                self.steps(inner + 1, at)?;
+                Cow::Borrowed(v)
+            }
+            _ => {
+                self.steps(inner, at)?;
+                Cow::Owned(self.eval(root, frame, at)?)
+            }
+        };
+        let mut node: &Value = &start;
+        for name in names.iter().rev() {
+            match &node.kind {
+                Kind::Map(m) => match m.get(name) {
+                    Some(v) => node = v,
+                    None => return Ok(Value::missing_at(node.span)),
+                },
+                // A missing value keeps the span of the deepest present ancestor.
+                Kind::Missing => break,
+                _ => return Ok(Value::missing_at(node.span)),
+            }
+        }
+        Ok(node.clone())
+    }
+
+    /// The value of `ir` for an operation that only reads it: a literal or constant is
+    /// borrowed rather than cloned (their reference counts are shared by every thread), also
+    /// as the fallback of `??`. Same value and steps as [`eval`](Interp::eval).
+    fn operand<'x>(
+        &mut self,
+        ir: &'x Ir,
+        frame: &mut [Value],
+        at: Span,
+    ) -> Result<Cow<'x, Value>, Fault>
+    where
+        'a: 'x,
+    {
+        match ir {
+            Ir::Lit(v) => {
+                self.step(at)?;
+                Ok(Cow::Borrowed(v))
+            }
+            Ir::Const(id) => {
+                self.step(at)?;
+                let consts: &'a [Value] = self.consts;
+                Ok(consts
+                    .get(*id as usize)
+                    .map_or(Cow::Owned(Value::MISSING), Cow::Borrowed))
+            }
+            Ir::Coalesce(a, b) => {
+                self.step(at)?;
+                let v = self.eval(a, frame, at)?;
+                if v.is_missing() || v.is_null() {
+                    self.operand(b, frame, at)
+                } else {
+                    Ok(Cow::Owned(v))
+                }
+            }
+            _ => self.eval(ir, frame, at).map(Cow::Owned),
         }
     }
 
@@ -405,15 +529,54 @@ impl<'a> Interp<'a> {
                 span,
             });
         }
-        let mut callee = vec![Value::MISSING; f.frame_size as usize];
+        let mut callee = self.frames.pop().unwrap_or_default();
+        callee.resize(f.frame_size as usize, Value::MISSING);
         for (i, a) in args.iter().enumerate() {
-            let v = self.eval(a, frame, span)?;
+            let v = match self.eval(a, frame, span) {
+                Ok(v) => v,
+                Err(fault) => {
+                    self.recycle(callee);
+                    return Err(fault);
+                }
+            };
             if let Some(slot) = callee.get_mut(i) {
                 *slot = v;
             }
         }
+        let result = self.call_with(id, f, args.len(), &mut callee, span);
+        self.recycle(callee);
+        result
+    }
+
+    /// A frame holding `init`, from the kept ones when there is one.
+    pub(crate) fn frame_from(&mut self, init: &[Value]) -> Vec<Value> {
+        let mut frame = self.frames.pop().unwrap_or_default();
+        frame.extend_from_slice(init);
+        frame
+    }
+
+    /// Keeps a finished frame (a call's, a unit's) for the next one, emptied (its values are
+    /// dropped now, as they were when each had a frame of its own).
+    pub(crate) fn recycle(&mut self, mut frame: Vec<Value>) {
+        /// Frames kept: more than calls are ever nested in practice.
+        const KEPT: usize = 16;
+        frame.clear();
+        if self.frames.len() < KEPT {
+            self.frames.push(frame);
+        }
+    }
+
+    /// The call of `f` (function `id`) whose `arity` arguments are in `callee`.
+    fn call_with(
+        &mut self,
+        id: u32,
+        f: &'a super::program::FnDef,
+        arity: usize,
+        callee: &mut [Value],
+        span: Span,
+    ) -> Res {
         let memo = self.memo.filter(|m| f.memo && m.keeps(id));
-        let key = memo.map(|_| Key::new(id, callee.get(..args.len()).unwrap_or_default()));
+        let key = memo.map(|_| Key::new(id, callee.get(..arity).unwrap_or_default()));
         if let (Some(memo), Some(key)) = (memo, &key) {
             if let Some(hit) = memo.get(key) {
                 // Reused only when evaluating it here would have stayed within the limits.
@@ -431,12 +594,12 @@ impl<'a> Interp<'a> {
         self.depth += 1;
         let result = (|| {
             for (slot, ir) in &f.lets {
-                let v = self.eval(ir, &mut callee, span)?;
+                let v = self.eval(ir, callee, span)?;
                 if let Some(s) = callee.get_mut(*slot as usize) {
                     *s = v;
                 }
             }
-            self.eval(&f.body, &mut callee, span)
+            self.eval(&f.body, callee, span)
         })();
         self.depth -= 1;
         let reached = self.peak - self.depth;
@@ -485,8 +648,8 @@ impl<'a> Interp<'a> {
         };
         match first {
             IrComp::For(slot, iter, ispan) => {
-                let coll = self.eval(iter, frame, *ispan)?;
-                let items = iterate(&coll).map_err(|m| error(m, *ispan))?;
+                let coll = self.operand(iter, frame, *ispan)?;
+                let items = items_of(&coll).map_err(|m| error(m, *ispan))?;
                 for item in items.iter() {
                     if let Some(s) = frame.get_mut(*slot as usize) {
                         *s = item.clone();
@@ -502,6 +665,15 @@ impl<'a> Interp<'a> {
                 Ok(())
             }
         }
+    }
+}
+
+/// Like [`iterate`], borrowing a list's items.
+fn items_of(v: &Value) -> Result<Cow<'_, [Value]>, String> {
+    match &v.kind {
+        Kind::List(items) => Ok(Cow::Borrowed(items.as_slice())),
+        Kind::Missing | Kind::Null => Ok(Cow::Borrowed(&[])),
+        _ => iterate(v).map(|items| Cow::Owned(Arc::unwrap_or_clone(items))),
     }
 }
 

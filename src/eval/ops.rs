@@ -1,6 +1,7 @@
 //! The semantics of operators on values (see `docs/language.md`, "Operators").
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use crate::syntax::ast::BinOp;
 use crate::value::{Kind, Value};
@@ -78,6 +79,10 @@ fn add(a: &Value, b: &Value) -> Result<Value, String> {
             s.push_str(y);
             Ok(Value::str(s))
         }
+        // The same list, shared rather than copied, when the other is empty
+        // (`(w.containers ?? []) + (w.initContainers ?? [])`).
+        (Kind::List(x), Kind::List(y)) if y.is_empty() => Ok(Value::new(Kind::List(Arc::clone(x)))),
+        (Kind::List(x), Kind::List(y)) if x.is_empty() => Ok(Value::new(Kind::List(Arc::clone(y)))),
         (Kind::List(x), Kind::List(y)) => {
             let mut l = Vec::with_capacity(x.len() + y.len());
             l.extend(x.iter().cloned());

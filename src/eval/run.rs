@@ -158,14 +158,16 @@ pub fn evaluate_scoped(
         .par_iter()
         .flat_map(|(members, len)| {
             (0..*len).into_par_iter().flat_map_iter(move |i| {
+                // One interpreter for the item's units, so the frames of their calls are
+                // allocated once; each unit starts from its initial state.
+                let mut interp = Interp::new(prog, entities, consts, limits).with_memo(memo);
                 members.iter().filter_map(move |&r| {
                     let p = prepared.get(r)?;
                     let item = p.item(i);
                     if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
                         return None;
                     }
-                    let (findings, failure) =
-                        run_unit(prog, entities, consts, limits, memo, p, item);
+                    let (findings, failure) = run_unit(&mut interp, p, item);
                     (!findings.is_empty() || failure.is_some()).then_some((
                         r,
                         i,
@@ -313,16 +315,12 @@ fn prefix(
 }
 
 fn run_unit(
-    prog: &Program,
-    entities: &Entities,
-    consts: &[Value],
-    limits: &Limits,
-    memo: &Memo,
+    interp: &mut Interp<'_>,
     unit: &Prepared<'_>,
     item: Option<(usize, &Value)>,
 ) -> UnitResult {
     let mut findings = Vec::new();
-    let mut frame: Vec<Value> = unit.frame.clone();
+    let mut frame = interp.frame_from(&unit.frame);
     let (start, loc) = match item {
         Some((idx, item)) => {
             if let Some(IrClause::For(slot, _, _)) = unit.rule.clauses.get(idx) {
@@ -334,17 +332,10 @@ fn run_unit(
         }
         None => (unit.rule.clauses.len(), None),
     };
-    let result = crate::fault::catch(|| {
-        let mut interp = Interp::new(prog, entities, consts, limits).with_memo(memo);
-        exec(
-            &mut interp,
-            unit.rule,
-            start,
-            &mut frame,
-            loc,
-            &mut findings,
-        )
-    });
+    interp.restart();
+    let result =
+        crate::fault::catch(|| exec(interp, unit.rule, start, &mut frame, loc, &mut findings));
+    interp.recycle(frame);
     if let Some((_, item)) = item {
         for f in &mut findings {
             f.entity = Some(item.clone());

@@ -6,7 +6,7 @@
 //! allocation, in time and in memory. Strings are immutable, so sharing them changes nothing
 //! else.
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashSet;
 use std::cell::RefCell;
 
 use arcstr::ArcStr;
@@ -41,28 +41,5 @@ pub(crate) fn intern(text: &str) -> ArcStr {
         }
         seen.insert(ArcStr::clone(&new));
         new
-    })
-}
-
-thread_local! {
-    static KEYS: RefCell<HashMap<(usize, usize), ArcStr>> = RefCell::new(HashMap::default());
-}
-
-/// The field name `key` of derived entities (`name`, `pod_spec`, `workload`), one static
-/// `ArcStr` per name. Every entity has a few such fields and lookups compare keys one by one:
-/// an allocation per entity and key would put a cold string in each comparison. The names
-/// are the program's own constants, so there are few of them, and being static, copies of
-/// them touch no reference count.
-pub(crate) fn static_key(key: &'static str) -> ArcStr {
-    KEYS.with(|keys| {
-        let Ok(mut keys) = keys.try_borrow_mut() else {
-            return ArcStr::from(key);
-        };
-        let id = (key.as_ptr() as usize, key.len());
-        ArcStr::clone(keys.entry(id).or_insert_with(|| {
-            let shared = ArcStr::from(key);
-            shared.leak();
-            shared
-        }))
     })
 }

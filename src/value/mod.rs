@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 pub use arcstr::ArcStr;
 
-pub(crate) use intern::{intern, static_key};
+pub(crate) use intern::intern;
 pub(crate) use map::KeysBelow;
 pub use map::{Entries, Map, MapEntry};
 

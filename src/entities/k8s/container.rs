@@ -3,6 +3,7 @@
 use super::workload::Workload;
 use crate::entities::extend::{str_at, Entity};
 use crate::value::Value;
+use arcstr::literal;
 
 /// The pod spec lists that hold containers, with the `container_type` each gives.
 const LISTS: &[(&str, &str)] = &[
@@ -23,10 +24,10 @@ pub(crate) fn entities(w: &Workload) -> impl Iterator<Item = Value> + '_ {
             .map(move |c| {
                 let span = c.span;
                 Entity::from_node(&c)
-                    .set("workload", w.entity.clone())
-                    .set("pod_spec", w.pod_spec.clone())
-                    .set("container_type", str_at(*container_type, span))
-                    .set("file", w.file.clone())
+                    .set(literal!("workload"), w.entity.clone())
+                    .set(literal!("pod_spec"), w.pod_spec.clone())
+                    .set(literal!("container_type"), str_at(*container_type, span))
+                    .set(literal!("file"), w.file.clone())
                     .build()
             })
     })

@@ -2,6 +2,7 @@
 //! its objects, workloads and NetworkPolicies and whether they deny all ingress or egress by
 //! default.
 
+use arcstr::literal;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -68,20 +69,20 @@ pub(crate) fn entities(
             let ingress = in_ns.iter().find(|p| denies_all_ingress(p));
             let egress = in_ns.iter().find(|p| denies_all_egress(p));
             Entity::synthetic(span)
-                .set("name", s.name)
-                .set("object", s.object.unwrap_or(Value::MISSING))
+                .set(literal!("name"), s.name)
+                .set(literal!("object"), s.object.unwrap_or(Value::MISSING))
                 .set(
-                    "default_deny_ingress",
+                    literal!("default_deny_ingress"),
                     bool_at(ingress.is_some(), ingress.map_or(span, |p| p.span)),
                 )
                 .set(
-                    "default_deny_egress",
+                    literal!("default_deny_egress"),
                     bool_at(egress.is_some(), egress.map_or(span, |p| p.span)),
                 )
-                .set("network_policies", list_at(in_ns, span))
-                .set("objects", list_at(s.objects, span))
+                .set(literal!("network_policies"), list_at(in_ns, span))
+                .set(literal!("objects"), list_at(s.objects, span))
                 .set(
-                    "workloads",
+                    literal!("workloads"),
                     list_at(workloads.get(&*name).cloned().unwrap_or_default(), span),
                 )
                 .build()

@@ -8,6 +8,7 @@ use super::scope::is_cluster_scoped;
 use crate::entities::extend::{map_or_empty, str_at, Entity};
 use crate::value::ArcStr;
 use crate::value::{Kind, Value};
+use arcstr::literal;
 
 /// How deep `List`s may nest inside `List`s.
 const MAX_LIST_DEPTH: usize = 8;
@@ -65,7 +66,7 @@ fn object_kind(node: &Value) -> Option<ArcStr> {
 fn object(node: &Value, kind: ArcStr, path: &str) -> Object {
     let metadata = node.field("metadata");
     let name_value = metadata.field("name");
-    let name = name_value.as_str().map(ArcStr::from);
+    let name = str_of(&name_value);
 
     let written = metadata.field("namespace");
     let (namespace, namespace_value) = if is_cluster_scoped(&kind) {
@@ -77,23 +78,23 @@ fn object(node: &Value, kind: ArcStr, path: &str) -> Object {
             },
         )
     } else {
-        match written.as_str() {
-            Some(ns) if !ns.is_empty() => (Some(ArcStr::from(ns)), written.clone()),
+        match str_of(&written) {
+            Some(ns) if !ns.is_empty() => (Some(ns), written.clone()),
             // Unset (or not a string): the API server puts the object in `default`. A missing
             // value carries the span of `metadata` (or of the object when that is missing too).
             _ => (
-                Some(ArcStr::from("default")),
-                str_at("default", written.span),
+                Some(literal!("default")),
+                str_at(literal!("default"), written.span),
             ),
         }
     };
 
     let file = str_at(path, node.span);
     let value = Entity::from_node(node)
-        .set("name", name_value)
-        .set("namespace", namespace_value.clone())
-        .set("file", file.clone())
-        .set("labels", map_or_empty(metadata.field("labels")))
+        .set(literal!("name"), name_value)
+        .set(literal!("namespace"), namespace_value.clone())
+        .set(literal!("file"), file.clone())
+        .set(literal!("labels"), map_or_empty(metadata.field("labels")))
         .build();
     Object {
         kind,
@@ -102,5 +103,13 @@ fn object(node: &Value, kind: ArcStr, path: &str) -> Object {
         namespace_value,
         file,
         value,
+    }
+}
+
+/// The string of a string value, shared rather than copied.
+fn str_of(value: &Value) -> Option<ArcStr> {
+    match &value.kind {
+        Kind::Str(s) => Some(ArcStr::clone(s)),
+        _ => None,
     }
 }

@@ -6,6 +6,7 @@ use super::{selector, Object};
 use crate::entities::extend::{list_at, map_or_empty, Entity};
 use crate::source::Span;
 use crate::value::{Map, Value};
+use arcstr::literal;
 
 /// The kinds that run pods.
 const WORKLOAD_KINDS: &[&str] = &[
@@ -69,10 +70,10 @@ pub(crate) fn entity(o: &Object, policies: &Indexed, services: &Indexed) -> Work
     };
 
     let entity = Entity::from_node(&o.value)
-        .set("pod_spec", pod_spec.clone())
-        .set("pod_labels", pod_labels.clone())
-        .defer("network_policies", network_policies)
-        .defer("services", services)
+        .set(literal!("pod_spec"), pod_spec.clone())
+        .set(literal!("pod_labels"), pod_labels.clone())
+        .defer(literal!("network_policies"), network_policies)
+        .defer(literal!("services"), services)
         .build();
     Workload {
         entity,
