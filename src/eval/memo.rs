@@ -14,6 +14,12 @@
 //! it would have. Calls that fail are not kept. The table lives for one evaluation and has one
 //! shard per worker thread (no contention); a shard that reaches its capacity (a few calls
 //! per entity, within fixed bounds) starts over.
+//!
+//! **Keeping must pay.** A function whose calls are rarely asked again (a helper one rule
+//! calls once per container) would only cost a key, a hash and an insertion per call: once a
+//! shard has kept [`TRIAL`] calls of a function and fewer than one in [`MIN_REUSE`] of them
+//! were answered from the table, the function's calls are no longer kept or looked up. Which
+//! calls are kept never changes a result, only the time it takes.
 
 use foldhash::HashMap;
 use std::hash::{Hash, Hasher};
@@ -34,14 +40,35 @@ const ENTRIES_PER_ENTITY: usize = 4;
 /// Calls kept per worker thread, at most (about 60 MB of table), whatever the input.
 const MAX_ENTRIES: usize = 512 * 1024;
 
+/// Calls of one function a shard keeps before judging whether keeping them pays.
+const TRIAL: u32 = 2048;
+
+/// A function's calls stay kept while the table answers at least one for this many kept.
+const MIN_REUSE: u32 = 4;
+
 /// The shared call table of one evaluation.
 pub(crate) struct Memo {
-    shards: Vec<Mutex<HashMap<Key, Entry>>>,
+    shards: Vec<Mutex<Shard>>,
     /// Calls kept per shard before it starts over.
     capacity: usize,
-    /// Per function: set once a call gave a list or map, after which its calls are neither
-    /// looked up nor kept (only scalar results are kept). Results do not depend on it.
-    gives_nodes: Vec<AtomicBool>,
+    /// Per function: set once a call gave a list or map (only scalar results are kept), or
+    /// once keeping its calls did not pay; its calls are then neither looked up nor kept.
+    /// Results do not depend on it.
+    off: Vec<AtomicBool>,
+}
+
+/// The table of one worker thread.
+#[derive(Default)]
+struct Shard {
+    calls: HashMap<Key, Entry>,
+    /// Per function: how many calls were kept, and how many lookups found one.
+    uses: Vec<Uses>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Uses {
+    kept: u32,
+    found: u32,
 }
 
 /// A kept call: its value, the steps its evaluation took and how much deeper than the call
@@ -148,49 +175,67 @@ impl Memo {
         let threads = rayon::current_num_threads() + 1;
         Memo {
             shards: (0..threads)
-                .map(|_| Mutex::new(HashMap::default()))
+                .map(|_| {
+                    Mutex::new(Shard {
+                        calls: HashMap::default(),
+                        uses: vec![Uses::default(); functions],
+                    })
+                })
                 .collect(),
             capacity: entities
                 .saturating_mul(ENTRIES_PER_ENTITY)
                 .clamp(MIN_ENTRIES, MAX_ENTRIES),
-            gives_nodes: (0..functions).map(|_| AtomicBool::new(false)).collect(),
+            off: (0..functions).map(|_| AtomicBool::new(false)).collect(),
         }
     }
 
     /// Whether calls of function `id` are looked up and kept.
     pub(crate) fn keeps(&self, id: u32) -> bool {
-        self.gives_nodes
+        self.off
             .get(id as usize)
             .is_some_and(|g| !g.load(Ordering::Relaxed))
     }
 
     /// Function `id` gave a list or map: stop looking its calls up.
     pub(crate) fn stop_keeping(&self, id: u32) {
-        if let Some(g) = self.gives_nodes.get(id as usize) {
+        if let Some(g) = self.off.get(id as usize) {
             g.store(true, Ordering::Relaxed);
         }
     }
 
     /// The shard of the calling thread (the last one for threads outside the pool).
-    fn shard(&self) -> Option<&Mutex<HashMap<Key, Entry>>> {
+    fn shard(&self) -> Option<&Mutex<Shard>> {
         let i = rayon::current_thread_index().unwrap_or(self.shards.len() - 1);
         self.shards.get(i).or(self.shards.last())
     }
 
     pub(crate) fn get(&self, key: &Key) -> Option<Entry> {
-        let shard = self.shard()?.lock().ok()?;
-        shard.get(key).cloned()
+        let mut shard = self.shard()?.lock().ok()?;
+        let found = shard.calls.get(key).cloned()?;
+        if let Some(uses) = shard.uses.get_mut(key.function as usize) {
+            uses.found = uses.found.saturating_add(1);
+        }
+        Some(found)
     }
 
     pub(crate) fn put(&self, key: Key, entry: Entry) {
-        if let Some(Ok(mut shard)) = self.shard().map(Mutex::lock) {
-            if shard.len() >= self.capacity {
-                // Start over rather than stop keeping: units run entity by entity, so the
-                // calls worth keeping are the recent ones.
-                shard.clear();
+        let Some(Ok(mut shard)) = self.shard().map(Mutex::lock) else {
+            return;
+        };
+        if let Some(uses) = shard.uses.get_mut(key.function as usize) {
+            uses.kept = uses.kept.saturating_add(1);
+            if uses.kept >= TRIAL && uses.found < uses.kept / MIN_REUSE {
+                drop(shard);
+                self.stop_keeping(key.function);
+                return;
             }
-            shard.insert(key, entry);
         }
+        if shard.calls.len() >= self.capacity {
+            // Start over rather than stop keeping: units run entity by entity, so the
+            // calls worth keeping are the recent ones.
+            shard.calls.clear();
+        }
+        shard.calls.insert(key, entry);
     }
 }
 
@@ -213,10 +258,31 @@ mod tests {
         let n = i64::try_from(MIN_ENTRIES).unwrap_or(i64::MAX);
         for i in 0..n {
             memo.put(key(i), entry(i));
+            // Asked again, so keeping pays.
+            assert!(memo.get(&key(i)).is_some());
         }
         assert!(memo.get(&key(0)).is_some(), "kept while not full");
         memo.put(key(n), entry(n));
         assert!(memo.get(&key(0)).is_none(), "started over");
         assert_eq!(memo.get(&key(n)).map(|e| e.value.as_int()), Some(Some(n)));
+    }
+
+    #[test]
+    fn a_function_whose_calls_are_not_asked_again_is_no_longer_kept() {
+        let memo = Memo::new(2, 0);
+        let key = |f: u32, i: i64| Key::new(f, &[Value::int(i)]);
+        for i in 0..i64::from(TRIAL) * 2 {
+            // Function 0: every call asked again; function 1: never.
+            memo.put(key(0, i), entry(i));
+            assert!(memo.get(&key(0, i)).is_some());
+            memo.put(key(1, i), entry(i));
+        }
+        assert!(memo.keeps(0));
+        assert!(!memo.keeps(1));
+        // Its calls kept during the trial stay answerable, and give what they gave.
+        assert_eq!(
+            memo.get(&key(1, 0)).map(|e| e.value.as_int()),
+            Some(Some(0))
+        );
     }
 }
