@@ -64,10 +64,26 @@ pub struct InputDoc<'a> {
 #[derive(Clone, Debug)]
 pub struct Entities {
     by_kind: HashMap<&'static str, Arc<Vec<Value>>>,
+    /// What building them read out of the documents, held until the entities are freed:
+    /// freeing it is work no rule waits for, and the driver frees the entities on a thread of
+    /// their own, or leaves them to the operating system when the process ends.
+    _held: Arc<Held>,
+}
+
+/// The Kubernetes objects read out of the documents (see [`Entities`]).
+#[derive(Default)]
+struct Held(Vec<k8s::Object>);
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} objects", self.0.len())
+    }
 }
 
 /// What one document contributes before the cross-document pass.
 struct PerDoc {
+    /// Whether the document is a zones model.
+    model: bool,
     doc: Option<Value>,
     firewall: firewall::Firewall,
     objects: Vec<k8s::Object>,
@@ -102,6 +118,7 @@ impl Entities {
             .map(|d| {
                 let root = &d.doc.value;
                 PerDoc {
+                    model: want_zones && zones::is_model(root),
                     doc: want_docs.then(|| docs::entity(d)),
                     firewall: if want_fw {
                         firewall::derive(d)
@@ -122,7 +139,10 @@ impl Entities {
             .collect();
 
         let mut doc_list = Vec::with_capacity(per_doc.len());
-        let mut objects = Vec::new();
+        let mut objects = Vec::with_capacity(per_doc.iter().map(|p| p.objects.len()).sum());
+        let models: Vec<usize> = (per_doc.iter().enumerate())
+            .filter_map(|(i, p)| p.model.then_some(i))
+            .collect();
         let mut compose_services = Vec::new();
         let mut compose_networks = Vec::new();
         let mut compose_volumes = Vec::new();
@@ -150,7 +170,7 @@ impl Entities {
 
         let k8s = k8s::derive(&objects, wanted);
         let zones = if want_zones {
-            zones::derive(docs)
+            zones::derive(docs, &models)
         } else {
             zones::Zones::default()
         };
@@ -189,7 +209,10 @@ impl Entities {
         put("assets", zones.assets);
         put("zone_flows", zones.flows);
         put("zone_firewalls", zones.boundaries);
-        Entities { by_kind }
+        Entities {
+            by_kind,
+            _held: Arc::new(Held(objects)),
+        }
     }
 
     /// The entities of `kind` (e.g. `"k8s.containers"`): `None` for a kind that is not in the

@@ -128,12 +128,13 @@ fn service(v: &Value) -> Option<(ProtoSet, PortSet)> {
     Some((protos, ports))
 }
 
-pub(crate) fn derive(docs: &[InputDoc<'_>]) -> Zones {
+/// The zones model of `docs`, whose zones models are the documents at `models` (in order).
+pub(crate) fn derive(docs: &[InputDoc<'_>], models: &[usize]) -> Zones {
     let mut out = Zones::default();
     let mut zones: Vec<Zone> = Vec::new();
     let mut conduits: Vec<Conduit> = Vec::new();
     let mut enforcers: Vec<Enforcer> = Vec::new();
-    for d in docs.iter().filter(|d| is_model(&d.doc.value)) {
+    for d in models.iter().filter_map(|&i| docs.get(i)) {
         let root = &d.doc.value;
         for z in root.field("zones").as_list().unwrap_or(&[]) {
             let name = z.field("name").display();
