@@ -541,6 +541,8 @@ fn reading_by_reference_takes_the_steps_of_evaluating_each_node() {
         ("len(both(c)) > 1", 14),
         ("named(c, \"a\") or named(c, \"b\")", 16),
         ("(c.image ?? \"\") + \"x\" != \"\"", 8),
+        // Longer than the fields read at once: one step per node all the same.
+        ("c.a.b.c.d.e.f.g.h.i.j == true", 13),
     ];
     let measured: Vec<(&str, Option<u64>)> =
         cases.iter().map(|(c, _)| (*c, least_steps(c))).collect();

@@ -399,14 +399,19 @@ impl<'a> Interp<'a> {
     /// touched, and only the value at the end is. Same value and steps as evaluating each
     /// `Field` in turn.
     fn path(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
-        let mut names: Vec<&ArcStr> = Vec::new();
+        /// Fields read at once; the `Field`s below a longer chain are its root.
+        const MAX_NAMES: usize = 8;
+        let mut slots: [Option<&ArcStr>; MAX_NAMES] = [None; MAX_NAMES];
+        let mut count = 0;
         let mut root = ir;
-        while let Ir::Field(base, name) = root {
-            names.push(name);
+        while let (Ir::Field(base, name), Some(slot)) = (root, slots.get_mut(count)) {
+            *slot = Some(name);
+            count += 1;
             root = base;
         }
+        let names = slots.get(..count).unwrap_or_default();
         // `eval` took the step of the outermost `Field`; the others, and the root's.
-        let inner = names.len().saturating_sub(1) as u64;
+        let inner = count.saturating_sub(1) as u64;
         let start: Cow<'_, Value> = match root {
             Ir::Local(slot) => {
                 self.steps(inner + 1, at)?;
@@ -432,7 +437,7 @@ impl<'a> Interp<'a> {
             }
         };
         let mut node: &Value = &start;
-        for name in names.iter().rev() {
+        for name in names.iter().rev().flatten() {
             match &node.kind {
                 Kind::Map(m) => match m.get(name) {
                     Some(v) => node = v,
