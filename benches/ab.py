@@ -8,10 +8,16 @@ usage:
   benches/ab.py [--runs N] NAME=COMMAND NAME=COMMAND…
       wall (the script's clock), CPU (user + sys of the children) and peak RSS (GNU time)
       of each command, run in turn N times (default 7); medians.
-  benches/ab.py [--runs N] --cold-warm NAME=BINARY… -- DIR
+  benches/ab.py [--runs N] [--to-file] --cold-warm NAME=BINARY… -- DIR
       `BINARY check --jobs 2 --format json DIR` with an emptied cache (cold), then, after the
       files' stamps have settled, three runs with the cache filled (warm), N times per binary
-      in turn; medians and the cold ÷ warm ratio.
+      in turn; medians and the cold ÷ warm ratio. `--to-file`: the report goes to a new file
+      (as `benches/run.py` writes it) rather than to /dev/null; the previous run's file is
+      removed before the clock starts.
+  benches/ab.py [--runs N] [--to-file] --stale NAME=BINARY… -- DIR
+      A copy of DIR; each binary fills a cache of its own; then N times: one file of the copy
+      is edited, and each binary checks the copy (one file changed since its cache entry).
+      Medians, against the warm run of the same binary.
 
 Example (the fifth round's build against the current one, 10k corpus):
   benches/ab.py "old=/tmp/old/palisade check --no-cache --jobs 2 --format json benches/corpus/n10000" \\
@@ -34,13 +40,20 @@ import time
 SETTLED = 2.2
 
 
+# Where `--to-file` sends reports (None: /dev/null).
+REPORT: str | None = None
+
+
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
     """Wall s, CPU s and peak RSS MB of one run of `cmd`."""
+    if REPORT and os.path.exists(REPORT):
+        os.remove(REPORT)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tv:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tv.name, *cmd],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        with open(REPORT or os.devnull, "w") as out:
+            subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tv.name, *cmd],
+                           stdout=out, stderr=subprocess.DEVNULL, env=env)
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss = int(tv.read().strip().splitlines()[-1]) / 1024
@@ -79,19 +92,67 @@ def cold_warm(named: list[tuple[str, str]], directory: str, runs: int) -> None:
         print(f"{name:16s} cold {c:.3f} s  warm {w:.3f} s  cold ÷ warm {c / w:.1f}×")
 
 
+def stale(named: list[tuple[str, str]], directory: str, runs: int) -> None:
+    work = tempfile.mkdtemp(prefix="palisade-ab-")
+    copy = os.path.join(work, "inputs")
+    shutil.copytree(directory, copy, symlinks=True)
+    edited = next(
+        (os.path.join(root, f) for root, _, files in sorted(os.walk(copy))
+         for f in sorted(files) if f.endswith((".yaml", ".yml"))),
+        None,
+    )
+    if edited is None:
+        sys.exit(f"no YAML file under {directory} to edit")
+    envs = {name: dict(os.environ, XDG_CACHE_HOME=os.path.join(work, f"cache-{i}"))
+            for i, (name, _) in enumerate(named)}
+    cmds = {name: [binary, "check", "--jobs", "2", "--format", "json", copy]
+            for name, binary in named}
+    warm = {name: [] for name, _ in named}
+    changed = {name: [] for name, _ in named}
+    try:
+        for name, _ in named:
+            run(cmds[name], envs[name])
+        time.sleep(SETTLED)
+        for name, _ in named:
+            run(cmds[name], envs[name])  # records the settled stamps
+            warm[name].extend(run(cmds[name], envs[name])[0] for _ in range(3))
+        for i in range(runs):
+            # A comment line: the findings stay the same, the file's content and stamp change.
+            with open(edited, "a") as f:
+                f.write(f"\n# edit {i}\n")
+            for name, _ in named:
+                changed[name].append(run(cmds[name], envs[name])[0])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for name, _ in named:
+        w, c = statistics.median(warm[name]), statistics.median(changed[name])
+        print(f"{name:16s} warm {w:.3f} s  one file edited {c:.3f} s  ({c / w:.1f}× warm)")
+
+
 def main(argv: list[str]) -> None:
+    global REPORT
     runs = 7
     if argv[:1] == ["--runs"]:
         runs, argv = int(argv[1]), argv[2:]
+    report_dir = None
+    if argv[:1] == ["--to-file"]:
+        report_dir = tempfile.mkdtemp(prefix="palisade-ab-report-")
+        REPORT, argv = os.path.join(report_dir, "report.json"), argv[1:]
     if not argv or not os.path.exists("/usr/bin/time"):
         sys.exit(__doc__)
-    if argv[0] == "--cold-warm":
-        if "--" not in argv or argv.index("--") + 2 != len(argv):
-            sys.exit(__doc__)
-        named = [tuple(a.split("=", 1)) for a in argv[1:argv.index("--")]]
-        cold_warm(named, argv[-1], runs)
-    else:
-        alternate([(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in argv], runs)
+    try:
+        modes = {"--cold-warm": cold_warm, "--stale": stale}
+        if argv[0] in modes:
+            if "--" not in argv or argv.index("--") + 2 != len(argv):
+                sys.exit(__doc__)
+            named = [tuple(a.split("=", 1)) for a in argv[1:argv.index("--")]]
+            modes[argv[0]](named, argv[-1], runs)
+        else:
+            alternate([(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in argv],
+                      runs)
+    finally:
+        if report_dir:
+            shutil.rmtree(report_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
