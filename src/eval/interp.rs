@@ -279,14 +279,7 @@ impl<'a> Interp<'a> {
             Ir::Or(a, b, span) => Ok(Value::bool(
                 self.truth(a, frame, *span)? || self.truth(b, frame, *span)?,
             )),
-            Ir::Coalesce(a, b) => {
-                let v = self.eval(a, frame, at)?;
-                if v.is_missing() || v.is_null() {
-                    self.eval(b, frame, at)
-                } else {
-                    Ok(v)
-                }
-            }
+            Ir::Coalesce(a, b) => self.coalesce(a, b, frame, at).map(Cow::into_owned),
             Ir::Bin(op, a, b, span) => {
                 let x = self.operand(a, frame, *span)?;
                 let y = self.operand(b, frame, *span)?;
@@ -477,14 +470,29 @@ impl<'a> Interp<'a> {
             }
             Ir::Coalesce(a, b) => {
                 self.step(at)?;
-                let v = self.eval(a, frame, at)?;
-                if v.is_missing() || v.is_null() {
-                    self.operand(b, frame, at)
-                } else {
-                    Ok(Cow::Owned(v))
-                }
+                self.coalesce(a, b, frame, at)
             }
             _ => self.eval(ir, frame, at).map(Cow::Owned),
+        }
+    }
+
+    /// `a ?? b`, once its step is taken: `b` (as an [`operand`](Interp::operand)) when `a`
+    /// is missing or null.
+    fn coalesce<'x>(
+        &mut self,
+        a: &Ir,
+        b: &'x Ir,
+        frame: &mut [Value],
+        at: Span,
+    ) -> Result<Cow<'x, Value>, Fault>
+    where
+        'a: 'x,
+    {
+        let v = self.eval(a, frame, at)?;
+        if v.is_missing() || v.is_null() {
+            self.operand(b, frame, at)
+        } else {
+            Ok(Cow::Owned(v))
         }
     }
 
