@@ -71,7 +71,6 @@ pub struct Entities {
 }
 
 /// The Kubernetes objects read out of the documents (see [`Entities`]).
-#[derive(Default)]
 struct Held(Vec<k8s::Object>);
 
 impl std::fmt::Debug for Held {

@@ -196,7 +196,8 @@ impl Memo {
             .is_some_and(|g| !g.load(Ordering::Relaxed))
     }
 
-    /// Function `id` gave a list or map: stop looking its calls up.
+    /// Stops looking up and keeping the calls of function `id`: one gave a list or map, or
+    /// keeping them did not pay.
     pub(crate) fn stop_keeping(&self, id: u32) {
         if let Some(g) = self.off.get(id as usize) {
             g.store(true, Ordering::Relaxed);
