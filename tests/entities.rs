@@ -678,7 +678,7 @@ fn compose_services_networks_and_volumes() {
         .field("services")
         .as_map()
         .and_then(|m| m.get_entry("converter"))
-        .and_then(|e| e.key_span);
+        .and_then(|e| e.key_span());
     assert_eq!(at(&services[1], "name").span, key_span);
     assert_eq!(services[1].span, at(root, "services.converter").span);
 
@@ -807,7 +807,7 @@ fn original_spans_are_preserved() {
     let key_span = |v: &Value, k: &str| {
         v.as_map()
             .and_then(|m| m.get_entry(k))
-            .and_then(|e| e.key_span)
+            .and_then(|e| e.key_span())
     };
     assert_eq!(key_span(c, "image"), key_span(&original, "image"));
     assert!(key_span(&original, "image").is_some());

@@ -109,7 +109,7 @@ impl Case {
             .unwrap()
             .get_entry(key)
             .unwrap()
-            .key_span
+            .key_span()
             .unwrap();
         self.slice(span)
     }
@@ -182,7 +182,7 @@ impl Case {
             Kind::Map(map) => {
                 writeln!(out, "map {at}").unwrap();
                 for (key, entry) in map.entries() {
-                    let key_at = entry.key_span.map_or("-".to_string(), |s| self.lc(s));
+                    let key_at = entry.key_span().map_or("-".to_string(), |s| self.lc(s));
                     write!(out, "{}{key:?} {key_at}: ", "  ".repeat(depth)).unwrap();
                     self.dump_value(out, &entry.value, depth + 1);
                 }

@@ -335,7 +335,7 @@ fn sub_values_keep_their_spans() {
     let picked_span = picked
         .as_map()
         .and_then(|p| p.get_entry("zone"))
-        .map(|e| (e.key_span, e.value.span));
+        .map(|e| (e.key_span(), e.value.span));
     assert_eq!(picked_span, Some((Some(at(30)), Some(at(31)))));
 
     // Computed results carry no span.

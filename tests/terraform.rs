@@ -171,7 +171,7 @@ impl Case {
             .unwrap()
             .get_entry(key)
             .unwrap()
-            .key_span
+            .key_span()
             .unwrap();
         self.slice(span)
     }
@@ -219,7 +219,7 @@ impl Case {
             Kind::Map(map) => {
                 writeln!(out, "map {at}").unwrap();
                 for (key, entry) in map.entries() {
-                    let key_at = entry.key_span.map_or("-".to_string(), |s| self.lc(s));
+                    let key_at = entry.key_span().map_or("-".to_string(), |s| self.lc(s));
                     write!(out, "{}{key:?} {key_at}: ", "  ".repeat(depth)).unwrap();
                     self.dump_value(out, &entry.value, depth + 1);
                 }
@@ -244,7 +244,7 @@ fn check_spans(text: &str, value: &Value) {
         Kind::List(items) => items.iter().for_each(|v| check_spans(text, v)),
         Kind::Map(map) => {
             for (_, entry) in map.entries() {
-                assert!(entry.key_span.is_some(), "a key without a span");
+                assert!(entry.key_span().is_some(), "a key without a span");
                 check_spans(text, &entry.value);
             }
         }

@@ -218,7 +218,7 @@ pub fn parse(file: FileId, text: &str, root: PathBuf) -> (Config, Vec<Diagnostic
     }
     if let Some(formats) = p.table(top, "formats") {
         for (glob, entry) in formats.entries() {
-            let span = entry.key_span.or(entry.value.span);
+            let span = entry.key_span().or(entry.value.span);
             if !p.glob_ok(glob, span) {
                 continue;
             }
@@ -294,7 +294,7 @@ impl Parser {
                 Code::BadConfig,
                 format!("unknown key `{key}` in {place} of palisade.toml"),
             )
-            .span(entry.key_span.or(entry.value.span).or(Some(self.whole)))
+            .span(entry.key_span().or(entry.value.span).or(Some(self.whole)))
             .help(
                 format!("{hint} known keys: {}", known.join(", "))
                     .trim()

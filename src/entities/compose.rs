@@ -51,13 +51,13 @@ fn entries(section: &Map, path: &str, project: &Value) -> Vec<Value> {
                 Kind::Map(_) => entry.value.clone(),
                 _ => Value {
                     kind: Kind::Map(Arc::new(Map::new())),
-                    span: entry.value.span.or(entry.key_span),
+                    span: entry.value.span.or(entry.key_span()),
                 },
             };
             let entity = Entity::from_node(&node);
             let span = entity.span();
             entity
-                .set(literal!("name"), str_at(key.clone(), entry.key_span))
+                .set(literal!("name"), str_at(key.clone(), entry.key_span()))
                 .set(literal!("file"), str_at(path, span))
                 .set(literal!("project"), project.clone())
                 .build()

@@ -78,14 +78,14 @@ fn typed(section: &Value, path: &str, prefix: &str) -> Vec<Value> {
         for (ty, ty_entry) in types.entries() {
             for names in maps(&ty_entry.value) {
                 for (name, entry) in names.entries() {
-                    for body in bodies(&entry.value, entry.key_span) {
+                    for body in bodies(&entry.value, entry.key_span()) {
                         let entity = Entity::from_node(&body);
                         let span = entity.span();
                         let address = format!("{prefix}{ty}.{name}");
                         out.push(
                             entity
-                                .set(literal!("tf_type"), str_at(ty.clone(), ty_entry.key_span))
-                                .set(literal!("tf_name"), str_at(name.clone(), entry.key_span))
+                                .set(literal!("tf_type"), str_at(ty.clone(), ty_entry.key_span()))
+                                .set(literal!("tf_name"), str_at(name.clone(), entry.key_span()))
                                 .set(literal!("tf_address"), str_at(address, span))
                                 .set(literal!("file"), str_at(path, span))
                                 .build(),
@@ -104,13 +104,13 @@ fn named(section: &Value, path: &str, address: fn(&str, &Value) -> String) -> Ve
     let mut out = Vec::new();
     for names in maps(section) {
         for (name, entry) in names.entries() {
-            for body in bodies(&entry.value, entry.key_span) {
+            for body in bodies(&entry.value, entry.key_span()) {
                 let entity = Entity::from_node(&body);
                 let span = entity.span();
                 let address = address(name, &body);
                 out.push(
                     entity
-                        .set(literal!("tf_name"), str_at(name.clone(), entry.key_span))
+                        .set(literal!("tf_name"), str_at(name.clone(), entry.key_span()))
                         .set(literal!("tf_address"), str_at(address, span))
                         .set(literal!("file"), str_at(path, span))
                         .build(),

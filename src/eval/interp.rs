@@ -699,7 +699,7 @@ pub(crate) fn iterate(v: &Value) -> Result<Arc<Vec<Value>>, String> {
             m.entries()
                 .map(|(k, e)| Value {
                     kind: Kind::Str(ArcStr::clone(k)),
-                    span: e.key_span,
+                    span: e.key_span(),
                 })
                 .collect(),
         )),

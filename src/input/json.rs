@@ -134,7 +134,7 @@ impl Builder<'_> {
                         self.diagnostics.push(report::duplicate_key(
                             key,
                             key_span,
-                            previous.key_span,
+                            previous.key_span(),
                         ));
                     }
                 }

@@ -246,7 +246,7 @@ fn merge(args: &[Value]) -> Result<Value, NativeError> {
     let (a, b) = (map(0, a)?, map(1, b)?);
     let mut out = a.clone();
     for (k, e) in b.entries() {
-        out.insert(k.clone(), e.key_span, e.value.clone());
+        out.insert(k.clone(), e.key_span(), e.value.clone());
     }
     Ok(Value::map(out))
 }
@@ -260,7 +260,7 @@ fn pick(args: &[Value]) -> Result<Value, NativeError> {
     let mut out = Map::with_capacity(keys.len());
     for k in keys {
         if let Some(e) = m.get_entry(k) {
-            out.insert(k, e.key_span, e.value.clone());
+            out.insert(k, e.key_span(), e.value.clone());
         }
     }
     Ok(Value::map(out))
@@ -275,7 +275,7 @@ fn omit(args: &[Value]) -> Result<Value, NativeError> {
     let mut out = Map::new();
     for (k, e) in m.entries() {
         if !keys.contains(&&**k) {
-            out.insert(k.clone(), e.key_span, e.value.clone());
+            out.insert(k.clone(), e.key_span(), e.value.clone());
         }
     }
     Ok(Value::map(out))

@@ -339,7 +339,7 @@ fn keys(args: &[Value]) -> Result<Value, NativeError> {
         m.entries()
             .map(|(k, e)| Value {
                 kind: Kind::Str(k.clone()),
-                span: e.key_span,
+                span: e.key_span(),
             })
             .collect(),
     ))

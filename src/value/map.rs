@@ -26,10 +26,57 @@ use crate::source::Span;
 const INDEXED: usize = 12;
 
 /// One entry: the key's span (where the key was written) and the value.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MapEntry {
-    pub key_span: Option<Span>,
+    /// The key's span, [`NO_SPAN`] when it has none (an `Option<Span>` would take the four
+    /// bytes the tag fits in).
+    key_at: Span,
+    /// The key's [`tag`]: a lookup reads only the keys whose tag is the one it wants.
+    tag: u32,
     pub value: Value,
+}
+
+/// The key span of an entry whose key was written nowhere.
+const NO_SPAN: Span = Span {
+    file: crate::source::FileId(u32::MAX),
+    start: 0,
+    end: 0,
+};
+
+// An entry is as large as it was with an `Option<Span>` and no tag: the trees of 10,000 files
+// hold millions of them.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<MapEntry>() == 48);
+
+/// A key's length and first byte, kept in its entry: comparing keys one by one would read each
+/// key's length through its pointer, memory a lookup otherwise does not touch.
+fn tag(key: &str) -> u32 {
+    let len = u32::try_from(key.len()).unwrap_or(u32::MAX) & 0x00ff_ffff;
+    (len << 8) | u32::from(key.as_bytes().first().copied().unwrap_or(0))
+}
+
+impl MapEntry {
+    fn new(key: &str, key_span: Option<Span>, value: Value) -> MapEntry {
+        MapEntry {
+            key_at: key_span.unwrap_or(NO_SPAN),
+            tag: tag(key),
+            value,
+        }
+    }
+
+    /// Where the key was written, if anywhere.
+    pub fn key_span(&self) -> Option<Span> {
+        (self.key_at.file != NO_SPAN.file).then_some(self.key_at)
+    }
+}
+
+impl fmt::Debug for MapEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MapEntry")
+            .field("key_span", &self.key_span())
+            .field("value", &self.value)
+            .finish()
+    }
 }
 
 /// An ordered map from strings to values.
@@ -95,11 +142,9 @@ struct Deferred {
 }
 
 impl Deferred {
-    fn get(&self) -> &MapEntry {
-        self.entry.get_or_init(|| MapEntry {
-            key_span: None,
-            value: (self.make)(),
-        })
+    fn get(&self, key: &str) -> &MapEntry {
+        self.entry
+            .get_or_init(|| MapEntry::new(key, None, (self.make)()))
     }
 }
 
@@ -173,10 +218,12 @@ impl Map {
     fn position(&self, key: &str) -> Option<usize> {
         match self.extra.as_ref().and_then(|e| e.index.as_ref()) {
             Some(index) => index.get(key).copied(),
-            None => self
-                .entries
-                .iter()
-                .position(|(k, _)| k.len() == key.len() && **k == *key),
+            None => {
+                let wanted = tag(key);
+                self.entries
+                    .iter()
+                    .position(|(k, e)| e.tag == wanted && **k == *key)
+            }
         }
     }
 
@@ -190,7 +237,7 @@ impl Map {
     ) -> Option<MapEntry> {
         let key: ArcStr = key.into();
         self.forget_keys_below();
-        let entry = MapEntry { key_span, value };
+        let entry = MapEntry::new(&key, key_span, value);
         if let Some(i) = self.position(&key) {
             return self
                 .entries
@@ -244,8 +291,8 @@ impl Map {
     fn take_deferred(&mut self, key: &str) -> Option<MapEntry> {
         let deferred = &mut self.extra.as_mut()?.deferred;
         let i = deferred.iter().position(|(k, _)| **k == *key)?;
-        let (_, d) = deferred.remove(i);
-        Some(d.get().clone())
+        let (k, d) = deferred.remove(i);
+        Some(d.get(&k).clone())
     }
 
     /// The deferred entry of `key`, computed if it was not yet.
@@ -255,7 +302,7 @@ impl Map {
             .deferred
             .iter()
             .find(|(k, _)| **k == *key)
-            .map(|(_, d)| d.get())
+            .map(|(k, d)| d.get(k))
     }
 
     fn deferred_slice(&self) -> &[(ArcStr, Arc<Deferred>)] {
@@ -354,7 +401,7 @@ impl<'a> Iterator for Entries<'a> {
             let next = base
                 .next()
                 .map(|(k, e)| (k, e))
-                .or_else(|| self.base_deferred.next().map(|(k, d)| (k, d.get())));
+                .or_else(|| self.base_deferred.next().map(|(k, d)| (k, d.get(k))));
             if let Some((k, e)) = next {
                 let own = self
                     .map
@@ -373,7 +420,7 @@ impl<'a> Iterator for Entries<'a> {
         {
             return Some((k, e));
         }
-        self.deferred.next().map(|(k, d)| (k, d.get()))
+        self.deferred.next().map(|(k, d)| (k, d.get(k)))
     }
 }
 

@@ -488,5 +488,5 @@ fn yaml_byte_order_mark_and_complex_keys() {
     let keys: Vec<&str> = map.keys().map(|k| k.as_ref()).collect();
     assert_eq!(keys, ["a", "block key\n", "[\"x\",\"y\"]"]);
     let block = map.get_entry("block key\n").unwrap();
-    assert_eq!(case.slice(block.key_span.unwrap()), "|\n  block key");
+    assert_eq!(case.slice(block.key_span().unwrap()), "|\n  block key");
 }

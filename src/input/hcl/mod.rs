@@ -402,7 +402,7 @@ impl Builder<'_> {
                             self.diagnostics.push(report::duplicate_key(
                                 &key,
                                 at,
-                                previous.key_span,
+                                previous.key_span(),
                             ));
                         }
                     }

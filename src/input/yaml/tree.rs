@@ -318,7 +318,7 @@ fn build_map(entries: Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) -> Map {
                 for source in sources {
                     for (key, merged) in source.entries() {
                         if !explicit.contains(key) && !map.contains_key(key) {
-                            map.insert(key.clone(), merged.key_span, merged.value.clone());
+                            map.insert(key.clone(), merged.key_span(), merged.value.clone());
                         }
                     }
                 }
@@ -338,7 +338,7 @@ fn build_map(entries: Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) -> Map {
             diagnostics.push(report::duplicate_key(
                 &entry.key,
                 entry.key_span,
-                previous.key_span,
+                previous.key_span(),
             ));
         }
     }
