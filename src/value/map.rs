@@ -1,9 +1,10 @@
 //! `Map`: an insertion-ordered string-keyed map whose keys keep their spans.
 //!
 //! Most maps read from configuration are small (a `securityContext`, a port, a label set), so
-//! entries live in one vector in insertion order and a lookup compares keys one by one; only a
-//! map of more than [`INDEXED`] entries also gets a hash index. That keeps a small map to one
-//! allocation and makes its lookups cheaper than hashing.
+//! entries live in one vector in insertion order and a lookup compares keys one by one (each
+//! entry keeps its key's length and first byte, so only the keys that can match are read);
+//! only a map of more than [`INDEXED`] entries also gets a hash index. That keeps a small map
+//! to one allocation and makes its lookups cheaper than hashing.
 //!
 //! An entity is a document's map plus a few derived fields. Rather than copy the document's
 //! entries, a map can be an *overlay* ([`Map::extending`]): its own entries in front of a shared
@@ -427,6 +428,33 @@ impl<'a> Iterator for Entries<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_with_the_same_length_and_first_byte_are_told_apart() {
+        let file = crate::source::FileId(3);
+        let mut m = Map::new();
+        m.insert("ab", Some(Span::new(file, 1, 3)), Value::int(1));
+        m.insert("ac", None, Value::int(2));
+        m.insert("", None, Value::int(3));
+        assert_eq!(m.get("ab").and_then(Value::as_int), Some(1));
+        assert_eq!(m.get("ac").and_then(Value::as_int), Some(2));
+        assert_eq!(m.get("").and_then(Value::as_int), Some(3));
+        assert!(m.get("ad").is_none() && m.get("a").is_none());
+        // The key span, or none, comes back as it was given.
+        assert_eq!(
+            m.get_entry("ab").and_then(MapEntry::key_span),
+            Some(Span::new(file, 1, 3))
+        );
+        assert_eq!(m.get_entry("ac").and_then(MapEntry::key_span), None);
+        // Replacing keeps the place and takes the new span.
+        m.insert("ac", Some(Span::new(file, 5, 7)), Value::int(4));
+        let keys: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["ab", "ac", ""]);
+        assert_eq!(
+            m.get_entry("ac").and_then(MapEntry::key_span),
+            Some(Span::new(file, 5, 7))
+        );
+    }
 
     fn map(entries: &[(&str, i64)]) -> Map {
         let mut m = Map::new();
