@@ -1,7 +1,7 @@
 //! `std.core`: the prelude — sizes, presence, conversions and list basics, visible without import.
 
 use crate::types::Ty;
-use crate::value::{Kind, TypeName, Value};
+use crate::value::{Kind, Value};
 
 use super::args::{arity, count, first_missing, int, list, map, new_str, type_error};
 use super::set;
@@ -314,18 +314,7 @@ fn default(args: &[Value]) -> Result<Value, NativeError> {
 
 fn type_of(args: &[Value]) -> Result<Value, NativeError> {
     let [x] = arity(args)?;
-    // The names are constants: static strings, which cost no allocation and no reference
-    // count.
-    let name = match x.type_name() {
-        TypeName::Missing => arcstr::literal!("missing"),
-        TypeName::Null => arcstr::literal!("null"),
-        TypeName::Bool => arcstr::literal!("bool"),
-        TypeName::Int => arcstr::literal!("int"),
-        TypeName::Float => arcstr::literal!("float"),
-        TypeName::String => arcstr::literal!("string"),
-        TypeName::List => arcstr::literal!("list"),
-        TypeName::Map => arcstr::literal!("map"),
-    };
+    let name = x.type_name().name();
     Ok(Value::new(Kind::Str(name)))
 }
 

@@ -59,17 +59,24 @@ pub enum TypeName {
 }
 
 impl TypeName {
-    pub fn as_str(self) -> &'static str {
+    /// The name as a static string: a copy costs no allocation and no reference count
+    /// (`type_of` gives it on every call).
+    pub fn name(self) -> ArcStr {
         match self {
-            TypeName::Missing => "missing",
-            TypeName::Null => "null",
-            TypeName::Bool => "bool",
-            TypeName::Int => "int",
-            TypeName::Float => "float",
-            TypeName::String => "string",
-            TypeName::List => "list",
-            TypeName::Map => "map",
+            TypeName::Missing => arcstr::literal!("missing"),
+            TypeName::Null => arcstr::literal!("null"),
+            TypeName::Bool => arcstr::literal!("bool"),
+            TypeName::Int => arcstr::literal!("int"),
+            TypeName::Float => arcstr::literal!("float"),
+            TypeName::String => arcstr::literal!("string"),
+            TypeName::List => arcstr::literal!("list"),
+            TypeName::Map => arcstr::literal!("map"),
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        // Every name is a literal, hence static.
+        ArcStr::as_static(&self.name()).unwrap_or_default()
     }
 }
 
