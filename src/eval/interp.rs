@@ -309,7 +309,14 @@ impl<'a> Interp<'a> {
                 for p in parts {
                     match p {
                         IrPart::Text(t) => out.push_str(t),
-                        IrPart::Value(ir) => out.push_str(&self.eval(ir, frame, at)?.display()),
+                        IrPart::Value(ir) => {
+                            // A string (what most interpolations give) is copied in as it is.
+                            let v = self.operand(ir, frame, at)?;
+                            match &v.kind {
+                                Kind::Str(text) => out.push_str(text),
+                                _ => out.push_str(&v.display()),
+                            }
+                        }
                     }
                 }
                 Ok(Value::str(out))

@@ -157,24 +157,29 @@ pub fn evaluate_scoped(
     let mut results: Vec<(usize, usize, UnitResult)> = groups(prepared)
         .par_iter()
         .flat_map(|(members, len)| {
-            (0..*len).into_par_iter().flat_map_iter(move |i| {
-                // One interpreter for the item's units, so the frames of their calls are
-                // allocated once; each unit starts from its initial state.
-                let mut interp = Interp::new(prog, entities, consts, limits).with_memo(memo);
-                members.iter().filter_map(move |&r| {
-                    let p = prepared.get(r)?;
-                    let item = p.item(i);
-                    if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
-                        return None;
-                    }
-                    let (findings, failure) = run_unit(&mut interp, p, item);
-                    (!findings.is_empty() || failure.is_some()).then_some((
-                        r,
-                        i,
-                        (findings, failure),
-                    ))
-                })
-            })
+            // One interpreter for all the units a worker takes of this list, so the frames
+            // of their calls are allocated once; each unit starts from its initial state.
+            (0..*len)
+                .into_par_iter()
+                .map_init(
+                    || Interp::new(prog, entities, consts, limits).with_memo(memo),
+                    move |interp, i| {
+                        let mut out = Vec::new();
+                        for &r in members {
+                            let Some(p) = prepared.get(r) else { continue };
+                            let item = p.item(i);
+                            if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
+                                continue;
+                            }
+                            let (findings, failure) = run_unit(interp, p, item);
+                            if !findings.is_empty() || failure.is_some() {
+                                out.push((r, i, (findings, failure)));
+                            }
+                        }
+                        out
+                    },
+                )
+                .flat_map_iter(|out| out)
         })
         .collect();
     results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));

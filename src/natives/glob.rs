@@ -54,6 +54,11 @@ pub(crate) fn compile(pattern: &str) -> Result<Arc<GlobMatcher>, String> {
 ///
 /// Used by `std.glob.is_match` and by the evaluator's `like` operator.
 pub(crate) fn is_match(pattern: &str, s: &str) -> Result<bool, String> {
+    // A pattern without any of the syntax's special characters matches itself alone (as an
+    // allow-list of registries mostly is): no matcher to find or run.
+    if !pattern.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+        return Ok(pattern == s);
+    }
     compile(pattern).map(|m| m.is_match(s))
 }
 

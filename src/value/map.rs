@@ -49,6 +49,11 @@ const NO_SPAN: Span = Span {
 #[cfg(target_pointer_width = "64")]
 const _: () = assert!(std::mem::size_of::<MapEntry>() == 48);
 
+/// The bit of [`Map::tags`] that stands for `tag`.
+fn tag_bit(tag: u32) -> u64 {
+    1 << (tag.wrapping_mul(0x9e37_79b1) >> 26)
+}
+
 /// A key's length and first byte, kept in its entry: comparing keys one by one would read each
 /// key's length through its pointer, memory a lookup otherwise does not touch.
 fn tag(key: &str) -> u32 {
@@ -84,6 +89,12 @@ impl fmt::Debug for MapEntry {
 #[derive(Clone, Default)]
 pub struct Map {
     entries: Vec<(ArcStr, MapEntry)>,
+    /// One bit for each own entry's [`tag`] ([`tag_bit`]): a lookup of a key whose bit is not
+    /// set passes over the map without reading its entries, which for a map not in the
+    /// processor's cache is most of a lookup's cost. Most lookups in configuration are of
+    /// fields the map does not have (an overlay's own entries are looked at first for every
+    /// field of its base, a container without a `securityContext` is asked for one).
+    tags: u64,
     /// What few maps have (a hash index, deferred entries). Boxed: a map is one of the most
     /// numerous things in memory.
     extra: Option<Box<Extra>>,
@@ -171,6 +182,7 @@ impl Map {
     pub fn with_capacity(n: usize) -> Map {
         Map {
             entries: Vec::with_capacity(n),
+            tags: 0,
             extra: None,
             base: None,
         }
@@ -183,11 +195,13 @@ impl Map {
             // `base` is an overlay itself: keep its own entries, share its base.
             Some(root) => Map {
                 entries: base.entries.clone(),
+                tags: base.tags,
                 extra: base.extra.clone(),
                 base: Some(Arc::clone(root)),
             },
             None => Map {
                 entries: Vec::new(),
+                tags: 0,
                 extra: None,
                 base: Some(Arc::clone(base)),
             },
@@ -217,10 +231,20 @@ impl Map {
 
     /// The position of `key` among this map's own entries (not the base's).
     fn position(&self, key: &str) -> Option<usize> {
-        match self.extra.as_ref().and_then(|e| e.index.as_ref()) {
+        // A map has an index exactly when it has more than `INDEXED` entries: knowing that
+        // from the length spares a small map's lookups the read of its `extra`.
+        let index = if self.entries.len() > INDEXED {
+            self.extra.as_ref().and_then(|e| e.index.as_ref())
+        } else {
+            None
+        };
+        match index {
             Some(index) => index.get(key).copied(),
             None => {
                 let wanted = tag(key);
+                if self.tags & tag_bit(wanted) == 0 {
+                    return None;
+                }
                 self.entries
                     .iter()
                     .position(|(k, e)| e.tag == wanted && **k == *key)
@@ -261,6 +285,7 @@ impl Map {
             }
             None => {}
         }
+        self.tags |= tag_bit(entry.tag);
         self.entries.push((key, entry));
         replaced
     }
@@ -516,6 +541,31 @@ mod tests {
     }
 
     #[test]
+    fn lookups_find_every_key_and_no_other_at_every_size() {
+        // Sizes below and above the hash index; absent keys that share a length, a first byte
+        // or a bit of `tags` with present ones.
+        for n in 0..=(INDEXED + 3) {
+            let mut m = Map::new();
+            for i in 0..n {
+                m.insert(format!("key{i}"), None, Value::int(i as i64));
+            }
+            for i in 0..n {
+                assert_eq!(
+                    m.get(&format!("key{i}")).and_then(Value::as_int),
+                    Some(i as i64)
+                );
+            }
+            for probe in (n..200)
+                .map(|i| format!("key{i}"))
+                .chain(["", "k", "kex0", "yek0"].map(String::from))
+            {
+                assert!(m.get(&probe).is_none(), "{probe} in a map of {n}");
+                assert!(!m.contains_key(&probe));
+            }
+        }
+    }
+
+    #[test]
     fn extending_an_overlay_stays_one_level_deep() {
         let base = Arc::new(map(&[("a", 1)]));
         let mut first = Map::extending(&base);
@@ -524,6 +574,10 @@ mod tests {
         let mut second = Map::extending(&first);
         second.insert("c", None, Value::int(3));
         assert!(second.base.as_ref().is_some_and(|b| Arc::ptr_eq(b, &base)));
+        // The copied own entries are found by lookup, not only by iteration.
+        assert_eq!(second.get("b").and_then(Value::as_int), Some(2));
+        assert_eq!(second.get("a").and_then(Value::as_int), Some(1));
+        assert!(second.get("d").is_none());
         assert_eq!(
             listing(&second),
             [("a", 1), ("b", 2), ("c", 3)]

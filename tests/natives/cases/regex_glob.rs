@@ -136,6 +136,13 @@ pub(super) fn cases() -> Vec<Case> {
         glob(vec![s("a*b"), s("a\\*b")], is(b(true))),
         glob(vec![s("axb"), s("a\\*b")], is(b(false))),
         glob(vec![s("prefix-nginx"), s("nginx")], is(b(false))),
+        // A pattern without special characters is compared as it is: whole, case and all.
+        glob(vec![s("docker.io"), s("docker.io")], is(b(true))),
+        glob(vec![s("docker.iox"), s("docker.io")], is(b(false))),
+        glob(vec![s("Docker.io"), s("docker.io")], is(b(false))),
+        glob(vec![s(""), s("")], is(b(true))),
+        glob(vec![s("a,b!"), s("a,b!")], is(b(true))),
+        glob(vec![s("a}"), s("a}")], err(1, "invalid glob `a}`")),
         glob(vec![missing(), s("*")], Want::Missing),
         glob(vec![s("a"), s("[a")], err(1, "invalid glob `[a`")),
         glob(vec![s("a"), i(1)], err(1, "expected a string, found int")),
