@@ -8,6 +8,11 @@ usage:
   benches/ab.py [--runs N] NAME=COMMAND NAME=COMMAND…
       wall (the script's clock), CPU (user + sys of the children) and peak RSS (GNU time)
       of each command, run in turn N times (default 7); medians.
+  benches/ab.py --counts NAME=COMMAND NAME=COMMAND…
+      each command once under cachegrind: instructions, first-level data cache read misses
+      and read misses of a 1 MiB last level (this machine's second-level cache per core),
+      with ratios to the first command. Counts that machine noise does not move (a command
+      with `--jobs 1` gives the same figures run after run); about 60× slower than a run.
   benches/ab.py [--runs N] [--to-file] --cold-warm NAME=BINARY… -- DIR
       `BINARY check --jobs 2 --format json DIR` with an emptied cache (cold), then, after the
       files' stamps have settled, three runs with the cache filled (warm), N times per binary
@@ -69,6 +74,34 @@ def alternate(named: list[tuple[str, list[str]]], runs: int) -> None:
     for name, _ in named:
         wall, cpu, rss = (statistics.median(s[i] for s in samples[name]) for i in range(3))
         print(f"{name:16s} wall {wall:.3f} s  cpu {cpu:.2f} s  rss {rss:.0f} MB")
+
+
+def counts(named: list[tuple[str, list[str]]]) -> None:
+    if not shutil.which("valgrind"):
+        sys.exit("--counts needs valgrind (apt-get install valgrind)")
+    wanted = {"I   refs:": "instructions", "D1  misses:": "D1 read misses",
+              "LLd misses:": "LL read misses"}
+    rows = []
+    for name, cmd in named:
+        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=yes",
+                               "--LL=1048576,16,64", "--cachegrind-out-file=/dev/null", *cmd],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        figures = {}
+        for line in done.stderr.splitlines():
+            for label, key in wanted.items():
+                if label in line:
+                    # "D1  misses:  37,234,468  (27,418,106 rd + 9,816,362 wr)": reads only.
+                    after = line.split(label, 1)[1]
+                    inner = after.split("(", 1)[1] if "(" in after else after
+                    figures[key] = int(inner.split()[0].replace(",", ""))
+        if len(figures) != len(wanted):
+            sys.exit(f"{name}: no cachegrind summary (exit {done.returncode})")
+        rows.append((name, figures))
+    first = rows[0][1]
+    for name, figures in rows:
+        cells = "  ".join(f"{key} {figures[key]:>14,} ({figures[key] / first[key]:.3f})"
+                          for key in wanted.values())
+        print(f"{name:16s} {cells}")
 
 
 def cold_warm(named: list[tuple[str, str]], directory: str, runs: int) -> None:
@@ -142,7 +175,9 @@ def main(argv: list[str]) -> None:
         sys.exit(__doc__)
     try:
         modes = {"--cold-warm": cold_warm, "--stale": stale}
-        if argv[0] in modes:
+        if argv[0] == "--counts":
+            counts([(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in argv[1:]])
+        elif argv[0] in modes:
             if "--" not in argv or argv.index("--") + 2 != len(argv):
                 sys.exit(__doc__)
             named = [tuple(a.split("=", 1)) for a in argv[1:argv.index("--")]]
