@@ -162,6 +162,11 @@ def stale(named: list[tuple[str, str]], directory: str, runs: int) -> None:
         print(f"{name:16s} warm {w:.3f} s  one file edited {c:.3f} s  ({c / w:.1f}× warm)")
 
 
+def commands(args: list[str]) -> list[tuple[str, list[str]]]:
+    """`NAME=COMMAND` arguments as (name, command words)."""
+    return [(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in args]
+
+
 def main(argv: list[str]) -> None:
     global REPORT
     runs = 7
@@ -176,15 +181,14 @@ def main(argv: list[str]) -> None:
     try:
         modes = {"--cold-warm": cold_warm, "--stale": stale}
         if argv[0] == "--counts":
-            counts([(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in argv[1:]])
+            counts(commands(argv[1:]))
         elif argv[0] in modes:
             if "--" not in argv or argv.index("--") + 2 != len(argv):
                 sys.exit(__doc__)
             named = [tuple(a.split("=", 1)) for a in argv[1:argv.index("--")]]
             modes[argv[0]](named, argv[-1], runs)
         else:
-            alternate([(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in argv],
-                      runs)
+            alternate(commands(argv), runs)
     finally:
         if report_dir:
             shutil.rmtree(report_dir, ignore_errors=True)
