@@ -593,7 +593,7 @@ fn verbose_prints_the_phases_and_their_times() {
         "compile policies",
         "read, parse and evaluate",
         "    read files",
-        "    parse",
+        "    parse and early rules",
         "    entities",
         "    evaluate",
         "total",

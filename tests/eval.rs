@@ -549,3 +549,142 @@ fn reading_by_reference_takes_the_steps_of_evaluating_each_node() {
     let expected: Vec<(&str, Option<u64>)> = cases.iter().map(|(c, n)| (*c, Some(*n))).collect();
     assert_eq!(measured, expected);
 }
+
+#[test]
+fn rules_run_as_each_file_loads_give_what_one_evaluation_after_loading_gives() {
+    // `check` runs a rule on each file's entities as soon as the file is loaded when the rule
+    // iterates a kind derived per document and reads no entity list (src/eval/early.rs).
+    // `isolated` reads `network_policies`, which needs every document: its early units are
+    // dropped and run again. `counted` reads a constant over an entity list, `across` an entity
+    // list, `in_ns` a kind of the cross-document pass: they run after loading.
+    let policy = r#"package t
+        const WEB = [80, 443]
+        const SERVICES = len(k8s.services)
+        fn selected(w) = any p in w.network_policies: p.kind == "NetworkPolicy"
+        fn web_ports(c) = len([p for p in c.ports ?? [] if p.containerPort in WEB])
+        rule local {
+          for c in k8s.containers
+          where web_ports(c) == 0
+          deny: "{c.name} serves no web port"
+        }
+        rule isolated {
+          for w in k8s.workloads
+          where not selected(w)
+          deny: "{w.name} is selected by no policy"
+        }
+        rule counted {
+          for w in k8s.workloads
+          where SERVICES > 0
+          deny: "{w.name} next to {SERVICES} services"
+        }
+        rule across {
+          for d in docs
+          where len(k8s.workloads) > 1
+          deny: "document {d.index}"
+        }
+        rule in_ns {
+          for n in k8s.namespaces
+          deny: "namespace {n.name}"
+        }
+        rule broken {
+          for c in k8s.containers
+          where c.name == "b"
+          deny: "{c.name + 1}"
+        }"#;
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: w, image: web, ports: [{containerPort: 80}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}}
+";
+    let files = [("pod.yaml", POD), ("web.yaml", deploy)];
+
+    let mut db = palisade::source::SourceDb::new();
+    let (program, diags) = common::compile(&mut db, policy);
+    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
+    let limits = palisade::eval::Limits::default();
+    let early = palisade::eval::Early::plan(&program, &limits, &Default::default(), 2)
+        .expect("early rules");
+    assert_eq!(early.rules(), ["local", "isolated", "broken"]);
+
+    // One evaluation after loading (what the language server and `assess` run)...
+    let (plain_db, plain, plain_diags) = common::run(policy, &files);
+    let show = |db: &palisade::source::SourceDb, f: &palisade::eval::Finding| {
+        let l = Location::of(db, f.span.expect("span"));
+        let name = db.name(f.span.expect("span").file);
+        let file = std::path::Path::new(name).file_name().expect("file name");
+        format!(
+            "{}@{}:{}:{}: {}",
+            f.rule.id,
+            file.to_string_lossy(),
+            l.line,
+            l.column,
+            f.message
+        )
+    };
+    let plain: Vec<String> = plain.iter().map(|f| show(&plain_db, f)).collect();
+    assert_eq!(
+        plain,
+        [
+            "across@pod.yaml:1:1: document 0",
+            "counted@pod.yaml:1:1: p next to 1 services",
+            "isolated@pod.yaml:1:1: p is selected by no policy",
+            "in_ns@pod.yaml:4:3: namespace default",
+            "local@pod.yaml:7:7: a serves no web port",
+            "local@pod.yaml:14:7: b serves no web port",
+            "across@web.yaml:1:1: document 0",
+            "counted@web.yaml:1:1: web next to 1 services",
+            "in_ns@web.yaml:3:34: namespace shop",
+            "across@web.yaml:10:1: document 1",
+            "across@web.yaml:15:1: document 2",
+        ],
+        "the findings of one evaluation"
+    );
+
+    // ...and `check`, which runs the early rules as each file loads, agree, on any number of
+    // threads.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let policy_file = dir.path().join("policy.pal");
+    std::fs::write(&policy_file, policy).unwrap();
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let run = pool.install(|| {
+            palisade::driver::check(&palisade::driver::CheckOptions {
+                paths: vec![dir.path().join("pod.yaml"), dir.path().join("web.yaml")],
+                policies: palisade::driver::PolicySources {
+                    paths: vec![policy_file.clone()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+        });
+        let found: Vec<String> = run.findings.iter().map(|f| show(&run.db, f)).collect();
+        assert_eq!(found, plain, "on {threads} threads");
+        let messages = |d: &[palisade::diag::Diagnostic]| -> Vec<String> {
+            d.iter().map(|d| d.message.clone()).collect()
+        };
+        assert_eq!(messages(&run.diagnostics), messages(&plain_diags));
+        assert_eq!(plain_diags.len(), 1, "`broken` fails once");
+        assert!(plain_diags[0].message.contains("rule `broken` failed"));
+    }
+}

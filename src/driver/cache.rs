@@ -42,6 +42,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic, Label, Severity};
+use crate::entities::Deriver;
 use crate::eval::{self, Finding, Outcome, Program, RuleMeta};
 use crate::input::Format;
 use crate::source::{FileId, SourceDb, SourceFile, Span};
@@ -419,16 +420,42 @@ fn evaluate(
         p.phase("loading and evaluating", None);
     }
     let clock = std::time::Instant::now();
-    let loaded = inputs::load_read(db, pending, &opts.input_limits, diags);
-    let parsed_in = clock.elapsed();
     let scope = eval::UnitScope {
         files: owned.clone(),
         shard: opts.partition.shard.map(|s| (s.index - 1, s.count)),
     };
+    // Each file's entities are derived, and the rules that need nothing else run on them
+    // (eval/early.rs), as soon as it is loaded: its values are still in the processor's cache.
+    let wanted = super::wanted_by(program);
+    let deriver = Deriver::new(&wanted);
+    let early = eval::Early::plan(program, &opts.eval_limits, &scope, pending.len());
+    let loaded = inputs::load_read_then(db, pending, &opts.input_limits, diags, |input| {
+        let parts = deriver.documents(super::input_docs(db, input));
+        let units = (early.as_ref()).map(|e| e.run(|kind| parts.list(kind, &deriver)));
+        (parts, units)
+    });
+    let parsed_in = clock.elapsed();
     let clock = std::time::Instant::now();
-    let entities = super::build_entities_for(db, &loaded, program);
+    let mut inputs = Vec::with_capacity(loaded.len());
+    let mut parts = Vec::with_capacity(loaded.len());
+    let mut units = Vec::with_capacity(loaded.len());
+    for (input, (p, u)) in loaded {
+        inputs.push(input);
+        parts.push(p);
+        units.extend(u);
+    }
+    let docs: Vec<_> = (inputs.iter())
+        .flat_map(|i| super::input_docs(db, i))
+        .collect();
+    let entities = deriver.finish(&docs, parts);
+    drop(docs);
     let entities_in = clock.elapsed();
-    let outcome = eval::evaluate_scoped(program, &entities, &opts.eval_limits, &scope);
+    let outcome = match early {
+        Some(early) => {
+            eval::evaluate_after_early(program, &entities, &opts.eval_limits, &scope, early, units)
+        }
+        None => eval::evaluate_scoped(program, &entities, &opts.eval_limits, &scope),
+    };
     let evaluated_in = clock.elapsed() - entities_in;
     let entity = |kind: &str| {
         entities
@@ -442,7 +469,7 @@ fn evaluate(
         firewalls: entity("zone_firewalls"),
         flows: entity("zone_flows"),
     };
-    let tree = (loaded, entities);
+    let tree = (inputs, entities);
     if opts.process_exits {
         // Never used again, and the process ends soon: the operating system takes the memory
         // back at once, where freeing it would walk every node.
@@ -463,7 +490,7 @@ fn evaluate(
         owned,
         cache: CacheUse::Off,
         phases: vec![
-            ("  parse", parsed_in),
+            ("  parse and early rules", parsed_in),
             ("  entities", entities_in),
             ("  evaluate", evaluated_in),
         ],

@@ -138,17 +138,31 @@ pub fn load_read(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedInput> {
+    let loaded = load_read_then(db, pending, limits, diags, |_| ());
+    loaded.into_iter().map(|(l, ())| l).collect()
+}
+
+/// Like [`load_read`], calling `then` on each file right after it is loaded, on the same
+/// thread (while its values are in the processor's cache), and keeping what it gives.
+pub fn load_read_then<T: Send>(
+    db: &SourceDb,
+    pending: &[(FileId, Format)],
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+    then: impl Fn(&LoadedInput) -> T + Sync,
+) -> Vec<(LoadedInput, T)> {
     let db_ref = db;
-    let loaded: Vec<(LoadedInput, Vec<Diagnostic>)> = pending
+    let loaded: Vec<(LoadedInput, T, Vec<Diagnostic>)> = pending
         .par_iter()
         .map(|(id, format)| {
             let text = db_ref.text(*id);
             // Large files load one at a time: a parser's peak is many times its input, and
             // a tree of hostile files must not add those peaks up across every core. (Loaders
             // use no rayon, so a worker holding the lock never waits on work that needs it.)
-            let _serial = (text.len() > BIG_FILE)
+            let serial = (text.len() > BIG_FILE)
                 .then(|| BIG_LOADS.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             let mut l = input::load(*id, text, *format, limits);
+            drop(serial);
             let blank = db_ref.text(*id).trim().is_empty();
             if blank || (l.documents.is_empty() && l.diagnostics.is_empty()) {
                 let name = db_ref.name(*id);
@@ -159,21 +173,20 @@ pub fn load_read(
                         .help("nothing in it is checked; delete the file or exclude it with `--exclude`"),
                 );
             }
-            (
-                LoadedInput {
-                    file: *id,
-                    format: *format,
-                    documents: l.documents,
-                    firewall: l.firewall,
-                },
-                l.diagnostics,
-            )
+            let input = LoadedInput {
+                file: *id,
+                format: *format,
+                documents: l.documents,
+                firewall: l.firewall,
+            };
+            let after = then(&input);
+            (input, after, l.diagnostics)
         })
         .collect();
     let mut out = Vec::with_capacity(loaded.len());
-    for (l, d) in loaded {
+    for (l, t, d) in loaded {
         diags.extend(d);
-        out.push(l);
+        out.push((l, t));
     }
     out
 }

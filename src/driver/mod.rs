@@ -21,7 +21,7 @@ use crate::source::{FileId, SourceDb};
 use crate::suppress;
 
 pub use discover::{discover, Candidate, Filters};
-pub use inputs::{load_inputs, load_read, read_inputs, LoadedInput};
+pub use inputs::{load_inputs, load_read, load_read_then, read_inputs, LoadedInput};
 pub use partition::{Partition, Shard};
 pub use policies::{display_path, load_policies, pal_files, LoadedPolicies, PolicySources};
 
@@ -465,10 +465,14 @@ pub fn build_entities(db: &SourceDb, inputs: &[LoadedInput]) -> Entities {
 /// The entities a check of `program` reads ([`Program::entity_kinds`]), and the zones model
 /// its report draws ([`ZoneModel`]); the other kinds are not derived.
 pub fn build_entities_for(db: &SourceDb, inputs: &[LoadedInput], program: &Program) -> Entities {
+    build_entities_only(db, inputs, &wanted_by(program))
+}
+
+/// Whether a check of `program` derives entities of a kind: those its rules read, and the
+/// zones model, which its report draws ([`ZoneModel`]).
+pub(crate) fn wanted_by(program: &Program) -> impl Fn(&str) -> bool + Sync + '_ {
     let read = program.entity_kinds();
-    build_entities_only(db, inputs, &|kind| {
-        read.contains(kind) || crate::entities::ZONE_KINDS.contains(&kind)
-    })
+    move |kind| read.contains(kind) || crate::entities::ZONE_KINDS.contains(&kind)
 }
 
 fn build_entities_only(
@@ -476,19 +480,22 @@ fn build_entities_only(
     inputs: &[LoadedInput],
     wanted: &(dyn Fn(&str) -> bool + Sync),
 ) -> Entities {
-    let docs: Vec<InputDoc<'_>> = inputs
-        .iter()
-        .flat_map(|i| {
-            i.documents.iter().map(move |d| InputDoc {
-                file: i.file,
-                path: db.name(i.file),
-                format: i.format,
-                doc: d,
-                firewall: i.firewall.as_deref(),
-            })
-        })
-        .collect();
+    let docs: Vec<InputDoc<'_>> = inputs.iter().flat_map(|i| input_docs(db, i)).collect();
     Entities::build_only(&docs, wanted)
+}
+
+/// The documents of one loaded input, for deriving entities.
+pub(crate) fn input_docs<'a>(
+    db: &'a SourceDb,
+    input: &'a LoadedInput,
+) -> impl Iterator<Item = InputDoc<'a>> + 'a {
+    input.documents.iter().map(move |d| InputDoc {
+        file: input.file,
+        path: db.name(input.file),
+        format: input.format,
+        doc: d,
+        firewall: input.firewall.as_deref(),
+    })
 }
 
 /// Like [`evaluate_with_entities`], running only the units of `scope`.

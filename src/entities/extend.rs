@@ -45,11 +45,12 @@ impl Entity {
     }
 
     /// Adds `key` unless the map already has it, its value computed by `make` when first read
-    /// (see [`Map::defer`]). `make` must give a present value.
+    /// (see [`Map::defer`]). `make` must give a present value, or `None` while it cannot be
+    /// computed yet.
     pub(crate) fn defer(
         mut self,
         key: ArcStr,
-        make: impl Fn() -> Value + Send + Sync + 'static,
+        make: impl Fn() -> Option<Value> + Send + Sync + 'static,
     ) -> Entity {
         self.map.defer(key, make);
         self

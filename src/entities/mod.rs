@@ -7,12 +7,15 @@
 //! synthetic field is only added when the node has no key of that name. The entity's own span is
 //! the span of the node it was derived from, so `deny at c` points at the container.
 //!
-//! Building happens in two passes:
-//! 1. per document, in parallel: the `docs` entity, the Kubernetes objects it holds (with `List`
-//!    expansion), for Compose files its services, networks and volumes, and for Terraform files
-//!    its resources, data sources, variables, providers and modules;
-//! 2. across documents: indexes by namespace (network policies, services), then workloads,
-//!    containers and namespaces.
+//! Building happens in two passes ([`Deriver`]):
+//! 1. per document, in parallel (as each file loads, when a check runs rules early): the
+//!    `docs` entity, the Kubernetes objects it holds (with `List` expansion), their workloads
+//!    and containers, for Compose files its services, networks and volumes, for Terraform
+//!    files its resources, data sources, variables, providers and modules, and for firewall
+//!    configurations their rulesets and rules;
+//! 2. across documents: each kind's list (the documents' lists end to end), indexes by
+//!    namespace (network policies, services) for workloads' deferred fields, namespaces, and
+//!    the zones model.
 //!
 //! **Invariant:** the output depends only on the input documents and their order, never on
 //! thread scheduling: parallel stages collect in input order.
@@ -79,15 +82,287 @@ impl std::fmt::Debug for Held {
     }
 }
 
-/// What one document contributes before the cross-document pass.
-struct PerDoc {
-    /// Whether the document is a zones model.
+/// What a run of consecutive documents (one file's, as it loads) contributes before the
+/// cross-document pass ([`Deriver::documents`]): their entities of each wanted kind derived
+/// per document ([`list`](Parts::list)), and what the cross-document pass needs of them.
+pub struct Parts {
+    /// The entities of every kind of [`Deriver::per_document`], kind after kind, each kind's
+    /// in input order (one allocation for all: a run has tens of thousands of parts).
+    items: Vec<Value>,
+    /// Per kind of [`Deriver::per_document`]: where its entities end in `items`.
+    ends: Vec<u32>,
+    /// How many documents these are.
+    docs: usize,
+    /// The zones models among them, by position.
+    models: Vec<usize>,
+    /// The Kubernetes objects and workloads, when `k8s.namespaces` is wanted; else only the
+    /// NetworkPolicies and Services (which workloads' deferred fields read), when workloads are.
+    objects: Vec<k8s::Object>,
+    workloads: Vec<k8s::Workload>,
+}
+
+impl Parts {
+    /// The entities of `kind` in these documents, in input order: empty for a kind that is
+    /// not wanted or not derived per document ([`is_per_document`]).
+    pub fn list(&self, kind: &str, deriver: &Deriver) -> &[Value] {
+        let Some(i) = deriver.per_document.iter().position(|k| *k == kind) else {
+            return &[];
+        };
+        let start = i
+            .checked_sub(1)
+            .and_then(|j| self.ends.get(j))
+            .copied()
+            .unwrap_or(0);
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.items
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// What one document gives before its entities are gathered kind by kind.
+struct Derived {
     model: bool,
     doc: Option<Value>,
-    firewall: firewall::Firewall,
-    objects: Vec<k8s::Object>,
+    fw: firewall::Firewall,
+    k8s: k8s::DocK8s,
     compose: Option<compose::Compose>,
-    terraform: Option<terraform::Terraform>,
+    tf: Option<terraform::Terraform>,
+}
+
+impl Derived {
+    /// Appends the document's entities of `kind` (derived per document) to `out`, in order.
+    fn items(&self, kind: &str, out: &mut Vec<Value>) {
+        let (k8s, compose, tf, fw) = (&self.k8s, self.compose.as_ref(), self.tf.as_ref(), &self.fw);
+        match kind {
+            "docs" => out.extend(self.doc.iter().cloned()),
+            "k8s.objects" => out.extend(k8s.objects.iter().map(|o| o.value.clone())),
+            "k8s.workloads" => out.extend(k8s.workloads.iter().map(|w| w.entity.clone())),
+            "k8s.containers" => out.extend(k8s.containers.iter().cloned()),
+            "compose.services" => {
+                out.extend(compose.into_iter().flat_map(|c| c.services.iter().cloned()))
+            }
+            "compose.networks" => {
+                out.extend(compose.into_iter().flat_map(|c| c.networks.iter().cloned()))
+            }
+            "compose.volumes" => {
+                out.extend(compose.into_iter().flat_map(|c| c.volumes.iter().cloned()))
+            }
+            "tf.resources" => out.extend(tf.into_iter().flat_map(|t| t.resources.iter().cloned())),
+            "tf.data" => out.extend(tf.into_iter().flat_map(|t| t.data.iter().cloned())),
+            "tf.variables" => out.extend(tf.into_iter().flat_map(|t| t.variables.iter().cloned())),
+            "tf.providers" => out.extend(tf.into_iter().flat_map(|t| t.providers.iter().cloned())),
+            "tf.modules" => out.extend(tf.into_iter().flat_map(|t| t.modules.iter().cloned())),
+            "fw.configs" => out.extend(fw.configs.iter().cloned()),
+            "fw.rulesets" => out.extend(fw.rulesets.iter().cloned()),
+            "fw.rules" => out.extend(fw.rules.iter().cloned()),
+            other => {
+                let kinds = k8s::object_kinds(other).unwrap_or_default();
+                out.extend(
+                    (k8s.objects.iter())
+                        .filter(|o| kinds.contains(&&*o.kind))
+                        .map(|o| o.value.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// The kinds whose entities are derived from the cross-document pass, not from one document:
+/// the zones model's and `k8s.namespaces`. Every other kind's list is its documents' lists
+/// end to end, in input order.
+fn is_cross_document(kind: &str) -> bool {
+    kind == "k8s.namespaces" || ZONE_KINDS.contains(&kind)
+}
+
+/// Whether the entities of `kind` are each derived from one document alone, so that rules
+/// over them can run on a file's entities as soon as it is loaded (`eval::Early`). A field
+/// of such an entity may still need every document (a workload's `network_policies`): it is
+/// a deferred entry that cannot be read until [`Deriver::finish`].
+pub fn is_per_document(name: &str) -> bool {
+    kind(name).is_some() && !is_cross_document(name)
+}
+
+/// Derives the entities of a run in two steps: [`documents`](Deriver::documents) for each
+/// run of consecutive documents (in parallel, in any order: as each file loads), then
+/// [`finish`](Deriver::finish) with all the parts in input order, for the cross-document
+/// pass. The entities of the parts are the values the finished lists hold.
+pub struct Deriver {
+    wanted: Vec<&'static str>,
+    /// The wanted kinds derived per document, in catalogue order.
+    per_document: Vec<&'static str>,
+    docs: bool,
+    k8s: bool,
+    workloads: bool,
+    containers: bool,
+    namespaces: bool,
+    compose: bool,
+    tf: bool,
+    fw: bool,
+    zones: bool,
+    selection: Arc<k8s::Selection>,
+}
+
+impl Deriver {
+    /// A deriver of the kinds for which `wanted` is true (a check asks for those its rules
+    /// read, [`Program::entity_kinds`]); the others are absent from the finished entities.
+    ///
+    /// [`Program::entity_kinds`]: crate::eval::Program::entity_kinds
+    pub fn new(wanted: &dyn Fn(&str) -> bool) -> Deriver {
+        let wanted: Vec<&'static str> = kinds()
+            .iter()
+            .map(|k| k.name)
+            .filter(|k| wanted(k))
+            .collect();
+        let any = |prefix: &str| wanted.iter().any(|k| k.starts_with(prefix));
+        let has = |kind: &str| wanted.contains(&kind);
+        let containers = has("k8s.containers");
+        let namespaces = has("k8s.namespaces");
+        Deriver {
+            per_document: (wanted.iter().copied())
+                .filter(|k| !is_cross_document(k))
+                .collect(),
+            docs: has("docs"),
+            k8s: any("k8s."),
+            workloads: has("k8s.workloads") || containers || namespaces,
+            containers,
+            namespaces,
+            compose: any("compose."),
+            tf: any("tf."),
+            fw: any("fw."),
+            zones: ZONE_KINDS.iter().any(|k| has(k)),
+            selection: Arc::default(),
+            wanted,
+        }
+    }
+
+    /// The entities derived from each of `docs` alone (consecutive documents, in input order).
+    pub fn documents<'a>(&self, docs: impl IntoIterator<Item = InputDoc<'a>>) -> Parts {
+        let derived: Vec<Derived> = docs.into_iter().map(|d| self.document(&d)).collect();
+        let mut parts = Parts {
+            items: Vec::new(),
+            ends: Vec::with_capacity(self.per_document.len()),
+            docs: derived.len(),
+            models: (derived.iter().enumerate())
+                .filter_map(|(i, d)| d.model.then_some(i))
+                .collect(),
+            objects: Vec::new(),
+            workloads: Vec::new(),
+        };
+        for kind in &self.per_document {
+            for d in &derived {
+                d.items(kind, &mut parts.items);
+            }
+            parts
+                .ends
+                .push(u32::try_from(parts.items.len()).unwrap_or(u32::MAX));
+        }
+        parts.items.shrink_to_fit();
+        // What the cross-document pass reads: every object and workload for namespaces, else
+        // the objects that can select workloads.
+        for d in derived {
+            if self.namespaces {
+                parts.objects.extend(d.k8s.objects);
+                parts.workloads.extend(d.k8s.workloads);
+            } else if self.workloads {
+                let selecting =
+                    (d.k8s.objects.into_iter()).filter(|o| k8s::selects_workloads(&o.kind));
+                parts.objects.extend(selecting);
+            }
+        }
+        parts
+    }
+
+    fn document(&self, d: &InputDoc<'_>) -> Derived {
+        let root = &d.doc.value;
+        Derived {
+            model: self.zones && zones::is_model(root),
+            doc: self.docs.then(|| docs::entity(d)),
+            fw: if self.fw {
+                firewall::derive(d)
+            } else {
+                firewall::Firewall::default()
+            },
+            k8s: if self.k8s {
+                k8s::per_doc(
+                    root,
+                    d.path,
+                    self.workloads,
+                    self.containers,
+                    &self.selection,
+                )
+            } else {
+                k8s::DocK8s::default()
+            },
+            compose: self
+                .compose
+                .then(|| compose::derive(root, d.path))
+                .flatten(),
+            tf: self.tf.then(|| terraform::derive(d)).flatten(),
+        }
+    }
+
+    /// The entities of the run: those of `parts` (which cover `docs`, in the same order) and
+    /// those of the cross-document pass.
+    pub fn finish(self, docs: &[InputDoc<'_>], parts: Vec<Parts>) -> Entities {
+        let mut by_kind = HashMap::with_capacity(self.wanted.len());
+        let count = |i: usize| {
+            let end = |p: &Parts, i: usize| p.ends.get(i).copied().unwrap_or(0) as usize;
+            let len = |p: &Parts| end(p, i) - i.checked_sub(1).map_or(0, |j| end(p, j));
+            parts.iter().map(len).sum()
+        };
+        let mut lists: Vec<Vec<Value>> = (0..self.per_document.len())
+            .map(|i| Vec::with_capacity(count(i)))
+            .collect();
+        let mut objects = Vec::with_capacity(parts.iter().map(|p| p.objects.len()).sum());
+        let mut workloads = Vec::with_capacity(parts.iter().map(|p| p.workloads.len()).sum());
+        let mut models = Vec::new();
+        let mut first = 0;
+        for p in parts {
+            // Moved, kind after kind: the entities are not touched.
+            let mut items = p.items.into_iter();
+            let mut start = 0;
+            for (all, end) in lists.iter_mut().zip(&p.ends) {
+                let end = *end as usize;
+                all.extend(items.by_ref().take(end.saturating_sub(start)));
+                start = end;
+            }
+            objects.extend(p.objects);
+            workloads.extend(p.workloads);
+            models.extend(p.models.iter().map(|m| first + m));
+            first += p.docs;
+        }
+        for (kind, list) in self.per_document.iter().zip(lists) {
+            by_kind.insert(*kind, Arc::new(list));
+        }
+        let namespaces = k8s::derive(
+            &objects,
+            &workloads,
+            self.workloads,
+            self.namespaces,
+            &self.selection,
+        );
+        if self.namespaces {
+            by_kind.insert("k8s.namespaces", Arc::new(namespaces));
+        }
+        if self.zones {
+            let zones = zones::derive(docs, &models);
+            let mut put = |name: &'static str, list: Vec<Value>| {
+                if self.wanted.contains(&name) {
+                    by_kind.insert(name, Arc::new(list));
+                }
+            };
+            put("zones", zones.zones);
+            put("conduits", zones.conduits);
+            put("assets", zones.assets);
+            put("zone_flows", zones.flows);
+            put("zone_firewalls", zones.boundaries);
+        }
+        Entities {
+            by_kind,
+            _held: Arc::new(Held(objects)),
+        }
+    }
 }
 
 impl Entities {
@@ -104,113 +379,21 @@ impl Entities {
     ///
     /// [`Program::entity_kinds`]: crate::eval::Program::entity_kinds
     pub fn build_only(docs: &[InputDoc<'_>], wanted: &(dyn Fn(&str) -> bool + Sync)) -> Entities {
-        let any = |prefix: &str| {
-            kinds()
-                .iter()
-                .any(|k| k.name.starts_with(prefix) && wanted(k.name))
-        };
-        let (want_docs, want_k8s, want_compose) = (wanted("docs"), any("k8s."), any("compose."));
-        let (want_tf, want_fw) = (any("tf."), any("fw."));
-        let want_zones = ZONE_KINDS.iter().any(|k| wanted(k));
-        let per_doc: Vec<PerDoc> = docs
+        let deriver = Deriver::new(wanted);
+        // A part per file: the documents of a file are consecutive.
+        let files: Vec<&[InputDoc<'_>]> = docs.chunk_by(|a, b| a.file == b.file).collect();
+        let parts: Vec<Parts> = files
             .par_iter()
-            .map(|d| {
-                let root = &d.doc.value;
-                PerDoc {
-                    model: want_zones && zones::is_model(root),
-                    doc: want_docs.then(|| docs::entity(d)),
-                    firewall: if want_fw {
-                        firewall::derive(d)
-                    } else {
-                        firewall::Firewall::default()
-                    },
-                    objects: if want_k8s {
-                        k8s::objects(root, d.path)
-                    } else {
-                        Vec::new()
-                    },
-                    compose: want_compose
-                        .then(|| compose::derive(root, d.path))
-                        .flatten(),
-                    terraform: want_tf.then(|| terraform::derive(d)).flatten(),
-                }
-            })
+            .map(|f| deriver.documents(f.iter().copied()))
             .collect();
+        deriver.finish(docs, parts)
+    }
 
-        let mut doc_list = Vec::with_capacity(per_doc.len());
-        let mut objects = Vec::with_capacity(per_doc.iter().map(|p| p.objects.len()).sum());
-        let models: Vec<usize> = (per_doc.iter().enumerate())
-            .filter_map(|(i, p)| p.model.then_some(i))
-            .collect();
-        let mut compose_services = Vec::new();
-        let mut compose_networks = Vec::new();
-        let mut compose_volumes = Vec::new();
-        let (mut fw_configs, mut fw_rulesets, mut fw_rules) = (Vec::new(), Vec::new(), Vec::new());
-        let mut tf = terraform::Terraform::default();
-        for p in per_doc {
-            fw_configs.extend(p.firewall.configs);
-            fw_rulesets.extend(p.firewall.rulesets);
-            fw_rules.extend(p.firewall.rules);
-            doc_list.extend(p.doc);
-            objects.extend(p.objects);
-            if let Some(c) = p.compose {
-                compose_services.extend(c.services);
-                compose_networks.extend(c.networks);
-                compose_volumes.extend(c.volumes);
-            }
-            if let Some(t) = p.terraform {
-                tf.resources.extend(t.resources);
-                tf.data.extend(t.data);
-                tf.variables.extend(t.variables);
-                tf.providers.extend(t.providers);
-                tf.modules.extend(t.modules);
-            }
-        }
-
-        let k8s = k8s::derive(&objects, wanted);
-        let zones = if want_zones {
-            zones::derive(docs, &models)
-        } else {
-            zones::Zones::default()
-        };
-
-        let mut by_kind = HashMap::with_capacity(kinds().len());
-        let mut put = |name: &'static str, list: Vec<Value>| {
-            if wanted(name) {
-                by_kind.insert(name, Arc::new(list));
-            }
-        };
-        put("docs", doc_list);
-        put("k8s.objects", k8s.objects);
-        put("k8s.workloads", k8s.workloads);
-        put("k8s.containers", k8s.containers);
-        put("k8s.services", k8s.services);
-        put("k8s.ingresses", k8s.ingresses);
-        put("k8s.network_policies", k8s.network_policies);
-        put("k8s.namespaces", k8s.namespaces);
-        put("k8s.rbac", k8s.rbac);
-        put("k8s.service_accounts", k8s.service_accounts);
-        put("k8s.secrets", k8s.secrets);
-        put("k8s.config_maps", k8s.config_maps);
-        put("compose.services", compose_services);
-        put("compose.networks", compose_networks);
-        put("compose.volumes", compose_volumes);
-        put("tf.resources", tf.resources);
-        put("tf.data", tf.data);
-        put("tf.variables", tf.variables);
-        put("tf.providers", tf.providers);
-        put("tf.modules", tf.modules);
-        put("fw.configs", fw_configs);
-        put("fw.rulesets", fw_rulesets);
-        put("fw.rules", fw_rules);
-        put("zones", zones.zones);
-        put("conduits", zones.conduits);
-        put("assets", zones.assets);
-        put("zone_flows", zones.flows);
-        put("zone_firewalls", zones.boundaries);
+    /// No entities: what evaluating reads when it reads no entity list.
+    pub fn none() -> Entities {
         Entities {
-            by_kind,
-            _held: Arc::new(Held(objects)),
+            by_kind: HashMap::new(),
+            _held: Arc::new(Held(Vec::new())),
         }
     }
 

@@ -628,6 +628,11 @@ impl<'a> Interp<'a> {
         // would stay alive for the whole evaluation, and these are cheap to keep.
         let scalar = |v: &Value| !matches!(v.kind, Kind::List(_) | Kind::Map(_));
         if let (Some(memo), Some(key), Ok(value)) = (memo, key, &result) {
+            if crate::value::unready() {
+                // The unit read a field before it could be computed (see early.rs): what
+                // it computes since is not the call's value.
+                return result;
+            }
             if !scalar(value) {
                 // A function that gives lists or maps is not worth a key per call.
                 memo.stop_keeping(id);

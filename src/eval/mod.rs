@@ -3,6 +3,7 @@
 //! **Invariant:** `eval` does no IO and reads no clock or environment; every evaluation is
 //! bounded in steps, call depth and collection size ([`Limits`]).
 
+mod early;
 pub(crate) mod interp;
 pub(crate) mod ir;
 mod limits;
@@ -11,7 +12,8 @@ mod ops;
 mod program;
 mod run;
 
+pub use early::{Early, FileUnits};
 pub use limits::Limits;
 pub(crate) use program::{ConstDef, FnDef, RuleDef};
 pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
-pub use run::{evaluate, evaluate_scoped, Finding, Outcome, UnitScope};
+pub use run::{evaluate, evaluate_after_early, evaluate_scoped, Finding, Outcome, UnitScope};

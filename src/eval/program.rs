@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::{FileId, Span};
 use crate::syntax::ast::TestDecl;
+use crate::value::ArcStr;
 
 use super::ir::{Ir, IrClause};
 
@@ -187,6 +188,47 @@ impl Program {
             }
         }
         waves
+    }
+
+    /// Whether evaluating `roots` can read an entity list: an [`Ir::Entity`] in them, in the
+    /// functions they call or in the constants they read, directly or not.
+    pub(crate) fn reads_entities<'p>(&'p self, roots: Vec<&'p Ir>) -> bool {
+        let mut seen = vec![false; self.consts.len()];
+        let mut pending = roots;
+        let mut found = false;
+        while !pending.is_empty() && !found {
+            let mut consts = Vec::new();
+            self.reach(std::mem::take(&mut pending), |node| match node {
+                Ir::Entity(_) => found = true,
+                Ir::Const(c) => consts.push(*c as usize),
+                _ => {}
+            });
+            for c in consts {
+                if let (Some(seen), Some(def)) = (seen.get_mut(c), self.consts.get(c)) {
+                    if !*seen {
+                        *seen = true;
+                        pending.push(&def.value);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The kind a rule can run over as each file loads (see `early.rs`): its first clause
+    /// iterates a kind derived per document (`for w in k8s.workloads`), and nothing else in it,
+    /// in the functions it calls or in the constants it reads, reads an entity list.
+    pub(crate) fn early_kind<'p>(&'p self, rule: &'p RuleDef) -> Option<&'p ArcStr> {
+        let (IrClause::For(_, Ir::Entity(kind), _), rest) = rule.clauses.split_first()? else {
+            return None;
+        };
+        if !crate::entities::is_per_document(kind) {
+            return None;
+        }
+        let mut roots: Vec<&Ir> = rest.iter().map(IrClause::ir).collect();
+        roots.extend(&rule.at);
+        roots.push(&rule.message);
+        (!self.reads_entities(roots)).then_some(kind)
     }
 
     /// The constants that constant `id` reads, in its own value or in the functions it calls,

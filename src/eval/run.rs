@@ -15,6 +15,7 @@ use crate::entities::Entities;
 use crate::source::Span;
 use crate::value::Value;
 
+use super::early::{Early, FileUnits};
 use super::interp::{iterate, Fault, Interp};
 use super::ir::IrClause;
 use super::limits::Limits;
@@ -58,10 +59,10 @@ impl Prepared<'_> {
 }
 
 /// What one unit gave, when it gave anything.
-type UnitResult = (Vec<Finding>, Option<Failure>);
+pub(super) type UnitResult = (Vec<Finding>, Option<Failure>);
 
 /// A fault, with the entity it happened on.
-struct Failure {
+pub(super) struct Failure {
     rule: Arc<RuleMeta>,
     fault: Fault,
     entity: Option<Span>,
@@ -80,7 +81,8 @@ pub struct UnitScope {
 }
 
 impl UnitScope {
-    fn runs(&self, rule: &str, position: usize, item: Option<&Value>) -> bool {
+    /// Whether the unit of `rule` on `item`, the `position`-th (from 1) of its list, runs.
+    pub(super) fn runs(&self, rule: &str, position: usize, item: Option<&Value>) -> bool {
         match item.and_then(|v| v.span) {
             Some(span) => self
                 .files
@@ -105,6 +107,97 @@ pub fn evaluate_scoped(
     entities: &Entities,
     limits: &Limits,
     scope: &UnitScope,
+) -> Outcome {
+    evaluate_rest(prog, entities, limits, scope, None)
+}
+
+/// Like [`evaluate_scoped`], after `early` ran its rules on each file as it loaded: `files`
+/// holds what they gave, one per loaded file, in input order. Runs every other unit (and the
+/// early units that must run again), and puts all results together as one evaluation would.
+pub fn evaluate_after_early(
+    prog: &Program,
+    entities: &Entities,
+    limits: &Limits,
+    scope: &UnitScope,
+    early: Early<'_>,
+    files: Vec<FileUnits>,
+) -> Outcome {
+    evaluate_rest(prog, entities, limits, scope, Some((early, files)))
+}
+
+/// Early results in the terms of the whole run: per prepared rule, whether it ran early;
+/// the results early units gave and the units to run again, by (prepared rule, position).
+struct Merged {
+    ran_early: Vec<bool>,
+    done: Vec<(usize, usize, UnitResult)>,
+    again: Vec<(usize, usize)>,
+}
+
+/// Places the early units of `files` in the lists of the whole run: a unit's position is the
+/// file's offset in its kind's list plus its position in the file. `None` when the files'
+/// counts do not add up to the lists' lengths (a unit would be misplaced): everything then
+/// runs as if nothing had run early.
+fn merge_early(
+    prepared: &[Prepared<'_>],
+    rule_index: &[Option<usize>],
+    early: &Early<'_>,
+    files: Vec<FileUnits>,
+) -> Option<Merged> {
+    let groups = early.groups.len();
+    let mut totals = vec![0usize; groups];
+    for f in &files {
+        if f.counts.len() != groups {
+            return None;
+        }
+        for (t, c) in totals.iter_mut().zip(&f.counts) {
+            *t += c;
+        }
+    }
+    let mut ran_early = vec![false; prepared.len()];
+    for (r, g) in early.group_of.iter().enumerate() {
+        let Some(g) = g else { continue };
+        let p = rule_index.get(r).copied().flatten()?;
+        let len = prepared
+            .get(p)?
+            .items
+            .as_ref()
+            .map(|(_, items)| items.len());
+        if len != totals.get(*g).copied() {
+            return None;
+        }
+        *ran_early.get_mut(p)? = true;
+    }
+    let mut offsets = vec![0usize; groups];
+    let (mut done, mut again) = (Vec::new(), Vec::new());
+    for f in files {
+        let at = |r: usize, i: usize| -> Option<(usize, usize)> {
+            let g = early.group_of.get(r).copied().flatten()?;
+            Some((rule_index.get(r).copied().flatten()?, offsets.get(g)? + i))
+        };
+        for (r, i, result) in f.done {
+            let (p, i) = at(r, i)?;
+            done.push((p, i, result));
+        }
+        for (r, i) in f.again {
+            again.push(at(r, i)?);
+        }
+        for (o, c) in offsets.iter_mut().zip(&f.counts) {
+            *o += c;
+        }
+    }
+    Some(Merged {
+        ran_early,
+        done,
+        again,
+    })
+}
+
+fn evaluate_rest(
+    prog: &Program,
+    entities: &Entities,
+    limits: &Limits,
+    scope: &UnitScope,
+    early: Option<(Early<'_>, Vec<FileUnits>)>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
     // Constants and the clauses before a rule's first `for` run once for all entities (they
@@ -132,9 +225,14 @@ pub fn evaluate_scoped(
         })
         .collect();
     let mut prepared: Vec<Prepared<'_>> = Vec::with_capacity(prog.rules.len());
-    for (rule, (frame, result)) in prog.rules.iter().zip(prefixes) {
+    // Per rule of the program: its index in `prepared`.
+    let mut rule_index = vec![None; prog.rules.len()];
+    for ((rule, (frame, result)), index) in prog.rules.iter().zip(prefixes).zip(&mut rule_index) {
         match result {
-            Ok(items) => prepared.push(Prepared { rule, frame, items }),
+            Ok(items) => {
+                *index = Some(prepared.len());
+                prepared.push(Prepared { rule, frame, items });
+            }
             Err(Some(fault)) => failures.push(Failure {
                 rule: Arc::clone(&rule.meta),
                 fault,
@@ -151,10 +249,18 @@ pub fn evaluate_scoped(
     // those rules while they are in the processor's cache, rather than once per rule in a pass
     // over the whole corpus each time. The results are put back in rule order, item by item,
     // so the output does not depend on this order or on the thread count.
+    // (The early rules' call table is freed here, before the other units fill their own.)
+    let merged =
+        early.and_then(|(early, files)| merge_early(&prepared, &rule_index, &early, files));
+    let (ran_early, early_done, again) = match merged {
+        Some(m) => (m.ran_early, m.done, m.again),
+        None => (vec![false; prepared.len()], Vec::new(), Vec::new()),
+    };
     let scoped = scope.files.is_some() || scope.shard.is_some();
     let consts = &consts;
     let prepared = &prepared;
-    let mut results: Vec<(usize, usize, UnitResult)> = groups(prepared)
+    let late = |r: &usize| !ran_early.get(*r).copied().unwrap_or(false);
+    let mut results: Vec<(usize, usize, UnitResult)> = groups(prepared, late)
         .par_iter()
         .flat_map(|(members, len)| {
             // One interpreter for all the units a worker takes of this list, so the frames
@@ -171,7 +277,7 @@ pub fn evaluate_scoped(
                             if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
                                 continue;
                             }
-                            let (findings, failure) = run_unit(interp, p, item);
+                            let (findings, failure) = run_unit(interp, p.rule, &p.frame, item);
                             if !findings.is_empty() || failure.is_some() {
                                 out.push((r, i, (findings, failure)));
                             }
@@ -182,6 +288,25 @@ pub fn evaluate_scoped(
                 .flat_map_iter(|out| out)
         })
         .collect();
+    // The early units that must run again, then the results of the others.
+    let rerun: Vec<(usize, usize, UnitResult)> = again
+        .par_iter()
+        .map_init(
+            || Interp::new(prog, entities, consts, limits).with_memo(memo),
+            |interp, &(r, i)| {
+                let p = prepared.get(r)?;
+                let item = p.item(i);
+                if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
+                    return None;
+                }
+                let result = run_unit(interp, p.rule, &p.frame, item);
+                (!result.0.is_empty() || result.1.is_some()).then_some((r, i, result))
+            },
+        )
+        .flatten()
+        .collect();
+    results.extend(rerun);
+    results.extend(early_done);
     results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));
     let count: usize = results.iter().map(|(_, _, (f, _))| f.len()).sum();
     outcome.findings.reserve_exact(count);
@@ -203,13 +328,14 @@ pub fn evaluate_scoped(
     outcome
 }
 
-/// The prepared rules grouped by the list their first `for` iterates (the same list, not an
-/// equal one), in order of first appearance: each group's member indexes and its item count.
-/// A rule without a `for` is a group of its own, of one unit.
-fn groups(prepared: &[Prepared<'_>]) -> Vec<(Vec<usize>, usize)> {
+/// The prepared rules for which `keep` is true, grouped by the list their first `for`
+/// iterates (the same list, not an equal one), in order of first appearance: each group's
+/// member indexes and its item count. A rule without a `for` is a group of its own, of one
+/// unit.
+fn groups(prepared: &[Prepared<'_>], keep: impl Fn(&usize) -> bool) -> Vec<(Vec<usize>, usize)> {
     let mut groups: Vec<(Vec<usize>, usize)> = Vec::new();
     let mut by_list: HashMap<*const Vec<Value>, usize> = HashMap::new();
-    for (r, p) in prepared.iter().enumerate() {
+    for (r, p) in prepared.iter().enumerate().filter(|(r, _)| keep(r)) {
         let Some((_, items)) = &p.items else {
             groups.push((vec![r], 1));
             continue;
@@ -238,11 +364,34 @@ fn eval_consts(
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
+    eval_consts_of(prog, entities, limits, None, diags)
+}
+
+/// The constants whose entry in `which` is true, evaluated as [`eval_consts`] does; the others
+/// are missing, and so are those that fail (without a diagnostic). They must not read the
+/// others.
+pub(super) fn eval_consts_where(
+    prog: &Program,
+    entities: &Entities,
+    limits: &Limits,
+    which: &[bool],
+) -> Vec<Value> {
+    eval_consts_of(prog, entities, limits, Some(which), &mut Vec::new())
+}
+
+fn eval_consts_of(
+    prog: &Program,
+    entities: &Entities,
+    limits: &Limits,
+    which: Option<&[bool]>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Value> {
     let mut values = vec![Value::MISSING; prog.consts.len()];
     for wave in prog.const_waves() {
         let known = &values;
         let results: Vec<(u32, Result<Value, Fault>)> = wave
             .par_iter()
+            .filter(|&&id| which.is_none_or(|w| w.get(id as usize).copied().unwrap_or(false)))
             .filter_map(|&id| {
                 let def = prog.consts.get(id as usize)?;
                 let mut interp = Interp::new(prog, entities, known, limits);
@@ -319,27 +468,29 @@ fn prefix(
     Ok(None)
 }
 
-fn run_unit(
+/// Runs `rule` from `init`, the frame its clauses before the first `for` left, on `item`
+/// (the index of that `for` and the value it binds), or as a whole when it has no `for`.
+pub(super) fn run_unit(
     interp: &mut Interp<'_>,
-    unit: &Prepared<'_>,
+    rule: &RuleDef,
+    init: &[Value],
     item: Option<(usize, &Value)>,
 ) -> UnitResult {
     let mut findings = Vec::new();
-    let mut frame = interp.frame_from(&unit.frame);
+    let mut frame = interp.frame_from(init);
     let (start, loc) = match item {
         Some((idx, item)) => {
-            if let Some(IrClause::For(slot, _, _)) = unit.rule.clauses.get(idx) {
+            if let Some(IrClause::For(slot, _, _)) = rule.clauses.get(idx) {
                 if let Some(s) = frame.get_mut(*slot as usize) {
                     *s = item.clone();
                 }
             }
             (idx + 1, item.span)
         }
-        None => (unit.rule.clauses.len(), None),
+        None => (rule.clauses.len(), None),
     };
     interp.restart();
-    let result =
-        crate::fault::catch(|| exec(interp, unit.rule, start, &mut frame, loc, &mut findings));
+    let result = crate::fault::catch(|| exec(interp, rule, start, &mut frame, loc, &mut findings));
     interp.recycle(frame);
     if let Some((_, item)) = item {
         for f in &mut findings {
@@ -351,11 +502,11 @@ fn run_unit(
         Ok(Err(fault)) => Some(fault),
         Err(cause) => Some(Fault::Error {
             message: format!("internal error: evaluation panicked ({cause})"),
-            span: unit.rule.meta.span,
+            span: rule.meta.span,
         }),
     };
     let failure = failure.map(|fault| Failure {
-        rule: Arc::clone(&unit.rule.meta),
+        rule: Arc::clone(&rule.meta),
         fault,
         entity: loc,
     });
@@ -418,6 +569,11 @@ fn deny(
         None => loc,
     };
     let message = interp.eval(&rule.message, frame, rule.meta.span)?.display();
+    // Most units deny once: room for one (a first push would make room for four, and the
+    // findings of tens of thousands of units are kept until the end of the run).
+    if out.is_empty() {
+        out.reserve_exact(1);
+    }
     out.push(Finding {
         rule: Arc::clone(&rule.meta),
         message,

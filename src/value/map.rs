@@ -15,8 +15,15 @@
 //! A field that is costly to build and rarely read (a workload's `network_policies`) can be
 //! *deferred* ([`Map::defer`]): computed the first time anything reads it, then kept. Reads
 //! cannot tell it from a stored entry; it comes after the own entries when iterating.
+//!
+//! A deferred entry may depend on what is not known yet: a workload's `network_policies` need
+//! every document loaded, and a rule may run on a workload as soon as its file is loaded
+//! (`eval::Early`). Read before it can be computed, the entry is passed over as if absent, and
+//! the thread notes it ([`take_unready`]): whoever evaluated with it discards that result and
+//! evaluates again once everything is known. Nothing is kept from such a read.
 
 use foldhash::HashMap;
+use std::cell::Cell;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -150,13 +157,41 @@ fn key_bits(key: &str) -> [usize; 2] {
 /// An entry computed the first time it is read, then kept (see [`Map::defer`]).
 struct Deferred {
     entry: OnceLock<MapEntry>,
-    make: Box<dyn Fn() -> Value + Send + Sync>,
+    /// `None` while what it needs is not known yet.
+    make: Box<dyn Fn() -> Option<Value> + Send + Sync>,
+}
+
+thread_local! {
+    /// Set when a deferred entry was read on this thread before it could be computed.
+    static UNREADY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a deferred entry was read on this thread before it could be computed, since the
+/// last call; clears the mark. An evaluation that made such a read saw the map without that
+/// entry, and its result must be discarded (see the module documentation).
+pub fn take_unready() -> bool {
+    UNREADY.with(|u| u.replace(false))
+}
+
+/// Like [`take_unready`], leaving the mark as it is.
+pub fn unready() -> bool {
+    UNREADY.with(Cell::get)
 }
 
 impl Deferred {
-    fn get(&self, key: &str) -> &MapEntry {
-        self.entry
-            .get_or_init(|| MapEntry::new(key, None, (self.make)()))
+    /// The entry, computed if it was not yet; `None` (and the thread marked) when it cannot
+    /// be computed yet.
+    fn get(&self, key: &str) -> Option<&MapEntry> {
+        if let Some(entry) = self.entry.get() {
+            return Some(entry);
+        }
+        match (self.make)() {
+            Some(value) => Some(self.entry.get_or_init(|| MapEntry::new(key, None, value))),
+            None => {
+                UNREADY.with(|u| u.set(true));
+                None
+            }
+        }
     }
 }
 
@@ -292,11 +327,12 @@ impl Map {
 
     /// Adds `key`, its value computed by `make` the first time anything reads it (a lookup,
     /// an iteration, a comparison), then kept; nothing when the map already has `key`. For a
-    /// field costly to build that few readers need. `make` must not give a missing value.
+    /// field costly to build that few readers need. `make` must not give a missing value; it
+    /// gives `None` while the value cannot be computed yet (see the module documentation).
     pub fn defer(
         &mut self,
         key: impl Into<ArcStr>,
-        make: impl Fn() -> Value + Send + Sync + 'static,
+        make: impl Fn() -> Option<Value> + Send + Sync + 'static,
     ) {
         let key: ArcStr = key.into();
         if self.contains_key(&key) {
@@ -318,7 +354,7 @@ impl Map {
         let deferred = &mut self.extra.as_mut()?.deferred;
         let i = deferred.iter().position(|(k, _)| **k == *key)?;
         let (k, d) = deferred.remove(i);
-        Some(d.get(&k).clone())
+        d.get(&k).cloned()
     }
 
     /// The deferred entry of `key`, computed if it was not yet.
@@ -328,7 +364,7 @@ impl Map {
             .deferred
             .iter()
             .find(|(k, _)| **k == *key)
-            .map(|(k, d)| d.get(k))
+            .and_then(|(k, d)| d.get(k))
     }
 
     fn deferred_slice(&self) -> &[(ArcStr, Arc<Deferred>)] {
@@ -424,10 +460,11 @@ impl<'a> Iterator for Entries<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(base) = &mut self.base {
-            let next = base
-                .next()
-                .map(|(k, e)| (k, e))
-                .or_else(|| self.base_deferred.next().map(|(k, d)| (k, d.get(k))));
+            let next = base.next().map(|(k, e)| (k, e)).or_else(|| {
+                self.base_deferred
+                    .by_ref()
+                    .find_map(|(k, d)| Some((k, d.get(k)?)))
+            });
             if let Some((k, e)) = next {
                 let own = self
                     .map
@@ -446,7 +483,7 @@ impl<'a> Iterator for Entries<'a> {
         {
             return Some((k, e));
         }
-        self.deferred.next().map(|(k, d)| (k, d.get(k)))
+        self.deferred.find_map(|(k, d)| Some((k, d.get(k)?)))
     }
 }
 
@@ -622,10 +659,10 @@ mod tests {
         let counter = Arc::clone(&calls);
         overlay.defer("c", move || {
             counter.fetch_add(1, Ordering::Relaxed);
-            Value::int(3)
+            Some(Value::int(3))
         });
         // Already present: not deferred.
-        overlay.defer("a", || Value::int(-1));
+        overlay.defer("a", || Some(Value::int(-1)));
         assert_eq!(
             calls.load(Ordering::Relaxed),
             0,
@@ -651,5 +688,34 @@ mod tests {
         assert_eq!(old.and_then(|e| e.value.as_int()), Some(3));
         assert_eq!(replaced.len(), 3);
         assert_eq!(replaced.get("c").and_then(Value::as_int), Some(30));
+    }
+
+    #[test]
+    fn a_deferred_entry_read_before_it_can_be_computed_is_passed_over_and_marked() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let ready = Arc::new(AtomicBool::new(false));
+        let base = Arc::new(map(&[("a", 1)]));
+        let mut overlay = Map::extending(&base);
+        let known = Arc::clone(&ready);
+        overlay.defer("c", move || {
+            known.load(Ordering::Relaxed).then(|| Value::int(3))
+        });
+        let overlay = Arc::new(overlay);
+        let again = Map::extending(&overlay);
+        let _ = take_unready();
+        assert!(overlay.get("c").is_none());
+        assert!(take_unready(), "the read is marked");
+        assert!(!take_unready(), "taking the mark clears it");
+        // Iterating passes over it, on the map and on an overlay of it.
+        assert_eq!(overlay.keys().count(), 1);
+        assert_eq!(again.keys().count(), 1);
+        assert!(unready());
+        assert!(take_unready());
+        // Nothing was kept: once it can be computed, it is.
+        ready.store(true, Ordering::Relaxed);
+        assert_eq!(overlay.get("c").and_then(Value::as_int), Some(3));
+        assert_eq!(again.get("c").and_then(Value::as_int), Some(3));
+        assert_eq!(listing(&again).len(), 2);
+        assert!(!take_unready(), "no read was early");
     }
 }

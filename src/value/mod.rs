@@ -21,7 +21,7 @@ pub use arcstr::ArcStr;
 
 pub(crate) use intern::intern;
 pub(crate) use map::KeysBelow;
-pub use map::{Entries, Map, MapEntry};
+pub use map::{take_unready, unready, Entries, Map, MapEntry};
 
 use crate::source::Span;
 

@@ -1,4 +1,7 @@
 //! Kubernetes entities: objects, workloads, containers, namespaces and the per-kind lists.
+//!
+//! Everything but `k8s.namespaces` and workloads' `network_policies` and `services` comes
+//! from one document alone ([`per_doc`]); those come from the cross-document pass ([`derive`]).
 
 mod container;
 mod index;
@@ -10,111 +13,130 @@ mod selector;
 mod workload;
 
 use std::collections::HashMap;
-
-use rayon::prelude::*;
+use std::sync::{Arc, OnceLock};
 
 pub(crate) use object::{objects, Object};
+pub(crate) use workload::Workload;
 
 use crate::value::Value;
 
 /// Objects of one kind grouped by namespace, each group in input order.
 pub(crate) type ByNamespace<'a> = HashMap<&'a str, Vec<&'a Object>>;
 
-/// Every Kubernetes entity list of a run.
-pub(crate) struct K8s {
-    pub(crate) objects: Vec<Value>,
-    pub(crate) workloads: Vec<Value>,
+/// The cross-document indexes that workloads' `network_policies` and `services` read: known
+/// once every document is loaded ([`derive`] sets them). A workload built before that (as each
+/// file loads) holds the same `Selection` and computes those fields when first read after.
+pub(crate) type Selection = OnceLock<Selectors>;
+
+/// The NetworkPolicies and Services of each namespace, to be matched against pod labels.
+pub(crate) struct Selectors {
+    pub(crate) policies: index::Indexed,
+    pub(crate) services: index::Indexed,
+}
+
+/// The Kubernetes entities of one document, in document order.
+#[derive(Default)]
+pub(crate) struct DocK8s {
+    pub(crate) objects: Vec<Object>,
+    /// One per object that runs pods, in object order (when workloads or what is derived from
+    /// them is wanted).
+    pub(crate) workloads: Vec<Workload>,
+    /// The containers of those workloads, in workload order (when wanted).
     pub(crate) containers: Vec<Value>,
-    pub(crate) services: Vec<Value>,
-    pub(crate) ingresses: Vec<Value>,
-    pub(crate) network_policies: Vec<Value>,
-    pub(crate) namespaces: Vec<Value>,
-    pub(crate) rbac: Vec<Value>,
-    pub(crate) service_accounts: Vec<Value>,
-    pub(crate) secrets: Vec<Value>,
-    pub(crate) config_maps: Vec<Value>,
 }
 
 /// The RBAC kinds gathered in `k8s.rbac`.
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
-/// Derives the cross-document entities from all objects, which are in input order: the
-/// kinds for which `wanted` is true, the others left empty.
-pub(crate) fn derive(objects: &[Object], wanted: &(dyn Fn(&str) -> bool + Sync)) -> K8s {
-    let wants_containers = wanted("k8s.containers");
-    let wants_namespaces = wanted("k8s.namespaces");
-    let wants_workloads = wanted("k8s.workloads") || wants_containers || wants_namespaces;
+/// The object kinds of the Kubernetes lists that are objects filtered by kind.
+pub(crate) fn object_kinds(list: &str) -> Option<&'static [&'static str]> {
+    Some(match list {
+        "k8s.services" => &["Service"],
+        "k8s.ingresses" => &["Ingress"],
+        "k8s.network_policies" => &["NetworkPolicy"],
+        "k8s.rbac" => RBAC_KINDS,
+        "k8s.service_accounts" => &["ServiceAccount"],
+        "k8s.secrets" => &["Secret"],
+        "k8s.config_maps" => &["ConfigMap"],
+        _ => return None,
+    })
+}
 
-    let policies = by_namespace(objects, "NetworkPolicy");
-    let workloads: Vec<workload::Workload> = if wants_workloads {
-        let services = by_namespace(objects, "Service");
-        let policy_index = index::index(&policies, index::policy_labels);
-        let service_index = index::index(&services, index::service_labels);
-        objects
-            .par_iter()
-            .filter(|o| workload::is_workload(&o.kind))
-            .map(|o| workload::entity(o, &policy_index, &service_index))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let containers: Vec<Value> = if wants_containers {
-        workloads
-            .par_iter()
-            .flat_map_iter(container::entities)
-            .collect()
-    } else {
-        Vec::new()
-    };
-
-    let of_kinds = |name: &str, kinds: &[&str]| -> Vec<Value> {
-        if !wanted(name) {
-            return Vec::new();
-        }
+/// The Kubernetes entities of the document `root` of the file at `path`: its objects, and
+/// when `workloads` (or `containers`) its workloads (and their containers), whose
+/// cross-document fields read `selection`.
+pub(crate) fn per_doc(
+    root: &Value,
+    path: &str,
+    workloads: bool,
+    containers: bool,
+    selection: &Arc<Selection>,
+) -> DocK8s {
+    let objects = objects(root, path);
+    let workloads: Vec<Workload> = if workloads || containers {
         objects
             .iter()
-            .filter(|o| kinds.contains(&&*o.kind))
-            .map(|o| o.value.clone())
-            .collect()
-    };
-
-    let namespaces = if wants_namespaces {
-        // The workloads of each namespace: in input order, as the workload entities are.
-        let mut workloads_by_ns: HashMap<&str, Vec<Value>> = HashMap::new();
-        for (o, w) in objects
-            .iter()
             .filter(|o| workload::is_workload(&o.kind))
-            .zip(&workloads)
-        {
-            if let Some(ns) = o.namespace.as_deref() {
-                workloads_by_ns
-                    .entry(ns)
-                    .or_default()
-                    .push(w.entity.clone());
-            }
-        }
-        namespace::entities(objects, &policies, &workloads_by_ns)
+            .map(|o| workload::entity(o, selection))
+            .collect()
     } else {
         Vec::new()
     };
-
-    K8s {
-        namespaces,
-        services: of_kinds("k8s.services", &["Service"]),
-        ingresses: of_kinds("k8s.ingresses", &["Ingress"]),
-        network_policies: of_kinds("k8s.network_policies", &["NetworkPolicy"]),
-        rbac: of_kinds("k8s.rbac", RBAC_KINDS),
-        service_accounts: of_kinds("k8s.service_accounts", &["ServiceAccount"]),
-        secrets: of_kinds("k8s.secrets", &["Secret"]),
-        config_maps: of_kinds("k8s.config_maps", &["ConfigMap"]),
-        objects: if wanted("k8s.objects") {
-            objects.iter().map(|o| o.value.clone()).collect()
-        } else {
-            Vec::new()
-        },
-        workloads: workloads.into_iter().map(|w| w.entity).collect(),
+    let containers = if containers {
+        workloads.iter().flat_map(container::entities).collect()
+    } else {
+        Vec::new()
+    };
+    DocK8s {
+        objects,
+        workloads,
         containers,
     }
+}
+
+/// Whether objects of `kind` can select workloads (NetworkPolicies and Services): the
+/// objects workloads' deferred fields read.
+pub(crate) fn selects_workloads(kind: &str) -> bool {
+    kind == "NetworkPolicy" || kind == "Service"
+}
+
+/// The cross-document pass over the objects (in input order: all of them when `namespaces`,
+/// else at least those that [`selects_workloads`]) and, when `namespaces`, all workloads:
+/// sets `selection` when workloads were derived (`workloads_derived`), and gives
+/// `k8s.namespaces` when `namespaces` (else an empty list).
+pub(crate) fn derive(
+    objects: &[Object],
+    workloads: &[Workload],
+    workloads_derived: bool,
+    namespaces: bool,
+    selection: &Selection,
+) -> Vec<Value> {
+    let policies = by_namespace(objects, "NetworkPolicy");
+    if workloads_derived {
+        let services = by_namespace(objects, "Service");
+        let _ = selection.set(Selectors {
+            policies: index::index(&policies, index::policy_labels),
+            services: index::index(&services, index::service_labels),
+        });
+    }
+    if !namespaces {
+        return Vec::new();
+    }
+    // The workloads of each namespace: in input order, as the workload entities are.
+    let mut workloads_by_ns: HashMap<&str, Vec<Value>> = HashMap::new();
+    for (o, w) in objects
+        .iter()
+        .filter(|o| workload::is_workload(&o.kind))
+        .zip(workloads)
+    {
+        if let Some(ns) = o.namespace.as_deref() {
+            workloads_by_ns
+                .entry(ns)
+                .or_default()
+                .push(w.entity.clone());
+        }
+    }
+    namespace::entities(objects, &policies, &workloads_by_ns)
 }
 
 /// The objects of `kind`, grouped by namespace (cluster-scoped objects are left out).

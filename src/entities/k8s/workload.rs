@@ -1,11 +1,13 @@
 //! `k8s.workloads`: objects that run pods, with their pod spec, pod labels and the
 //! NetworkPolicies and Services that select them.
 
-use super::index::{Candidates, Indexed};
-use super::{selector, Object};
+use std::sync::Arc;
+
+use super::index::Candidates;
+use super::{selector, Object, Selection};
 use crate::entities::extend::{list_at, map_or_empty, Entity};
 use crate::source::Span;
-use crate::value::{Map, Value};
+use crate::value::{ArcStr, Map, Value};
 use arcstr::literal;
 
 /// The kinds that run pods.
@@ -45,28 +47,44 @@ fn pod_template(object: &Value, kind: &str) -> Value {
     }
 }
 
-pub(crate) fn entity(o: &Object, policies: &Indexed, services: &Indexed) -> Workload {
+/// The workload entity of `o`. Its `network_policies` and `services` are computed from
+/// `selection` when first read, which is only once every document is loaded.
+pub(crate) fn entity(o: &Object, selection: &Arc<Selection>) -> Workload {
     let template = pod_template(&o.value, &o.kind);
     let pod_spec = template.field("spec");
     let pod_labels = map_or_empty(template.field("metadata").field("labels"));
-    let ns = o.namespace.as_deref().unwrap_or("default");
+    let ns = o.namespace.clone().unwrap_or(literal!("default"));
     let span = o.value.span;
 
     // Which NetworkPolicies and Services select the workload is computed when a rule first
     // asks: the pairs grow with the square of a namespace's size, and few rules read them.
-    let (ns_policies, labels) = (policies.get(ns).cloned(), pod_labels.clone());
+    let (known, ns_name, labels) = (
+        Arc::clone(selection),
+        ArcStr::clone(&ns),
+        pod_labels.clone(),
+    );
     let network_policies = move || {
-        selecting(ns_policies.as_deref(), &labels, span, |p, labels| {
-            selector::selects(&p.field("spec").field("podSelector"), labels)
-        })
+        let policies = known.get()?.policies.get(&ns_name);
+        Some(selecting(
+            policies.map(|c| &**c),
+            &labels,
+            span,
+            |p, labels| selector::selects(&p.field("spec").field("podSelector"), labels),
+        ))
     };
-    let (ns_services, labels) = (services.get(ns).cloned(), pod_labels.clone());
+    let (known, labels) = (Arc::clone(selection), pod_labels.clone());
     let services = move || {
-        selecting(ns_services.as_deref(), &labels, span, |s, labels| {
-            let sel = s.field("spec").field("selector");
-            sel.as_map()
-                .is_some_and(|m| !m.is_empty() && selector::is_subset(m, labels))
-        })
+        let services = known.get()?.services.get(&ns);
+        Some(selecting(
+            services.map(|c| &**c),
+            &labels,
+            span,
+            |s, labels| {
+                let sel = s.field("spec").field("selector");
+                sel.as_map()
+                    .is_some_and(|m| !m.is_empty() && selector::is_subset(m, labels))
+            },
+        ))
     };
 
     let entity = Entity::from_node(&o.value)

@@ -1,0 +1,164 @@
+//! Rules run on each file's entities as soon as the file is loaded, while its value tree is
+//! still in the processor's cache.
+//!
+//! A check loads every file, derives the entities, then evaluates. By then the trees of the
+//! first files left the cache long ago, and most of evaluating is reading them back from
+//! memory. A rule whose first clause iterates a kind derived from one document alone
+//! (`for c in k8s.containers`) and that reads no entity list anywhere else (not in the
+//! functions it calls, not in the constants it reads: [`Program::early_kind`]) gives on an
+//! entity what it would give once everything is loaded, so it runs on each file's entities
+//! right after the file is loaded ([`Early::run`]).
+//!
+//! One thing such a rule can still read needs every document: a deferred field such as a
+//! workload's `network_policies`. Read before the cross-document pass, that field is passed
+//! over and the read is marked (`value::take_unready`); the unit's result is dropped and the
+//! unit runs again with the other units ([`FileUnits::again`]), as do units whose item has no
+//! span (their place in a shard is decided by their position in the whole list).
+//!
+//! **Results are exactly those of evaluating after loading**: the entities are the values
+//! the finished lists hold, the units keep their (rule, position) order when the results are
+//! put together (`run.rs`), and the shared call table of early units is their own, never
+//! keeping a call made after an unready read.
+
+use crate::entities::Entities;
+use crate::value::{take_unready, Value};
+
+use super::interp::Interp;
+use super::limits::Limits;
+use super::memo::Memo;
+use super::program::Program;
+use super::run::{run_unit, UnitResult, UnitScope};
+
+/// The rules of a program that run as each file loads, and what they need.
+pub struct Early<'p> {
+    pub(super) prog: &'p Program,
+    limits: Limits,
+    scope: UnitScope,
+    /// The constants that read no entity list (the others are missing: no early rule reads
+    /// them).
+    consts: Vec<Value>,
+    memo: Memo,
+    none: Entities,
+    /// The kinds early rules iterate, in order of first rule, each with its rules' indexes in
+    /// rule order.
+    pub(super) groups: Vec<(&'p str, Vec<usize>)>,
+    /// Per rule: its group, when it runs early.
+    pub(super) group_of: Vec<Option<usize>>,
+    /// Per rule: its frame before its first clause.
+    frames: Vec<Vec<Value>>,
+}
+
+/// What the early rules gave on one file.
+#[derive(Default)]
+pub struct FileUnits {
+    /// Per group of [`Early`]: how many entities of its kind the file has.
+    pub(super) counts: Vec<usize>,
+    /// The units that gave findings or a failure: rule, position among the file's entities of
+    /// the rule's kind, result.
+    pub(super) done: Vec<(usize, usize, UnitResult)>,
+    /// The units to run once everything is loaded (rule, position among the file's entities).
+    pub(super) again: Vec<(usize, usize)>,
+}
+
+impl<'p> Early<'p> {
+    /// The early rules of `prog`, or `None` when it has none. Units outside `scope` do not
+    /// run; `files` (how many files the run loads) sizes the shared call table.
+    pub fn plan(
+        prog: &'p Program,
+        limits: &Limits,
+        scope: &UnitScope,
+        files: usize,
+    ) -> Option<Early<'p>> {
+        let mut groups: Vec<(&'p str, Vec<usize>)> = Vec::new();
+        let mut group_of = vec![None; prog.rules.len()];
+        for (r, rule) in prog.rules.iter().enumerate() {
+            let Some(kind) = prog.early_kind(rule) else {
+                continue;
+            };
+            let g = match groups.iter().position(|(k, _)| *k == &**kind) {
+                Some(g) => g,
+                None => {
+                    groups.push((&**kind, Vec::new()));
+                    groups.len() - 1
+                }
+            };
+            if let (Some(slot), Some((_, members))) = (group_of.get_mut(r), groups.get_mut(g)) {
+                *slot = Some(g);
+                members.push(r);
+            }
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        let none = Entities::none();
+        let free: Vec<bool> = (prog.consts.iter())
+            .map(|c| !prog.reads_entities(vec![&c.value]))
+            .collect();
+        let consts = super::run::eval_consts_where(prog, &none, limits, &free);
+        let frames = (prog.rules.iter())
+            .map(|r| vec![Value::MISSING; r.frame_size as usize])
+            .collect();
+        Some(Early {
+            prog,
+            limits: limits.clone(),
+            scope: scope.clone(),
+            consts,
+            memo: Memo::new(prog.fns.len(), files.saturating_mul(4)),
+            none,
+            groups,
+            group_of,
+            frames,
+        })
+    }
+
+    /// The ids of the early rules, in rule order.
+    pub fn rules(&self) -> Vec<&str> {
+        (self.prog.rules.iter().zip(&self.group_of))
+            .filter(|(_, g)| g.is_some())
+            .map(|(r, _)| r.meta.id.as_str())
+            .collect()
+    }
+
+    /// The kinds the early rules iterate: a file's entities of these are what [`run`](Early::run)
+    /// asks for.
+    pub fn kinds(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().map(|(k, _)| *k)
+    }
+
+    /// Runs the early rules on one file's entities: `list(kind)` gives the file's entities of
+    /// `kind`, in input order.
+    pub fn run<'v>(&self, list: impl Fn(&str) -> &'v [Value]) -> FileUnits {
+        let mut out = FileUnits::default();
+        let mut interp =
+            Interp::new(self.prog, &self.none, &self.consts, &self.limits).with_memo(&self.memo);
+        let scoped = self.scope.files.is_some() || self.scope.shard.is_some();
+        let _ = take_unready();
+        for (kind, members) in &self.groups {
+            let list = list(kind);
+            out.counts.push(list.len());
+            for (i, item) in list.iter().enumerate() {
+                for &r in members {
+                    let (Some(rule), Some(frame)) = (self.prog.rules.get(r), self.frames.get(r))
+                    else {
+                        continue;
+                    };
+                    if item.span.is_none() {
+                        out.again.push((r, i));
+                        continue;
+                    }
+                    // With a span, whether the unit runs depends on its file alone.
+                    if scoped && !self.scope.runs(&rule.meta.id, 0, Some(item)) {
+                        continue;
+                    }
+                    let result = run_unit(&mut interp, rule, frame, Some((0, item)));
+                    if take_unready() {
+                        out.again.push((r, i));
+                    } else if !result.0.is_empty() || result.1.is_some() {
+                        out.done.push((r, i, result));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
