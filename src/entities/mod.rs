@@ -131,8 +131,9 @@ struct Derived {
 }
 
 impl Derived {
-    /// Appends the document's entities of `kind` (derived per document) to `out`, in order.
-    fn items(&self, kind: &str, out: &mut Vec<Value>) {
+    /// Appends the document's entities of `kind` (derived per document) to `out`, in order;
+    /// false for a kind that is not derived per document.
+    fn items(&self, kind: &str, out: &mut Vec<Value>) -> bool {
         let (k8s, compose, tf, fw) = (&self.k8s, self.compose.as_ref(), self.tf.as_ref(), &self.fw);
         match kind {
             "docs" => out.extend(self.doc.iter().cloned()),
@@ -157,7 +158,9 @@ impl Derived {
             "fw.rulesets" => out.extend(fw.rulesets.iter().cloned()),
             "fw.rules" => out.extend(fw.rules.iter().cloned()),
             other => {
-                let kinds = k8s::object_kinds(other).unwrap_or_default();
+                let Some(kinds) = k8s::object_kinds(other) else {
+                    return false;
+                };
                 out.extend(
                     (k8s.objects.iter())
                         .filter(|o| kinds.contains(&&*o.kind))
@@ -165,6 +168,7 @@ impl Derived {
                 );
             }
         }
+        true
     }
 }
 
@@ -251,7 +255,8 @@ impl Deriver {
         };
         for kind in &self.per_document {
             for d in &derived {
-                d.items(kind, &mut parts.items);
+                // Every kind of `per_document` is one (tested below).
+                let _ = d.items(kind, &mut parts.items);
             }
             parts
                 .ends
@@ -408,5 +413,34 @@ impl Entities {
     /// per kind).
     pub fn count(&self) -> usize {
         self.by_kind.values().map(|list| list.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_derived_per_document_is_gathered_from_each_document() {
+        let none = Derived {
+            model: false,
+            doc: None,
+            fw: firewall::Firewall::default(),
+            k8s: k8s::DocK8s::default(),
+            compose: None,
+            tf: None,
+        };
+        let per_document: Vec<&str> = (kinds().iter().map(|k| k.name))
+            .filter(|k| is_per_document(k))
+            .collect();
+        assert!(per_document.contains(&"k8s.workloads") && per_document.contains(&"docs"));
+        assert!(!per_document.contains(&"k8s.namespaces") && !per_document.contains(&"zones"));
+        for kind in per_document {
+            assert!(
+                none.items(kind, &mut Vec::new()),
+                "`{kind}` is not gathered"
+            );
+        }
+        assert!(!none.items("k8s.namespaces", &mut Vec::new()));
     }
 }

@@ -31,7 +31,7 @@ use super::run::{run_unit, UnitResult, UnitScope};
 
 /// The rules of a program that run as each file loads, and what they need.
 pub struct Early<'p> {
-    pub(super) prog: &'p Program,
+    prog: &'p Program,
     limits: Limits,
     scope: UnitScope,
     /// The constants that read no entity list (the others are missing: no early rule reads
@@ -117,12 +117,6 @@ impl<'p> Early<'p> {
             .filter(|(_, g)| g.is_some())
             .map(|(r, _)| r.meta.id.as_str())
             .collect()
-    }
-
-    /// The kinds the early rules iterate: a file's entities of these are what [`run`](Early::run)
-    /// asks for.
-    pub fn kinds(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().map(|(k, _)| *k)
     }
 
     /// Runs the early rules on one file's entities: `list(kind)` gives the file's entities of
