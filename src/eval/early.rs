@@ -27,7 +27,7 @@ use super::interp::Interp;
 use super::limits::Limits;
 use super::memo::Memo;
 use super::program::Program;
-use super::run::{run_unit, UnitResult, UnitScope};
+use super::run::{gave, run_unit, UnitResult, UnitScope};
 
 /// The rules of a program that run as each file loads, and what they need.
 pub struct Early<'p> {
@@ -147,7 +147,7 @@ impl<'p> Early<'p> {
                     let result = run_unit(&mut interp, rule, frame, Some((0, item)));
                     if take_unready() {
                         out.again.push((r, i));
-                    } else if !result.0.is_empty() || result.1.is_some() {
+                    } else if gave(&result) {
                         out.done.push((r, i, result));
                     }
                 }

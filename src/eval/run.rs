@@ -56,10 +56,30 @@ impl Prepared<'_> {
             .as_ref()
             .and_then(|(idx, items)| items.get(i).map(|v| (*idx, v)))
     }
+
+    /// Runs unit `i` unless `scope` leaves it out: what it gave, if anything.
+    fn run(
+        &self,
+        interp: &mut Interp<'_>,
+        i: usize,
+        scope: Option<&UnitScope>,
+    ) -> Option<UnitResult> {
+        let item = self.item(i);
+        if scope.is_some_and(|s| !s.runs(&self.rule.meta.id, i + 1, item.map(|(_, v)| v))) {
+            return None;
+        }
+        let result = run_unit(interp, self.rule, &self.frame, item);
+        gave(&result).then_some(result)
+    }
 }
 
 /// What one unit gave, when it gave anything.
 pub(super) type UnitResult = (Vec<Finding>, Option<Failure>);
+
+/// Whether a unit gave anything (findings or a failure): only those results are kept.
+pub(super) fn gave(result: &UnitResult) -> bool {
+    !result.0.is_empty() || result.1.is_some()
+}
 
 /// A fault, with the entity it happened on.
 pub(super) struct Failure {
@@ -273,13 +293,8 @@ fn evaluate_rest(
                         let mut out = Vec::new();
                         for &r in members {
                             let Some(p) = prepared.get(r) else { continue };
-                            let item = p.item(i);
-                            if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
-                                continue;
-                            }
-                            let (findings, failure) = run_unit(interp, p.rule, &p.frame, item);
-                            if !findings.is_empty() || failure.is_some() {
-                                out.push((r, i, (findings, failure)));
+                            if let Some(result) = p.run(interp, i, scoped.then_some(scope)) {
+                                out.push((r, i, result));
                             }
                         }
                         out
@@ -294,13 +309,8 @@ fn evaluate_rest(
         .map_init(
             || Interp::new(prog, entities, consts, limits).with_memo(memo),
             |interp, &(r, i)| {
-                let p = prepared.get(r)?;
-                let item = p.item(i);
-                if scoped && !scope.runs(&p.rule.meta.id, i + 1, item.map(|(_, v)| v)) {
-                    return None;
-                }
-                let result = run_unit(interp, p.rule, &p.frame, item);
-                (!result.0.is_empty() || result.1.is_some()).then_some((r, i, result))
+                let result = prepared.get(r)?.run(interp, i, scoped.then_some(scope))?;
+                Some((r, i, result))
             },
         )
         .flatten()
