@@ -688,3 +688,121 @@ spec: {selector: {app: web}}
         assert!(plain_diags[0].message.contains("rule `broken` failed"));
     }
 }
+
+#[test]
+fn constants_built_as_each_file_loads_are_those_one_evaluation_after_loading_gives() {
+    // A constant that is a list comprehension over a kind derived per document, and reads no
+    // entity list otherwise, is built in parts on each file's entities as the file loads, and
+    // the parts are put end to end (src/eval/early.rs). `FAILING` fails in one file and
+    // `UNREADY` reads `network_policies`, which needs every document: both are built after
+    // loading, as `MIXED` is (it reads an entity list in its condition).
+    let policy = r#"package t
+        const NAMES = [c.name for c in k8s.containers if c.name != "x" for i in [1, 2] if i == 1]
+        const FAILING = [c.name + 1 for c in k8s.containers if c.name == "b"]
+        const UNREADY = [w.name for w in k8s.workloads if w.network_policies == []]
+        const MIXED = [c.name for c in k8s.containers if len(k8s.workloads) > 1]
+        rule listed {
+          for n in NAMES + UNREADY + MIXED
+          deny at n: "{n}"
+        }
+        rule local {
+          for c in k8s.containers
+          deny: "{c.name} of {len(NAMES)}"
+        }"#;
+    let deploy = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: w, image: web}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}}
+";
+    let files = [("pod.yaml", POD), ("web.yaml", deploy)];
+
+    let mut db = palisade::source::SourceDb::new();
+    let (program, diags) = common::compile(&mut db, policy);
+    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
+    let limits = palisade::eval::Limits::default();
+    let early = palisade::eval::Early::plan(&program, &limits, &Default::default(), 2)
+        .expect("early rules");
+    // (The standard library's constants are compiled in too.)
+    let ours = ["NAMES", "FAILING", "UNREADY", "MIXED"];
+    let lists: Vec<&str> = early
+        .lists()
+        .into_iter()
+        .filter(|n| ours.contains(n))
+        .collect();
+    assert_eq!(lists, ["NAMES", "FAILING", "UNREADY"]);
+
+    let (plain_db, plain, plain_diags) = common::run(policy, &files);
+    let show = |db: &palisade::source::SourceDb, f: &palisade::eval::Finding| {
+        let span = f.span.expect("span");
+        let l = Location::of(db, span);
+        let name = std::path::Path::new(db.name(span.file))
+            .file_name()
+            .expect("file name");
+        format!(
+            "{}@{}:{}:{}: {}",
+            f.rule.id,
+            name.to_string_lossy(),
+            l.line,
+            l.column,
+            f.message
+        )
+    };
+    let plain: Vec<String> = plain.iter().map(|f| show(&plain_db, f)).collect();
+    assert_eq!(
+        plain,
+        [
+            "listed@pod.yaml:4:9: p",
+            "local@pod.yaml:7:7: a of 3",
+            "listed@pod.yaml:7:13: a",
+            "listed@pod.yaml:7:13: a",
+            "local@pod.yaml:14:7: b of 3",
+            "listed@pod.yaml:14:13: b",
+            "listed@pod.yaml:14:13: b",
+            "local@web.yaml:9:11: w of 3",
+            "listed@web.yaml:9:18: w",
+            "listed@web.yaml:9:18: w",
+        ],
+        "the findings of one evaluation"
+    );
+    let messages = |d: &[palisade::diag::Diagnostic]| -> Vec<String> {
+        d.iter().map(|d| d.message.clone()).collect()
+    };
+    assert_eq!(messages(&plain_diags).len(), 1, "`FAILING` fails once");
+    assert!(plain_diags[0].message.contains("constant `FAILING` failed"));
+
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let policy_file = dir.path().join("policy.pal");
+    std::fs::write(&policy_file, policy).unwrap();
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let run = pool.install(|| {
+            palisade::driver::check(&palisade::driver::CheckOptions {
+                paths: vec![dir.path().join("pod.yaml"), dir.path().join("web.yaml")],
+                policies: palisade::driver::PolicySources {
+                    paths: vec![policy_file.clone()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            })
+        });
+        let found: Vec<String> = run.findings.iter().map(|f| show(&run.db, f)).collect();
+        assert_eq!(found, plain, "on {threads} threads");
+        assert_eq!(messages(&run.diagnostics), messages(&plain_diags));
+    }
+}

@@ -23,11 +23,11 @@
 use crate::entities::Entities;
 use crate::value::{take_unready, Value};
 
-use super::interp::Interp;
+use super::interp::{Interp, Part};
 use super::limits::Limits;
 use super::memo::Memo;
 use super::program::Program;
-use super::run::{gave, run_unit, UnitResult, UnitScope};
+use super::run::{gave, run_unit, setup_limits, UnitResult, UnitScope};
 
 /// The rules of a program that run as each file loads, and what they need.
 pub struct Early<'p> {
@@ -46,6 +46,11 @@ pub struct Early<'p> {
     pub(super) group_of: Vec<Option<usize>>,
     /// Per rule: its frame before its first clause.
     frames: Vec<Vec<Value>>,
+    /// The constants built in parts as each file loads ([`Program::early_list_kind`]): id
+    /// and kind.
+    lists: Vec<(u32, &'p str)>,
+    /// The limits of constants (those of the run's set-up).
+    setup: Limits,
 }
 
 /// What the early rules gave on one file.
@@ -58,6 +63,9 @@ pub struct FileUnits {
     pub(super) done: Vec<(usize, usize, UnitResult)>,
     /// The units to run once everything is loaded (rule, position among the file's entities).
     pub(super) again: Vec<(usize, usize)>,
+    /// Per constant of [`Early`]'s `lists`: the part the file's entities give, if it could be
+    /// built.
+    lists: Vec<Option<Part>>,
 }
 
 impl<'p> Early<'p> {
@@ -87,7 +95,10 @@ impl<'p> Early<'p> {
                 members.push(r);
             }
         }
-        if groups.is_empty() {
+        let lists: Vec<(u32, &'p str)> = (prog.consts.iter().enumerate())
+            .filter_map(|(id, def)| Some((u32::try_from(id).ok()?, &**prog.early_list_kind(def)?)))
+            .collect();
+        if groups.is_empty() && lists.is_empty() {
             return None;
         }
         let none = Entities::none();
@@ -108,7 +119,25 @@ impl<'p> Early<'p> {
             groups,
             group_of,
             frames,
+            lists,
+            setup: setup_limits(limits),
         })
+    }
+
+    /// The parts of the constants built as the files loaded, by constant id, taken from
+    /// `files` (what [`Early::run`] gave on each, in input order): `None` for a constant that
+    /// is not built so, or whose part failed in some file.
+    pub(super) fn built(&self, files: &mut [FileUnits]) -> Vec<Option<Vec<Part>>> {
+        let mut built: Vec<Option<Vec<Part>>> = (0..self.prog.consts.len()).map(|_| None).collect();
+        for (n, (id, _)) in self.lists.iter().enumerate() {
+            let parts: Option<Vec<Part>> = (files.iter_mut())
+                .map(|f| f.lists.get_mut(n).and_then(Option::take))
+                .collect();
+            if let Some(slot) = built.get_mut(*id as usize) {
+                *slot = parts;
+            }
+        }
+        built
     }
 
     /// The ids of the early rules, in rule order.
@@ -116,6 +145,13 @@ impl<'p> Early<'p> {
         (self.prog.rules.iter().zip(&self.group_of))
             .filter(|(_, g)| g.is_some())
             .map(|(r, _)| r.meta.id.as_str())
+            .collect()
+    }
+
+    /// The names of the constants built in parts as each file loads, in id order.
+    pub fn lists(&self) -> Vec<&str> {
+        (self.lists.iter())
+            .filter_map(|(id, _)| Some(self.prog.consts.get(*id as usize)?.name.as_str()))
             .collect()
     }
 
@@ -152,6 +188,17 @@ impl<'p> Early<'p> {
                     }
                 }
             }
+        }
+        for (id, kind) in &self.lists {
+            let part = self.prog.consts.get(*id as usize).and_then(|def| {
+                let mut interp = Interp::new(self.prog, &self.none, &self.consts, &self.setup);
+                let mut frame = vec![Value::MISSING; def.frame_size as usize];
+                let part = interp.build_part(&def.value, list(kind), &mut frame);
+                // A field read before every document is loaded: built once they are.
+                let unready = take_unready();
+                part.filter(|_| !unready)
+            });
+            out.lists.push(part);
         }
         out
     }

@@ -38,6 +38,16 @@ fn error(message: impl Into<String>, span: Span) -> Fault {
     }
 }
 
+/// What a run of a list comprehension's items gave (see [`Interp::eval_parallel`]).
+pub(crate) struct Part {
+    /// How many items of the list the run holds.
+    pub(crate) items: usize,
+    /// The values they gave.
+    pub(crate) out: Vec<Value>,
+    /// The steps it took.
+    pub(crate) steps: u64,
+}
+
 /// One evaluation: a rule on one entity, a constant, or a test expression.
 pub(crate) struct Interp<'a> {
     pub(crate) prog: &'a Program,
@@ -119,11 +129,19 @@ impl<'a> Interp<'a> {
     }
 
     /// Like [`eval`](Interp::eval), building a list comprehension over a long list (a
-    /// constant such as `[c for c in k8s.containers if …]`) in parallel parts. The value is the
-    /// one `eval` gives; so is the fault: when a part fails, or the parts together take more
-    /// steps or build more items than the limits allow, the items are gone over again in one
-    /// pass (the list itself is not evaluated twice), which fails where `eval` would have.
-    pub(crate) fn eval_parallel(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
+    /// constant such as `[c for c in k8s.containers if …]`) in parallel parts, or from `built`,
+    /// its parts built as each file loaded ([`Interp::build_part`], one per file in input
+    /// order). The value is the one `eval` gives; so is the fault: when a part fails, or the
+    /// parts together take more steps or build more items than the limits allow, the items are
+    /// gone over again in one pass (the list itself is not evaluated twice), which fails where
+    /// `eval` would have.
+    pub(crate) fn eval_parallel(
+        &mut self,
+        ir: &Ir,
+        frame: &mut [Value],
+        at: Span,
+        built: Option<Vec<Part>>,
+    ) -> Res {
         /// Lists shorter than this are built in order.
         const MIN_ITEMS: usize = 1024;
         /// Items per part.
@@ -140,38 +158,73 @@ impl<'a> Interp<'a> {
         let items = iterate(&coll).map_err(|m| error(m, *ispan))?;
         let listed = self.steps;
         let (slot, span) = (*slot as usize, *span);
-        if items.len() >= MIN_ITEMS {
-            let (prog, entities, consts, limits) =
-                (self.prog, self.entities, self.consts, self.limits);
-            let parts: Option<Vec<(Vec<Value>, u64)>> = items
-                .par_chunks(PART)
-                .map(|part| {
-                    let mut me = Interp::new(prog, entities, consts, limits);
-                    let mut frame = frame.to_vec();
-                    let out = me
-                        .comprehend_items(part, slot, elem, rest, &mut frame, span)
-                        .ok()?;
-                    Some((out, me.steps))
-                })
-                .collect();
-            if let Some(parts) = parts {
-                let steps = parts
-                    .iter()
-                    .map(|(_, s)| *s)
-                    .fold(listed, u64::saturating_add);
-                let built: usize = parts.iter().map(|(out, _)| out.len()).sum();
-                if steps <= self.limits.max_steps && built <= self.limits.max_collection {
-                    self.steps = steps;
-                    return Ok(Value::list(
-                        parts.into_iter().flat_map(|(out, _)| out).collect(),
-                    ));
-                }
+        // Parts built as the files loaded are taken when they cover the list exactly.
+        let built =
+            built.filter(|parts| parts.iter().map(|p| p.items).sum::<usize>() == items.len());
+        let parts = match built {
+            Some(parts) => Some(parts),
+            None if items.len() >= MIN_ITEMS => {
+                let (prog, entities, consts, limits) =
+                    (self.prog, self.entities, self.consts, self.limits);
+                items
+                    .par_chunks(PART)
+                    .map(|part| {
+                        let mut me = Interp::new(prog, entities, consts, limits);
+                        let mut frame = frame.to_vec();
+                        let out = me
+                            .comprehend_items(part, slot, elem, rest, &mut frame, span)
+                            .ok()?;
+                        Some(Part {
+                            items: part.len(),
+                            out,
+                            steps: me.steps,
+                        })
+                    })
+                    .collect()
+            }
+            None => None,
+        };
+        if let Some(parts) = parts {
+            let steps = parts
+                .iter()
+                .map(|p| p.steps)
+                .fold(listed, u64::saturating_add);
+            let made: usize = parts.iter().map(|p| p.out.len()).sum();
+            if steps <= self.limits.max_steps && made <= self.limits.max_collection {
+                self.steps = steps;
+                return Ok(Value::list(parts.into_iter().flat_map(|p| p.out).collect()));
             }
         }
         // In one pass, from where the list was evaluated.
         self.steps = listed;
         let out = self.comprehend_items(&items, slot, elem, rest, frame, span)?;
         Ok(Value::list(out))
+    }
+
+    /// The part of list comprehension `ir` (whose first `for` iterates an entity list) that
+    /// `items`, a run of that list, give, for [`Interp::eval_parallel`] to put together with
+    /// the others. `None` when it fails or `ir` is not such a comprehension. The interpreter
+    /// must be a fresh one (its steps are the part's).
+    pub(crate) fn build_part(
+        &mut self,
+        ir: &Ir,
+        items: &[Value],
+        frame: &mut [Value],
+    ) -> Option<Part> {
+        let Ir::ListComp(elem, clauses, span) = ir else {
+            return None;
+        };
+        let Some((IrComp::For(slot, _, _), rest)) = clauses.split_first() else {
+            return None;
+        };
+        let out = self
+            .comprehend_items(items, *slot as usize, elem, rest, frame, *span)
+            .ok()?;
+        Some(Part {
+            items: items.len(),
+            out,
+            steps: self.steps,
+        })
     }
 
     /// The rest of a list comprehension after its first `for` (bound to `slot`), over `items`,

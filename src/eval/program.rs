@@ -9,7 +9,7 @@ use crate::source::{FileId, Span};
 use crate::syntax::ast::TestDecl;
 use crate::value::ArcStr;
 
-use super::ir::{Ir, IrClause};
+use super::ir::{Ir, IrClause, IrComp};
 
 /// How bad a rule's violation is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -228,6 +228,26 @@ impl Program {
         let mut roots: Vec<&Ir> = rest.iter().map(IrClause::ir).collect();
         roots.extend(&rule.at);
         roots.push(&rule.message);
+        (!self.reads_entities(roots)).then_some(kind)
+    }
+
+    /// The kind a constant can be built over as each file loads (see `early.rs`): its value is
+    /// a list comprehension whose first `for` iterates a kind derived per document
+    /// (`[c for c in k8s.containers if …]`), and nothing else in it, in the functions it calls
+    /// or in the constants it reads, reads an entity list. The list is then the parts built on
+    /// each file's entities, put end to end in input order.
+    pub(crate) fn early_list_kind<'p>(&'p self, def: &'p ConstDef) -> Option<&'p ArcStr> {
+        let Ir::ListComp(elem, clauses, _) = &def.value else {
+            return None;
+        };
+        let (IrComp::For(_, Ir::Entity(kind), _), rest) = clauses.split_first()? else {
+            return None;
+        };
+        if !crate::entities::is_per_document(kind) {
+            return None;
+        }
+        let mut roots: Vec<&Ir> = rest.iter().map(IrComp::ir).collect();
+        roots.push(elem);
         (!self.reads_entities(roots)).then_some(kind)
     }
 

@@ -6,6 +6,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -16,7 +17,7 @@ use crate::source::Span;
 use crate::value::Value;
 
 use super::early::{Early, FileUnits};
-use super::interp::{iterate, Fault, Interp};
+use super::interp::{iterate, Fault, Interp, Part};
 use super::ir::IrClause;
 use super::limits::Limits;
 use super::memo::Memo;
@@ -187,23 +188,40 @@ fn merge_early(
         }
         *ran_early.get_mut(p)? = true;
     }
-    let mut offsets = vec![0usize; groups];
-    let (mut done, mut again) = (Vec::new(), Vec::new());
-    for f in files {
-        let at = |r: usize, i: usize| -> Option<(usize, usize)> {
-            let g = early.group_of.get(r).copied().flatten()?;
-            Some((rule_index.get(r).copied().flatten()?, offsets.get(g)? + i))
-        };
-        for (r, i, result) in f.done {
-            let (p, i) = at(r, i)?;
-            done.push((p, i, result));
-        }
-        for (r, i) in f.again {
-            again.push(at(r, i)?);
-        }
-        for (o, c) in offsets.iter_mut().zip(&f.counts) {
+    // Each file's offset in each list, then its units placed in parallel.
+    let mut offsets = Vec::with_capacity(files.len());
+    let mut at = vec![0usize; groups];
+    for f in &files {
+        offsets.push(at.clone());
+        for (o, c) in at.iter_mut().zip(&f.counts) {
             *o += c;
         }
+    }
+    let place = |offsets: &[usize], r: usize, i: usize| -> Option<(usize, usize)> {
+        let g = early.group_of.get(r).copied().flatten()?;
+        Some((rule_index.get(r).copied().flatten()?, offsets.get(g)? + i))
+    };
+    let misplaced = AtomicBool::new(false);
+    let mut again = Vec::new();
+    for (f, offsets) in files.iter().zip(&offsets) {
+        for &(r, i) in &f.again {
+            again.push(place(offsets, r, i)?);
+        }
+    }
+    let done: Vec<(usize, usize, UnitResult)> = (files.into_par_iter().zip(offsets))
+        .flat_map_iter(|(f, offsets)| {
+            let misplaced = &misplaced;
+            f.done.into_iter().filter_map(move |(r, i, result)| {
+                let Some((p, i)) = place(&offsets, r, i) else {
+                    misplaced.store(true, Ordering::Relaxed);
+                    return None;
+                };
+                Some((p, i, result))
+            })
+        })
+        .collect();
+    if misplaced.into_inner() {
+        return None;
     }
     Some(Merged {
         ran_early,
@@ -220,13 +238,19 @@ fn evaluate_rest(
     early: Option<(Early<'_>, Vec<FileUnits>)>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    // Constants and the clauses before a rule's first `for` run once for all entities (they
-    // usually build the list the rule iterates), so they get the budget of many units.
-    let setup_limits = Limits {
-        max_steps: limits.max_steps.saturating_mul(SETUP_BUDGET_FACTOR),
-        ..limits.clone()
+    let setup_limits = setup_limits(limits);
+    let mut early = early;
+    let built = match &mut early {
+        Some((early, files)) => early.built(files),
+        None => Vec::new(),
     };
-    let consts = eval_consts(prog, entities, &setup_limits, &mut outcome.diagnostics);
+    let consts = eval_consts(
+        prog,
+        entities,
+        &setup_limits,
+        built,
+        &mut outcome.diagnostics,
+    );
     // Calls of looping functions are shared by every unit of this evaluation (see memo.rs).
     let memo = Memo::new(prog.fns.len(), entities.count());
     let memo = &memo;
@@ -315,16 +339,13 @@ fn evaluate_rest(
         )
         .flatten()
         .collect();
-    results.extend(rerun);
-    results.extend(early_done);
+    results.par_extend(rerun);
+    results.par_extend(early_done);
     results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));
-    let count: usize = results.iter().map(|(_, _, (f, _))| f.len()).sum();
-    outcome.findings.reserve_exact(count);
-    let results = results.into_iter().map(|(_, _, result)| result);
-    for (findings, failure) in results {
-        outcome.findings.extend(findings);
-        failures.extend(failure);
-    }
+    failures.extend((results.iter_mut()).filter_map(|(_, _, (_, failure))| failure.take()));
+    outcome.findings = (results.into_par_iter())
+        .flat_map_iter(|(_, _, (findings, _))| findings)
+        .collect();
     outcome.diagnostics.extend(report_failures(failures));
     // Stable (ties keep rule and item order), so the order is the same on any thread count.
     outcome.findings.par_sort_by(|a, b| {
@@ -372,9 +393,10 @@ fn eval_consts(
     prog: &Program,
     entities: &Entities,
     limits: &Limits,
+    built: Vec<Option<Vec<Part>>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
-    eval_consts_of(prog, entities, limits, None, diags)
+    eval_consts_of(prog, entities, limits, None, built, diags)
 }
 
 /// The constants whose entry in `which` is true, evaluated as [`eval_consts`] does; the others
@@ -386,27 +408,41 @@ pub(super) fn eval_consts_where(
     limits: &Limits,
     which: &[bool],
 ) -> Vec<Value> {
-    eval_consts_of(prog, entities, limits, Some(which), &mut Vec::new())
+    eval_consts_of(
+        prog,
+        entities,
+        limits,
+        Some(which),
+        Vec::new(),
+        &mut Vec::new(),
+    )
 }
 
+/// `built` holds, by constant id, the parts of the constants built as each file loaded
+/// (`early.rs`).
 fn eval_consts_of(
     prog: &Program,
     entities: &Entities,
     limits: &Limits,
     which: Option<&[bool]>,
+    mut built: Vec<Option<Vec<Part>>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
     let mut values = vec![Value::MISSING; prog.consts.len()];
     for wave in prog.const_waves() {
         let known = &values;
-        let results: Vec<(u32, Result<Value, Fault>)> = wave
-            .par_iter()
+        let jobs: Vec<(u32, Option<Vec<Part>>)> = (wave.iter())
             .filter(|&&id| which.is_none_or(|w| w.get(id as usize).copied().unwrap_or(false)))
-            .filter_map(|&id| {
+            .map(|&id| (id, built.get_mut(id as usize).and_then(Option::take)))
+            .collect();
+        let results: Vec<(u32, Result<Value, Fault>)> = jobs
+            .into_par_iter()
+            .filter_map(|(id, parts)| {
                 let def = prog.consts.get(id as usize)?;
                 let mut interp = Interp::new(prog, entities, known, limits);
                 let mut frame = vec![Value::MISSING; def.frame_size as usize];
-                Some((id, interp.eval_parallel(&def.value, &mut frame, def.span)))
+                let value = interp.eval_parallel(&def.value, &mut frame, def.span, parts);
+                Some((id, value))
             })
             .collect();
         for (id, result) in results {
@@ -442,6 +478,16 @@ type PrefixResult = Result<Option<FirstFor>, Option<Fault>>;
 /// How many units' worth of steps the once-per-run set-up (constants, the clauses before a
 /// rule's first `for`) may take.
 const SETUP_BUDGET_FACTOR: u64 = 64;
+
+/// The limits of the once-per-run set-up: constants and the clauses before a rule's first
+/// `for` run once for all entities (they usually build the list the rule iterates), so they
+/// get the budget of many units.
+pub(super) fn setup_limits(limits: &Limits) -> Limits {
+    Limits {
+        max_steps: limits.max_steps.saturating_mul(SETUP_BUDGET_FACTOR),
+        ..limits.clone()
+    }
+}
 
 /// Runs the clauses before the first `for`. `Ok(Some)` gives the first `for`'s items,
 /// `Ok(None)` means the rule has no `for`, `Err(None)` that a `where` did not hold.
