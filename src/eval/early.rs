@@ -189,6 +189,7 @@ impl<'p> Early<'p> {
                 }
             }
         }
+        out.lists.reserve_exact(self.lists.len());
         for (id, kind) in &self.lists {
             let part = self.prog.consts.get(*id as usize).and_then(|def| {
                 let mut interp = Interp::new(self.prog, &self.none, &self.consts, &self.setup);

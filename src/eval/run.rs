@@ -162,7 +162,7 @@ fn merge_early(
     prepared: &[Prepared<'_>],
     rule_index: &[Option<usize>],
     early: &Early<'_>,
-    files: Vec<FileUnits>,
+    mut files: Vec<FileUnits>,
 ) -> Option<Merged> {
     let groups = early.groups.len();
     let mut totals = vec![0usize; groups];
@@ -208,21 +208,22 @@ fn merge_early(
             again.push(place(offsets, r, i)?);
         }
     }
-    let done: Vec<(usize, usize, UnitResult)> = (files.into_par_iter().zip(offsets))
-        .flat_map_iter(|(f, offsets)| {
-            let misplaced = &misplaced;
-            f.done.into_iter().filter_map(move |(r, i, result)| {
-                let Some((p, i)) = place(&offsets, r, i) else {
-                    misplaced.store(true, Ordering::Relaxed);
-                    return None;
-                };
-                Some((p, i, result))
-            })
-        })
-        .collect();
+    // Each result takes its place in the whole run (rule and position), in parallel.
+    files
+        .par_iter_mut()
+        .zip(offsets.par_iter())
+        .for_each(|(f, offsets)| {
+            for (r, i, _) in &mut f.done {
+                match place(offsets, *r, *i) {
+                    Some((p, at)) => (*r, *i) = (p, at),
+                    None => misplaced.store(true, Ordering::Relaxed),
+                }
+            }
+        });
     if misplaced.into_inner() {
         return None;
     }
+    let done = gather(&mut files, |f| std::mem::take(&mut f.done));
     Some(Merged {
         ran_early,
         done,
@@ -339,13 +340,15 @@ fn evaluate_rest(
         )
         .flatten()
         .collect();
+    results.reserve_exact(rerun.len() + early_done.len());
     results.par_extend(rerun);
     results.par_extend(early_done);
     results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));
     failures.extend((results.iter_mut()).filter_map(|(_, _, (_, failure))| failure.take()));
-    outcome.findings = (results.into_par_iter())
-        .flat_map_iter(|(_, _, (findings, _))| findings)
-        .collect();
+    outcome.findings = gather(&mut results, |(_, _, (findings, _))| {
+        std::mem::take(findings)
+    });
+    drop(results);
     outcome.diagnostics.extend(report_failures(failures));
     // Stable (ties keep rule and item order), so the order is the same on any thread count.
     outcome.findings.par_sort_by(|a, b| {
@@ -357,6 +360,30 @@ fn evaluate_rest(
         ))
     });
     outcome
+}
+
+/// What `take` moves out of each of `parts`, in order, put together in parallel into one
+/// vector of exactly the size needed (tens of thousands of results are gathered so at the end
+/// of a run, when its memory is at its peak).
+fn gather<P: Send, T: Send>(parts: &mut [P], take: impl Fn(&mut P) -> Vec<T> + Sync) -> Vec<T> {
+    /// Parts per job.
+    const CHUNK: usize = 1024;
+    let chunks: Vec<Vec<T>> = parts
+        .par_chunks_mut(CHUNK)
+        .map(|chunk| {
+            let taken: Vec<Vec<T>> = chunk.iter_mut().map(&take).collect();
+            let mut out = Vec::with_capacity(taken.iter().map(Vec::len).sum());
+            for t in taken {
+                out.extend(t);
+            }
+            out
+        })
+        .collect();
+    let mut all = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for c in chunks {
+        all.extend(c);
+    }
+    all
 }
 
 /// The prepared rules for which `keep` is true, grouped by the list their first `for`
