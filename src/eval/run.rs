@@ -75,7 +75,9 @@ impl Prepared<'_> {
 }
 
 /// What one unit gave, when it gave anything.
-pub(super) type UnitResult = (Vec<Finding>, Option<Failure>);
+/// (A failure is rare and large: boxed, so that the many results moved about at the end of a
+/// run stay small.)
+pub(super) type UnitResult = (Vec<Finding>, Option<Box<Failure>>);
 
 /// Whether a unit gave anything (findings or a failure): only those results are kept.
 pub(super) fn gave(result: &UnitResult) -> bool {
@@ -188,38 +190,33 @@ fn merge_early(
         }
         *ran_early.get_mut(p)? = true;
     }
-    // Each file's offset in each list, then its units placed in parallel.
-    let mut offsets = Vec::with_capacity(files.len());
+    // Each file's offset in each list (its counts become its offsets), then its units placed
+    // in parallel.
     let mut at = vec![0usize; groups];
-    for f in &files {
-        offsets.push(at.clone());
-        for (o, c) in at.iter_mut().zip(&f.counts) {
-            *o += c;
+    for f in &mut files {
+        for (o, c) in at.iter_mut().zip(&mut f.counts) {
+            (*o, *c) = (*o + *c, *o);
         }
     }
     let place = |offsets: &[usize], r: usize, i: usize| -> Option<(usize, usize)> {
         let g = early.group_of.get(r).copied().flatten()?;
         Some((rule_index.get(r).copied().flatten()?, offsets.get(g)? + i))
     };
-    let misplaced = AtomicBool::new(false);
     let mut again = Vec::new();
-    for (f, offsets) in files.iter().zip(&offsets) {
+    for f in &files {
         for &(r, i) in &f.again {
-            again.push(place(offsets, r, i)?);
+            again.push(place(&f.counts, r, i)?);
         }
     }
-    // Each result takes its place in the whole run (rule and position), in parallel.
-    files
-        .par_iter_mut()
-        .zip(offsets.par_iter())
-        .for_each(|(f, offsets)| {
-            for (r, i, _) in &mut f.done {
-                match place(offsets, *r, *i) {
-                    Some((p, at)) => (*r, *i) = (p, at),
-                    None => misplaced.store(true, Ordering::Relaxed),
-                }
+    let misplaced = AtomicBool::new(false);
+    files.par_iter_mut().for_each(|f| {
+        for (r, i, _) in &mut f.done {
+            match place(&f.counts, *r, *i) {
+                Some((p, at)) => (*r, *i) = (p, at),
+                None => misplaced.store(true, Ordering::Relaxed),
             }
-        });
+        }
+    });
     if misplaced.into_inner() {
         return None;
     }
@@ -344,7 +341,7 @@ fn evaluate_rest(
     results.par_extend(rerun);
     results.par_extend(early_done);
     results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));
-    failures.extend((results.iter_mut()).filter_map(|(_, _, (_, failure))| failure.take()));
+    failures.extend((results.iter_mut()).filter_map(|(_, _, (_, failure))| Some(*failure.take()?)));
     outcome.findings = gather(&mut results, |(_, _, (findings, _))| {
         std::mem::take(findings)
     });
@@ -588,10 +585,12 @@ pub(super) fn run_unit(
             span: rule.meta.span,
         }),
     };
-    let failure = failure.map(|fault| Failure {
-        rule: Arc::clone(&rule.meta),
-        fault,
-        entity: loc,
+    let failure = failure.map(|fault| {
+        Box::new(Failure {
+            rule: Arc::clone(&rule.meta),
+            fault,
+            entity: loc,
+        })
     });
     (findings, failure)
 }
