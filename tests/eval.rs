@@ -622,21 +622,7 @@ spec: {selector: {app: web}}
     assert_eq!(early.rules(), ["local", "isolated", "broken"]);
 
     // One evaluation after loading (what the language server and `assess` run)...
-    let (plain_db, plain, plain_diags) = common::run(policy, &files);
-    let show = |db: &palisade::source::SourceDb, f: &palisade::eval::Finding| {
-        let l = Location::of(db, f.span.expect("span"));
-        let name = db.name(f.span.expect("span").file);
-        let file = std::path::Path::new(name).file_name().expect("file name");
-        format!(
-            "{}@{}:{}:{}: {}",
-            f.rule.id,
-            file.to_string_lossy(),
-            l.line,
-            l.column,
-            f.message
-        )
-    };
-    let plain: Vec<String> = plain.iter().map(|f| show(&plain_db, f)).collect();
+    let (plain, plain_diags) = evaluated(policy, &files);
     assert_eq!(
         plain,
         [
@@ -654,38 +640,17 @@ spec: {selector: {app: web}}
         ],
         "the findings of one evaluation"
     );
-
+    assert_eq!(plain_diags.len(), 1, "`broken` fails once");
+    assert!(plain_diags[0].contains("rule `broken` failed"));
     // ...and `check`, which runs the early rules as each file loads, agree, on any number of
     // threads.
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    let policy_file = dir.path().join("policy.pal");
-    std::fs::write(&policy_file, policy).unwrap();
     for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
-        let run = pool.install(|| {
-            palisade::driver::check(&palisade::driver::CheckOptions {
-                paths: vec![dir.path().join("pod.yaml"), dir.path().join("web.yaml")],
-                policies: palisade::driver::PolicySources {
-                    paths: vec![policy_file.clone()],
-                    ..Default::default()
-                },
-                ..Default::default()
-            })
-        });
-        let found: Vec<String> = run.findings.iter().map(|f| show(&run.db, f)).collect();
-        assert_eq!(found, plain, "on {threads} threads");
-        let messages = |d: &[palisade::diag::Diagnostic]| -> Vec<String> {
-            d.iter().map(|d| d.message.clone()).collect()
-        };
-        assert_eq!(messages(&run.diagnostics), messages(&plain_diags));
-        assert_eq!(plain_diags.len(), 1, "`broken` fails once");
-        assert!(plain_diags[0].message.contains("rule `broken` failed"));
+        let run = checked(policy, &files, threads);
+        assert_eq!(
+            run,
+            (plain.clone(), plain_diags.clone()),
+            "on {threads} threads"
+        );
     }
 }
 
@@ -741,23 +706,7 @@ spec: {podSelector: {}}
         .collect();
     assert_eq!(lists, ["NAMES", "FAILING", "UNREADY"]);
 
-    let (plain_db, plain, plain_diags) = common::run(policy, &files);
-    let show = |db: &palisade::source::SourceDb, f: &palisade::eval::Finding| {
-        let span = f.span.expect("span");
-        let l = Location::of(db, span);
-        let name = std::path::Path::new(db.name(span.file))
-            .file_name()
-            .expect("file name");
-        format!(
-            "{}@{}:{}:{}: {}",
-            f.rule.id,
-            name.to_string_lossy(),
-            l.line,
-            l.column,
-            f.message
-        )
-    };
-    let plain: Vec<String> = plain.iter().map(|f| show(&plain_db, f)).collect();
+    let (plain, plain_diags) = evaluated(policy, &files);
     assert_eq!(
         plain,
         [
@@ -774,35 +723,73 @@ spec: {podSelector: {}}
         ],
         "the findings of one evaluation"
     );
-    let messages = |d: &[palisade::diag::Diagnostic]| -> Vec<String> {
-        d.iter().map(|d| d.message.clone()).collect()
-    };
-    assert_eq!(messages(&plain_diags).len(), 1, "`FAILING` fails once");
-    assert!(plain_diags[0].message.contains("constant `FAILING` failed"));
+    assert_eq!(plain_diags.len(), 1, "`FAILING` fails once");
+    assert!(plain_diags[0].contains("constant `FAILING` failed"));
+    for threads in [1, 2] {
+        let run = checked(policy, &files, threads);
+        assert_eq!(
+            run,
+            (plain.clone(), plain_diags.clone()),
+            "on {threads} threads"
+        );
+    }
+}
 
+/// A finding as `rule@file:line:col: message`, the file by its name alone.
+fn shown(db: &palisade::source::SourceDb, f: &palisade::eval::Finding) -> String {
+    let span = f.span.expect("span");
+    let l = Location::of(db, span);
+    let name = std::path::Path::new(db.name(span.file))
+        .file_name()
+        .expect("file name");
+    format!(
+        "{}@{}:{}:{}: {}",
+        f.rule.id,
+        name.to_string_lossy(),
+        l.line,
+        l.column,
+        f.message
+    )
+}
+
+/// The findings ([`shown`]) and the diagnostics' messages of one evaluation of `policy` after
+/// loading `files` (what the language server and `assess` run).
+fn evaluated(policy: &str, files: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+    let (db, findings, diags) = common::run(policy, files);
+    (
+        findings.iter().map(|f| shown(&db, f)).collect(),
+        diags.iter().map(|d| d.message.clone()).collect(),
+    )
+}
+
+/// The same from `palisade check` on `threads` threads, which runs rules and builds
+/// constants as each file loads (src/eval/early.rs).
+fn checked(policy: &str, files: &[(&str, &str)], threads: usize) -> (Vec<String>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     let policy_file = dir.path().join("policy.pal");
     std::fs::write(&policy_file, policy).unwrap();
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
-        let run = pool.install(|| {
-            palisade::driver::check(&palisade::driver::CheckOptions {
-                paths: vec![dir.path().join("pod.yaml"), dir.path().join("web.yaml")],
-                policies: palisade::driver::PolicySources {
-                    paths: vec![policy_file.clone()],
-                    ..Default::default()
-                },
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("pool");
+    let run = pool.install(|| {
+        palisade::driver::check(&palisade::driver::CheckOptions {
+            paths: files
+                .iter()
+                .map(|(name, _)| dir.path().join(name))
+                .collect(),
+            policies: palisade::driver::PolicySources {
+                paths: vec![policy_file.clone()],
                 ..Default::default()
-            })
-        });
-        let found: Vec<String> = run.findings.iter().map(|f| show(&run.db, f)).collect();
-        assert_eq!(found, plain, "on {threads} threads");
-        assert_eq!(messages(&run.diagnostics), messages(&plain_diags));
-    }
+            },
+            ..Default::default()
+        })
+    });
+    (
+        run.findings.iter().map(|f| shown(&run.db, f)).collect(),
+        run.diagnostics.iter().map(|d| d.message.clone()).collect(),
+    )
 }

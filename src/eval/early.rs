@@ -15,6 +15,12 @@
 //! unit runs again with the other units ([`FileUnits::again`]), as do units whose item has no
 //! span (their place in a shard is decided by their position in the whole list).
 //!
+//! A constant that is a list comprehension over such a kind, with no other entity list in it
+//! (`const CONTROL_PLANE = [c for c in k8s.containers if …]`, [`Program::early_list_kind`]),
+//! is built the same way: each file's part as the file loads, the parts put end to end after
+//! loading ([`Early::built`], `Interp::eval_parallel`). A part that fails or reads an unready
+//! field makes the whole constant be evaluated after loading instead.
+//!
 //! **Results are exactly those of evaluating after loading**: the entities are the values
 //! the finished lists hold, the units keep their (rule, position) order when the results are
 //! put together (`run.rs`), and the shared call table of early units is their own, never
@@ -29,7 +35,8 @@ use super::memo::Memo;
 use super::program::Program;
 use super::run::{gave, run_unit, setup_limits, UnitResult, UnitScope};
 
-/// The rules of a program that run as each file loads, and what they need.
+/// The rules of a program that run as each file loads, the constants built so, and what they
+/// need.
 pub struct Early<'p> {
     prog: &'p Program,
     limits: Limits,
