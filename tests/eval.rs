@@ -613,13 +613,8 @@ spec: {selector: {app: web}}
 ";
     let files = [("pod.yaml", POD), ("web.yaml", deploy)];
 
-    let mut db = palisade::source::SourceDb::new();
-    let (program, diags) = common::compile(&mut db, policy);
-    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
-    let limits = palisade::eval::Limits::default();
-    let early = palisade::eval::Early::plan(&program, &limits, &Default::default(), 2)
-        .expect("early rules");
-    assert_eq!(early.rules(), ["local", "isolated", "broken"]);
+    let (rules, _) = planned(policy);
+    assert_eq!(rules, ["local", "isolated", "broken"]);
 
     // One evaluation after loading (what the language server and `assess` run)...
     let (plain, plain_diags) = evaluated(policy, &files);
@@ -644,14 +639,7 @@ spec: {selector: {app: web}}
     assert!(plain_diags[0].contains("rule `broken` failed"));
     // ...and `check`, which runs the early rules as each file loads, agree, on any number of
     // threads.
-    for threads in [1, 2] {
-        let run = checked(policy, &files, threads);
-        assert_eq!(
-            run,
-            (plain.clone(), plain_diags.clone()),
-            "on {threads} threads"
-        );
-    }
+    same_from_check(policy, &files, &(plain, plain_diags));
 }
 
 #[test]
@@ -691,17 +679,11 @@ spec: {podSelector: {}}
 ";
     let files = [("pod.yaml", POD), ("web.yaml", deploy)];
 
-    let mut db = palisade::source::SourceDb::new();
-    let (program, diags) = common::compile(&mut db, policy);
-    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
-    let limits = palisade::eval::Limits::default();
-    let early = palisade::eval::Early::plan(&program, &limits, &Default::default(), 2)
-        .expect("early rules");
+    let (_, lists) = planned(policy);
     // (The standard library's constants are compiled in too.)
     let ours = ["NAMES", "FAILING", "UNREADY", "MIXED"];
-    let lists: Vec<&str> = early
-        .lists()
-        .into_iter()
+    let lists: Vec<&str> = (lists.iter())
+        .map(String::as_str)
         .filter(|n| ours.contains(n))
         .collect();
     assert_eq!(lists, ["NAMES", "FAILING", "UNREADY"]);
@@ -725,11 +707,29 @@ spec: {podSelector: {}}
     );
     assert_eq!(plain_diags.len(), 1, "`FAILING` fails once");
     assert!(plain_diags[0].contains("constant `FAILING` failed"));
+    same_from_check(policy, &files, &(plain, plain_diags));
+}
+
+/// The early rules and the constants built as files load of `policy` (which must compile
+/// cleanly), by name.
+fn planned(policy: &str) -> (Vec<String>, Vec<String>) {
+    let mut db = palisade::source::SourceDb::new();
+    let (program, diags) = common::compile(&mut db, policy);
+    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
+    let limits = palisade::eval::Limits::default();
+    let early = palisade::eval::Early::plan(&program, &limits, &Default::default(), 2)
+        .expect("something runs early");
+    let owned = |names: Vec<&str>| names.into_iter().map(String::from).collect();
+    (owned(early.rules()), owned(early.lists()))
+}
+
+/// Asserts that `palisade check` on 1 and 2 threads gives `plain`, what one evaluation after
+/// loading gave ([`evaluated`]).
+fn same_from_check(policy: &str, files: &[(&str, &str)], plain: &(Vec<String>, Vec<String>)) {
     for threads in [1, 2] {
-        let run = checked(policy, &files, threads);
         assert_eq!(
-            run,
-            (plain.clone(), plain_diags.clone()),
+            &checked(policy, files, threads),
+            plain,
             "on {threads} threads"
         );
     }
