@@ -294,11 +294,24 @@ pub(crate) fn read_and_hash(
     }
 }
 
-/// Reads `candidates` into `db`, then loads and evaluates them with `program`; with the cache
-/// on (`lookup`), reuses the recorded results when every file reads as recorded
-/// (`hashed`, read here if not given), and otherwise records the new ones with the rules and
-/// the `policy` diagnostics (those of compiling the policies and selecting the rules). Read
-/// and load diagnostics go to `diags`.
+/// What is known of the inputs before [`load_and_evaluate`].
+pub(crate) enum Before {
+    /// The cache is on: where its entry is, and the files read and hashed if that was done
+    /// alongside compiling.
+    Lookup((Lookup, Option<Hashed>)),
+    /// The cache is off, and the files were read alongside compiling (one read per
+    /// candidate).
+    Read(Vec<inputs::Read>),
+    /// The cache is off and nothing is read yet (`check_in` reads the files alongside
+    /// compiling whenever the cache is off; this is for a caller that has not).
+    Nothing,
+}
+
+/// Reads `candidates` into `db` (unless `before` has them), then loads and evaluates them
+/// with `program`; with the cache on (`before` is a lookup), reuses the recorded results when
+/// every file reads as recorded (`hashed`, read here if not given), and otherwise records the
+/// new ones with the rules and the `policy` diagnostics (those of compiling the policies and
+/// selecting the rules). Read and load diagnostics go to `diags`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_and_evaluate(
     db: &mut SourceDb,
@@ -308,15 +321,22 @@ pub(crate) fn load_and_evaluate(
     opts: &CheckOptions,
     diags: &mut Vec<Diagnostic>,
     progress: Option<&dyn super::Progress>,
-    lookup: Option<(Lookup, Option<Hashed>)>,
+    before: Before,
 ) -> Evaluated {
     let clock = std::time::Instant::now();
-    let Some((lookup, hashed)) = lookup else {
-        let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
-        let read_in = clock.elapsed();
-        let mut evaluated = evaluate(db, program, &pending, opts, diags, progress);
-        evaluated.phases.insert(0, ("  read files", read_in));
-        return evaluated;
+    let (lookup, hashed) = match before {
+        Before::Lookup(lookup) => lookup,
+        Before::Read(reads) => {
+            let pending = inputs::admit(db, candidates, reads, diags);
+            return evaluate(db, program, &pending, opts, diags, progress);
+        }
+        Before::Nothing => {
+            let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
+            let read_in = clock.elapsed();
+            let mut evaluated = evaluate(db, program, &pending, opts, diags, progress);
+            evaluated.phases.insert(0, ("  read files", read_in));
+            return evaluated;
+        }
     };
     let Lookup {
         dir,

@@ -172,6 +172,8 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     };
     let warm = cache_at.as_ref().is_some_and(|(_, path)| path.is_file())
         && !diagnostics.iter().any(Diagnostic::is_error);
+    // The files, when they were read alongside compiling, and how long that took.
+    let mut early_read: Option<(Vec<inputs::Read>, std::time::Duration)> = None;
     let (compiled, (candidates, found_diags, discovered_in), looked) = match cache_at {
         Some(at) if warm => {
             let ((found, probe), opened) = rayon::join(
@@ -185,10 +187,25 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
             (None, found, Some(Looked::Opened(opened, probe)))
         }
         at => {
-            let (compiled, found) = rayon::join(
+            // With the cache off nothing is looked up before reading: the files are read
+            // as soon as they are found, while the policies compile.
+            let read_now = at.is_none();
+            let (compiled, (found, read)) = rayon::join(
                 || compile_selected(db_ref, &policy_files, opts),
-                discover_all,
+                || {
+                    let found = discover_all();
+                    let read = read_now.then(|| {
+                        if let Some(p) = progress {
+                            p.phase("reading files", Some(found.0.len() as u64));
+                        }
+                        let clock = std::time::Instant::now();
+                        let read = inputs::read_all(&found.0, &opts.input_limits, progress);
+                        (read.into_iter().map(|(r, _)| r).collect(), clock.elapsed())
+                    });
+                    (found, read)
+                },
             );
+            early_read = read;
             (Some(compiled), found, at.map(Looked::Located))
         }
     };
@@ -257,9 +274,18 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     }
     timings.push(("discover (alongside compiling)", discovered_in));
     diagnostics.extend(found_diags);
-    if let Some(p) = progress {
-        p.phase("reading files", Some(candidates.len() as u64));
-    }
+    let reads = match early_read {
+        Some((reads, read_in)) => {
+            timings.push(("read files (alongside compiling)", read_in));
+            Some(reads)
+        }
+        None => {
+            if let Some(p) = progress {
+                p.phase("reading files", Some(candidates.len() as u64));
+            }
+            None
+        }
+    };
     let evaluated = cache::load_and_evaluate(
         &mut db,
         &program,
@@ -268,7 +294,11 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         opts,
         &mut diagnostics,
         progress,
-        lookup,
+        match (lookup, reads) {
+            (Some(lookup), _) => cache::Before::Lookup(lookup),
+            (None, Some(reads)) => cache::Before::Read(reads),
+            (None, None) => cache::Before::Nothing,
+        },
     );
     lap("read, parse and evaluate", &mut timings);
     let run = Ran {
