@@ -373,3 +373,60 @@ fn regex_and_glob_helpers_cache_and_report() {
         "{got:?}"
     );
 }
+
+/// `group_by` over a list long enough to be grouped in parallel runs gives what grouping it
+/// item by item gives: keys in order of first appearance (some first seen in a late run),
+/// each with the span of its first value and its items in list order.
+#[test]
+fn group_by_a_long_list_gives_what_grouping_it_item_by_item_gives() {
+    const N: usize = 20_000;
+    let items: Vec<Value> = (0..N)
+        .map(|i| {
+            let mut m = Map::new();
+            m.insert("n", None, spanned(Kind::Int(i as i64), 2 * i));
+            // Every seventh item lacks the field and every eleventh has a number there; one
+            // key first appears in the last runs.
+            let key = match i {
+                _ if i % 7 == 3 => None,
+                _ if i % 11 == 5 => Some(Kind::Int(1)),
+                _ if i >= 15_000 && i % 5 == 0 => Some(Kind::Str("late".into())),
+                _ => Some(Kind::Str(format!("k{}", (i * 13) % 17).into())),
+            };
+            if let Some(k) = key {
+                m.insert("kind", None, spanned(k, 2 * i + 1));
+            }
+            Value::map(m)
+        })
+        .collect();
+    // The reference: one pass, item by item.
+    let mut want: Vec<(String, usize, Vec<usize>)> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(key) = item.field("kind").as_str().map(str::to_string) else {
+            continue;
+        };
+        match want.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, members)) => members.push(i),
+            None => want.push((key, 2 * i + 1, vec![i])),
+        }
+    }
+    assert!(want.iter().any(|(k, _, _)| k == "late"));
+
+    let group_by = natives::lookup("std.collections", "group_by").unwrap();
+    let got = (group_by.func)(&[l(items), s("kind")]).unwrap();
+    let got: Vec<(String, usize, Vec<usize>)> = got
+        .as_map()
+        .unwrap()
+        .entries()
+        .map(|(key, e)| {
+            let members = (e.value.as_list().unwrap().iter())
+                .map(|v| v.field("n").span.unwrap().start as usize / 2)
+                .collect();
+            (
+                key.to_string(),
+                e.key_span().unwrap().start as usize,
+                members,
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}

@@ -315,29 +315,81 @@ fn group_by(args: &[Value]) -> Result<Value, NativeError> {
     }
     let [l, field] = arity(args)?;
     let (l, field) = (list(0, l)?, string(1, field)?);
-    // Keys in order of first appearance, each with its items and the span of its first value.
-    let mut groups: Vec<(&str, Option<crate::source::Span>, Vec<Value>)> = Vec::new();
-    let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for item in l {
-        let Some(entry) = item.as_map().and_then(|m| m.get_entry(field)) else {
-            continue;
-        };
-        let Some(key) = entry.value.as_str() else {
-            continue;
-        };
-        let at = *position.entry(key).or_insert_with(|| {
-            groups.push((key, entry.value.span, Vec::new()));
-            groups.len() - 1
-        });
-        if let Some((_, _, items)) = groups.get_mut(at) {
-            items.push(item.clone());
+    // A long list (every Kubernetes object of a run, say) is grouped in runs in parallel,
+    // then the runs' groups merged in order: the same keys in the same order, the same items.
+    let groups = if l.len() >= PARALLEL_GROUPING {
+        use rayon::prelude::*;
+        let runs: Vec<Groups<'_>> = l
+            .par_chunks(GROUPING_RUN)
+            .map(|run| Groups::of(run, field))
+            .collect();
+        let mut all = Groups::default();
+        for run in runs {
+            all.merge(run);
         }
-    }
-    let mut out = Map::new();
-    for (key, span, items) in groups {
+        all
+    } else {
+        Groups::of(l, field)
+    };
+    let mut out = Map::with_capacity(groups.groups.len());
+    for (key, span, items) in groups.groups {
         out.insert(key, span, Value::list(items));
     }
     Ok(Value::map(out))
+}
+
+/// Lists at least this long are grouped in parallel runs by `group_by`.
+const PARALLEL_GROUPING: usize = 8192;
+
+/// Items per run of a parallel `group_by`.
+const GROUPING_RUN: usize = 2048;
+
+/// The groups of `group_by`: keys in order of first appearance, each with the span of its
+/// first value and its items in list order.
+#[derive(Default)]
+struct Groups<'a> {
+    groups: Vec<(&'a str, Option<crate::source::Span>, Vec<Value>)>,
+    position: foldhash::HashMap<&'a str, usize>,
+}
+
+impl<'a> Groups<'a> {
+    /// The groups of `items` by the string value of their `field`.
+    fn of(items: &'a [Value], field: &str) -> Groups<'a> {
+        let mut out = Groups::default();
+        for item in items {
+            let Some(entry) = item.as_map().and_then(|m| m.get_entry(field)) else {
+                continue;
+            };
+            let Some(key) = entry.value.as_str() else {
+                continue;
+            };
+            out.add(key, entry.value.span, [item.clone()]);
+        }
+        out
+    }
+
+    /// Adds `items` to `key`'s group, which starts (with `span`) if it is new.
+    fn add(
+        &mut self,
+        key: &'a str,
+        span: Option<crate::source::Span>,
+        items: impl IntoIterator<Item = Value>,
+    ) {
+        let at = *self.position.entry(key).or_insert_with(|| {
+            self.groups.push((key, span, Vec::new()));
+            self.groups.len() - 1
+        });
+        if let Some((_, _, group)) = self.groups.get_mut(at) {
+            group.extend(items);
+        }
+    }
+
+    /// Appends the groups of the items that follow these.
+    fn merge(&mut self, next: Groups<'a>) {
+        for (key, span, items) in next.groups {
+            self.add(key, span, items);
+        }
+    }
 }
 
 fn zip(args: &[Value]) -> Result<Value, NativeError> {
