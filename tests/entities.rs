@@ -532,6 +532,72 @@ fn namespaces_list_their_objects_and_workloads() {
     assert_eq!(hmi.span, list(&e, "k8s.workloads")[0].span);
 }
 
+/// Each file's namespaces are gathered as it loads and the files' put together in order (in
+/// parallel halves for many files): the same namespaces as one pass over every object. A
+/// namespace used before it is declared takes its place from the use, its name and object
+/// from the first declaration (a later one is ignored), and its objects and workloads from
+/// every file in input order.
+#[test]
+fn namespaces_gathered_file_by_file_are_those_of_one_pass() {
+    const FILES: usize = 700;
+    let namespace =
+        |name: &str| json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+    let paths: Vec<String> = (0..FILES).map(|i| format!("k8s/f{i:04}.yaml")).collect();
+    let files: Vec<(&str, Vec<serde_json::Value>)> = (0..FILES)
+        .map(|i| {
+            let mut docs = vec![deployment(
+                &format!("w{i}"),
+                Some(&format!("ns{}", i % 3)),
+                json!({}),
+            )];
+            match i {
+                300 => docs.insert(0, namespace("ns1")),
+                450 => {
+                    docs.push(namespace("ns1"));
+                    docs.push(namespace("ns9"));
+                }
+                600 => docs.push(json!({"apiVersion": "v1", "kind": "ResourceQuota",
+                                        "metadata": {"name": "q", "namespace": "ns9"}})),
+                _ => {}
+            }
+            (paths[i].as_str(), docs)
+        })
+        .collect();
+    let (_f, e) = yaml(&files);
+    let ns = list(&e, "k8s.namespaces");
+    assert_eq!(names(ns, "name"), ["ns0", "ns1", "ns2", "ns9"]);
+    let of = |n: &Value, field: &str| names(at(n, field).as_list().unwrap_or_default(), "name");
+    for (k, n) in ns.iter().take(3).enumerate() {
+        let want: Vec<String> = (0..FILES)
+            .filter(|i| i % 3 == k)
+            .map(|i| format!("w{i}"))
+            .collect();
+        assert_eq!(of(n, "objects"), want);
+        assert_eq!(of(n, "workloads"), want);
+    }
+    assert_eq!(of(&ns[3], "objects"), ["q"]);
+    assert!(of(&ns[3], "workloads").is_empty());
+    // `ns1`, first used in file 1, is declared in file 300 (and again in 450).
+    let declared: Vec<&Value> = (list(&e, "k8s.objects").iter())
+        .filter(|o| s(o, "kind") == "Namespace")
+        .collect();
+    assert_eq!(
+        names(
+            &declared.iter().map(|v| (*v).clone()).collect::<Vec<_>>(),
+            "metadata.name"
+        ),
+        ["ns1", "ns1", "ns9"]
+    );
+    assert_eq!(at(&ns[1], "object").span, declared[0].span);
+    assert_eq!(
+        at(&ns[1], "name").span,
+        at(declared[0], "metadata.name").span
+    );
+    assert_eq!(ns[1].span, declared[0].span);
+    assert!(at(&ns[0], "object").is_missing());
+    assert_eq!(at(&ns[3], "object").span, declared[2].span);
+}
+
 #[test]
 fn default_deny_detection() {
     let (_f, e) = yaml(&[

@@ -95,10 +95,11 @@ pub struct Parts {
     docs: usize,
     /// The zones models among them, by position.
     models: Vec<usize>,
-    /// The Kubernetes objects and workloads, when `k8s.namespaces` is wanted; else only the
-    /// NetworkPolicies and Services (which workloads' deferred fields read), when workloads are.
+    /// The Kubernetes objects, when `k8s.namespaces` is wanted; else only the NetworkPolicies
+    /// and Services (which workloads' deferred fields read), when workloads are.
     objects: Vec<k8s::Object>,
-    workloads: Vec<k8s::Workload>,
+    /// The namespaces of these documents' objects, when `k8s.namespaces` is wanted.
+    namespaces: Option<k8s::Namespaces>,
 }
 
 impl Parts {
@@ -251,7 +252,7 @@ impl Deriver {
                 .filter_map(|(i, d)| d.model.then_some(i))
                 .collect(),
             objects: Vec::new(),
-            workloads: Vec::new(),
+            namespaces: None,
         };
         for kind in &self.per_document {
             for d in &derived {
@@ -265,16 +266,18 @@ impl Deriver {
         parts.items.shrink_to_fit();
         // What the cross-document pass reads: every object and workload for namespaces, else
         // the objects that can select workloads.
+        let mut namespaces = self.namespaces.then(k8s::Namespaces::default);
         for d in derived {
-            if self.namespaces {
+            if let Some(n) = &mut namespaces {
+                n.add(&d.k8s.objects, &d.k8s.workloads);
                 parts.objects.extend(d.k8s.objects);
-                parts.workloads.extend(d.k8s.workloads);
             } else if self.workloads {
                 let selecting =
                     (d.k8s.objects.into_iter()).filter(|o| k8s::selects_workloads(&o.kind));
                 parts.objects.extend(selecting);
             }
         }
+        parts.namespaces = namespaces;
         parts
     }
 
@@ -309,7 +312,7 @@ impl Deriver {
 
     /// The entities of the run: those of `parts` (which cover `docs`, in the same order) and
     /// those of the cross-document pass.
-    pub fn finish(self, docs: &[InputDoc<'_>], parts: Vec<Parts>) -> Entities {
+    pub fn finish(self, docs: &[InputDoc<'_>], mut parts: Vec<Parts>) -> Entities {
         let mut by_kind = HashMap::with_capacity(self.wanted.len());
         let count = |i: usize| {
             let end = |p: &Parts, i: usize| p.ends.get(i).copied().unwrap_or(0) as usize;
@@ -320,33 +323,44 @@ impl Deriver {
             .map(|i| Vec::with_capacity(count(i)))
             .collect();
         let mut objects = Vec::with_capacity(parts.iter().map(|p| p.objects.len()).sum());
-        let mut workloads = Vec::with_capacity(parts.iter().map(|p| p.workloads.len()).sum());
+        // The files' namespaces, put together in order on one core while the lists are put end
+        // to end on the other (merging them is associative: the halves are merged in order).
+        let files_namespaces: Vec<k8s::Namespaces> = (parts.iter_mut())
+            .filter_map(|p| p.namespaces.take())
+            .collect();
+        let gather_namespaces = || {
+            self.namespaces.then(|| {
+                files_namespaces
+                    .into_par_iter()
+                    .with_min_len(NAMESPACE_FILES)
+                    .reduce(k8s::Namespaces::default, |mut a, b| {
+                        a.merge(b);
+                        a
+                    })
+            })
+        };
         let mut models = Vec::new();
         let mut first = 0;
-        for p in parts {
-            // Moved, kind after kind: the entities are not touched.
-            let mut items = p.items.into_iter();
-            let mut start = 0;
-            for (all, end) in lists.iter_mut().zip(&p.ends) {
-                let end = *end as usize;
-                all.extend(items.by_ref().take(end.saturating_sub(start)));
-                start = end;
+        let join_lists = || {
+            for p in parts {
+                // Moved, kind after kind: the entities are not touched.
+                let mut items = p.items.into_iter();
+                let mut start = 0;
+                for (all, end) in lists.iter_mut().zip(&p.ends) {
+                    let end = *end as usize;
+                    all.extend(items.by_ref().take(end.saturating_sub(start)));
+                    start = end;
+                }
+                objects.extend(p.objects);
+                models.extend(p.models.iter().map(|m| first + m));
+                first += p.docs;
             }
-            objects.extend(p.objects);
-            workloads.extend(p.workloads);
-            models.extend(p.models.iter().map(|m| first + m));
-            first += p.docs;
-        }
+        };
+        let ((), namespaces) = rayon::join(join_lists, gather_namespaces);
         for (kind, list) in self.per_document.iter().zip(lists) {
             by_kind.insert(*kind, Arc::new(list));
         }
-        let namespaces = k8s::derive(
-            &objects,
-            &workloads,
-            self.workloads,
-            self.namespaces,
-            &self.selection,
-        );
+        let namespaces = k8s::derive(&objects, self.workloads, namespaces, &self.selection);
         if self.namespaces {
             by_kind.insert("k8s.namespaces", Arc::new(namespaces));
         }
@@ -369,6 +383,9 @@ impl Deriver {
         }
     }
 }
+
+/// Files whose namespaces one task merges, at least, when they are put together.
+const NAMESPACE_FILES: usize = 256;
 
 impl Entities {
     /// Derives every entity kind from `docs`, which arrive sorted by (file, index). The order of

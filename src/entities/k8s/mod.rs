@@ -15,6 +15,7 @@ mod workload;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+pub(crate) use namespace::Namespaces;
 pub(crate) use object::{objects, Object};
 pub(crate) use workload::Workload;
 
@@ -100,15 +101,14 @@ pub(crate) fn selects_workloads(kind: &str) -> bool {
     kind == "NetworkPolicy" || kind == "Service"
 }
 
-/// The cross-document pass over the objects (in input order: all of them when `namespaces`,
-/// else at least those that [`selects_workloads`]) and, when `namespaces`, all workloads:
-/// sets `selection` when workloads were derived (`workloads_derived`), and gives
-/// `k8s.namespaces` when `namespaces` (else an empty list).
+/// The cross-document pass over the objects (in input order: all of them when `namespaces`
+/// are wanted, else at least those that [`selects_workloads`]): sets `selection` when
+/// workloads were derived (`workloads_derived`), and gives `k8s.namespaces` from the
+/// namespaces the files gathered (else an empty list).
 pub(crate) fn derive(
     objects: &[Object],
-    workloads: &[Workload],
     workloads_derived: bool,
-    namespaces: bool,
+    namespaces: Option<Namespaces>,
     selection: &Selection,
 ) -> Vec<Value> {
     let policies = by_namespace(objects, "NetworkPolicy");
@@ -119,24 +119,7 @@ pub(crate) fn derive(
             services: index::index(&services, index::service_labels),
         });
     }
-    if !namespaces {
-        return Vec::new();
-    }
-    // The workloads of each namespace: in input order, as the workload entities are.
-    let mut workloads_by_ns: HashMap<&str, Vec<Value>> = HashMap::new();
-    for (o, w) in objects
-        .iter()
-        .filter(|o| workload::is_workload(&o.kind))
-        .zip(workloads)
-    {
-        if let Some(ns) = o.namespace.as_deref() {
-            workloads_by_ns
-                .entry(ns)
-                .or_default()
-                .push(w.entity.clone());
-        }
-    }
-    namespace::entities(objects, &policies, &workloads_by_ns)
+    namespaces.map_or_else(Vec::new, |n| n.entities(&policies))
 }
 
 /// The objects of `kind`, grouped by namespace (cluster-scoped objects are left out).

@@ -3,12 +3,10 @@
 //! default.
 
 use arcstr::literal;
-use std::collections::HashMap;
-
 use indexmap::IndexMap;
 
 use super::network_policy::{denies_all_egress, denies_all_ingress};
-use super::{ByNamespace, Object};
+use super::{workload, ByNamespace, Object, Workload};
 use crate::entities::extend::{bool_at, list_at, Entity};
 use crate::value::ArcStr;
 use crate::value::Value;
@@ -21,42 +19,94 @@ struct Seen {
     object: Option<Value>,
     /// The namespaced objects in it, in input order.
     objects: Vec<Value>,
+    /// The workload entities in it, in input order.
+    workloads: Vec<Value>,
 }
 
-/// One entity per namespace, in order of first appearance (declaration or use).
-pub(crate) fn entities(
-    objects: &[Object],
-    policies: &ByNamespace<'_>,
-    workloads: &HashMap<&str, Vec<Value>>,
-) -> Vec<Value> {
-    let mut seen: IndexMap<ArcStr, Seen> = IndexMap::new();
-    for o in objects {
-        if &*o.kind == "Namespace" {
-            if let Some(name) = &o.name {
-                let name_value = o.value.field("metadata").field("name");
-                let entry = seen.entry(name.clone()).or_insert_with(|| Seen {
-                    name: name_value.clone(),
-                    object: None,
-                    objects: Vec::new(),
-                });
-                if entry.object.is_none() {
-                    entry.name = name_value;
-                    entry.object = Some(o.value.clone());
+impl Seen {
+    fn new(name: Value) -> Seen {
+        Seen {
+            name,
+            object: None,
+            objects: Vec::new(),
+            workloads: Vec::new(),
+        }
+    }
+}
+
+/// The namespaces of a run of objects, in order of first appearance (declaration or use),
+/// each with its objects and workloads. Each file's are gathered as it loads, while its
+/// objects are in the processor's cache ([`Namespaces::add`]), and the files' put together in
+/// input order ([`Namespaces::merge`]): the same as one pass over every object.
+#[derive(Default)]
+pub(crate) struct Namespaces {
+    seen: IndexMap<ArcStr, Seen>,
+}
+
+impl Namespaces {
+    /// Adds `objects` (which follow those added before) and their `workloads` (one per object
+    /// that runs pods, in object order).
+    pub(crate) fn add(&mut self, objects: &[Object], workloads: &[Workload]) {
+        let mut workloads = workloads.iter();
+        for o in objects {
+            if &*o.kind == "Namespace" {
+                if let Some(name) = &o.name {
+                    let name_value = o.value.field("metadata").field("name");
+                    let entry = (self.seen.entry(name.clone()))
+                        .or_insert_with(|| Seen::new(name_value.clone()));
+                    if entry.object.is_none() {
+                        entry.name = name_value;
+                        entry.object = Some(o.value.clone());
+                    }
+                }
+            }
+            let workload = if workload::is_workload(&o.kind) {
+                workloads.next()
+            } else {
+                None
+            };
+            if let Some(ns) = &o.namespace {
+                let entry = (self.seen.entry(ns.clone()))
+                    .or_insert_with(|| Seen::new(o.namespace_value.clone()));
+                entry.objects.push(o.value.clone());
+                if let Some(w) = workload {
+                    entry.workloads.push(w.entity.clone());
                 }
             }
         }
-        if let Some(ns) = &o.namespace {
-            seen.entry(ns.clone())
-                .or_insert_with(|| Seen {
-                    name: o.namespace_value.clone(),
-                    object: None,
-                    objects: Vec::new(),
-                })
-                .objects
-                .push(o.value.clone());
+    }
+
+    /// Appends the namespaces of the objects that follow these: a namespace first seen here
+    /// keeps its place, takes the first declaration, and its objects and workloads go on.
+    pub(crate) fn merge(&mut self, next: Namespaces) {
+        for (name, s) in next.seen {
+            match self.seen.entry(name) {
+                indexmap::map::Entry::Vacant(v) => {
+                    v.insert(s);
+                }
+                indexmap::map::Entry::Occupied(mut o) => {
+                    let entry = o.get_mut();
+                    if entry.object.is_none() && s.object.is_some() {
+                        // Within `next`, the name is the declaration's once there is one.
+                        entry.name = s.name;
+                        entry.object = s.object;
+                    }
+                    entry.objects.extend(s.objects);
+                    entry.workloads.extend(s.workloads);
+                }
+            }
         }
     }
 
+    /// One entity per namespace, in order of first appearance; `policies` are the run's
+    /// NetworkPolicies by namespace.
+    pub(crate) fn entities(self, policies: &ByNamespace<'_>) -> Vec<Value> {
+        entities(self.seen, policies)
+    }
+}
+
+/// The entities of the namespaces `seen`.
+fn entities(seen: IndexMap<ArcStr, Seen>, policies: &ByNamespace<'_>) -> Vec<Value> {
     seen.into_iter()
         .map(|(name, s)| {
             let span = s.object.as_ref().map_or(s.name.span, |o| o.span);
@@ -81,10 +131,7 @@ pub(crate) fn entities(
                 )
                 .set(literal!("network_policies"), list_at(in_ns, span))
                 .set(literal!("objects"), list_at(s.objects, span))
-                .set(
-                    literal!("workloads"),
-                    list_at(workloads.get(&*name).cloned().unwrap_or_default(), span),
-                )
+                .set(literal!("workloads"), list_at(s.workloads, span))
                 .build()
         })
         .collect()
