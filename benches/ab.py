@@ -13,6 +13,11 @@ usage:
       and read misses of a 1 MiB last level (this machine's second-level cache per core),
       with ratios to the first command. Counts that machine noise does not move (a command
       with `--jobs 1` gives the same figures run after run); about 60× slower than a run.
+  benches/ab.py [--runs N] --phases NAME=COMMAND NAME=COMMAND…
+      commands that print `--verbose` phase times (`palisade check -v …`), run in turn N
+      times: the best and the median of each phase. A phase's best is its cost with the
+      least interference: on a noisy machine it tells a few milliseconds apart where whole
+      runs cannot.
   benches/ab.py [--runs N] [--to-file] --cold-warm NAME=BINARY… -- DIR
       `BINARY check --jobs 2 --format json DIR` with an emptied cache (cold), then, after the
       files' stamps have settled, three runs with the cache filled (warm), N times per binary
@@ -32,6 +37,7 @@ Example (the fifth round's build against the current one, 10k corpus):
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shlex
 import shutil
@@ -102,6 +108,26 @@ def counts(named: list[tuple[str, list[str]]]) -> None:
         cells = "  ".join(f"{key} {figures[key]:>14,} ({figures[key] / first[key]:.3f})"
                           for key in wanted.values())
         print(f"{name:16s} {cells}")
+
+
+def phases(named: list[tuple[str, list[str]]], runs: int) -> None:
+    timed = re.compile(r"^\s*([\d.]+) ms  (.*)$", re.M)
+    seen: dict[str, dict[str, list[float]]] = {name: {} for name, _ in named}
+    order: list[str] = []
+    for _ in range(runs):
+        for name, cmd in named:
+            done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True)
+            for ms, phase in timed.findall(done.stderr):
+                seen[name].setdefault(phase, []).append(float(ms))
+                if phase not in order:
+                    order.append(phase)
+    for name, _ in named:
+        print(name)
+        for phase in order:
+            if phase in seen[name]:
+                t = seen[name][phase]
+                print(f"  {phase:44s} best {min(t):7.1f} ms  median {statistics.median(t):7.1f} ms")
 
 
 def cold_warm(named: list[tuple[str, str]], directory: str, runs: int) -> None:
@@ -182,6 +208,8 @@ def main(argv: list[str]) -> None:
         modes = {"--cold-warm": cold_warm, "--stale": stale}
         if argv[0] == "--counts":
             counts(commands(argv[1:]))
+        elif argv[0] == "--phases":
+            phases(commands(argv[1:]), runs)
         elif argv[0] in modes:
             if "--" not in argv or argv.index("--") + 2 != len(argv):
                 sys.exit(__doc__)
