@@ -264,8 +264,9 @@ impl Deriver {
                 .push(u32::try_from(parts.items.len()).unwrap_or(u32::MAX));
         }
         parts.items.shrink_to_fit();
-        // What the cross-document pass reads: every object and workload for namespaces, else
-        // the objects that can select workloads.
+        // What the cross-document pass reads: every object, and the file's namespaces
+        // (gathered now, while its objects are in the processor's cache), when namespaces are
+        // wanted; else the objects that can select workloads.
         let mut namespaces = self.namespaces.then(k8s::Namespaces::default);
         for d in derived {
             if let Some(n) = &mut namespaces {
