@@ -299,15 +299,11 @@ pub(crate) enum Before {
     /// The cache is on: where its entry is, and the files read and hashed if that was done
     /// alongside compiling.
     Lookup((Lookup, Option<Hashed>)),
-    /// The cache is off, and the files were read alongside compiling (one read per
-    /// candidate).
+    /// The cache is off, and the files are read (one read per candidate).
     Read(Vec<inputs::Read>),
-    /// The cache is off and nothing is read yet (`check_in` reads the files alongside
-    /// compiling whenever the cache is off; this is for a caller that has not).
-    Nothing,
 }
 
-/// Reads `candidates` into `db` (unless `before` has them), then loads and evaluates them
+/// Reads `candidates` into `db` (unless `before` has them read), then loads and evaluates them
 /// with `program`; with the cache on (`before` is a lookup), reuses the recorded results when
 /// every file reads as recorded (`hashed`, read here if not given), and otherwise records the
 /// new ones with the rules and the `policy` diagnostics (those of compiling the policies and
@@ -323,19 +319,11 @@ pub(crate) fn load_and_evaluate(
     progress: Option<&dyn super::Progress>,
     before: Before,
 ) -> Evaluated {
-    let clock = std::time::Instant::now();
     let (lookup, hashed) = match before {
         Before::Lookup(lookup) => lookup,
         Before::Read(reads) => {
             let pending = inputs::admit(db, candidates, reads, diags);
             return evaluate(db, program, &pending, opts, diags, progress);
-        }
-        Before::Nothing => {
-            let pending = inputs::read_inputs(db, candidates, &opts.input_limits, diags, progress);
-            let read_in = clock.elapsed();
-            let mut evaluated = evaluate(db, program, &pending, opts, diags, progress);
-            evaluated.phases.insert(0, ("  read files", read_in));
-            return evaluated;
         }
     };
     let Lookup {

@@ -172,8 +172,18 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     };
     let warm = cache_at.as_ref().is_some_and(|(_, path)| path.is_file())
         && !diagnostics.iter().any(Diagnostic::is_error);
-    // The files, when they were read alongside compiling, and how long that took.
-    let mut early_read: Option<(Vec<inputs::Read>, std::time::Duration)> = None;
+    // Reads the files found (one read per candidate), and how long that took.
+    let read_files = |found: &[Candidate]| {
+        if let Some(p) = progress {
+            p.phase("reading files", Some(found.len() as u64));
+        }
+        let clock = std::time::Instant::now();
+        let read = inputs::read_all(found, &opts.input_limits, progress);
+        let reads: Vec<inputs::Read> = read.into_iter().map(|(r, _)| r).collect();
+        (reads, clock.elapsed())
+    };
+    // The files, when they were read alongside compiling.
+    let mut early_read = None;
     let (compiled, (candidates, found_diags, discovered_in), looked) = match cache_at {
         Some(at) if warm => {
             let ((found, probe), opened) = rayon::join(
@@ -194,14 +204,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
                 || compile_selected(db_ref, &policy_files, opts),
                 || {
                     let found = discover_all();
-                    let read = read_now.then(|| {
-                        if let Some(p) = progress {
-                            p.phase("reading files", Some(found.0.len() as u64));
-                        }
-                        let clock = std::time::Instant::now();
-                        let read = inputs::read_all(&found.0, &opts.input_limits, progress);
-                        (read.into_iter().map(|(r, _)| r).collect(), clock.elapsed())
-                    });
+                    let read = read_now.then(|| read_files(&found.0));
                     (found, read)
                 },
             );
@@ -274,16 +277,22 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
     }
     timings.push(("discover (alongside compiling)", discovered_in));
     diagnostics.extend(found_diags);
-    let reads = match early_read {
-        Some((reads, read_in)) => {
-            timings.push(("read files (alongside compiling)", read_in));
-            Some(reads)
-        }
-        None => {
+    let before = match (lookup, early_read) {
+        (Some(lookup), _) => {
             if let Some(p) = progress {
                 p.phase("reading files", Some(candidates.len() as u64));
             }
-            None
+            cache::Before::Lookup(lookup)
+        }
+        (None, Some((reads, read_in))) => {
+            timings.push(("read files (alongside compiling)", read_in));
+            cache::Before::Read(reads)
+        }
+        // With the cache off the files were read alongside compiling: only a guard.
+        (None, None) => {
+            let (reads, read_in) = read_files(&candidates);
+            timings.push(("read files", read_in));
+            cache::Before::Read(reads)
         }
     };
     let evaluated = cache::load_and_evaluate(
@@ -294,11 +303,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
         opts,
         &mut diagnostics,
         progress,
-        match (lookup, reads) {
-            (Some(lookup), _) => cache::Before::Lookup(lookup),
-            (None, Some(reads)) => cache::Before::Read(reads),
-            (None, None) => cache::Before::Nothing,
-        },
+        before,
     );
     lap("read, parse and evaluate", &mut timings);
     let run = Ran {

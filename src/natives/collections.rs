@@ -331,8 +331,8 @@ fn group_by(args: &[Value]) -> Result<Value, NativeError> {
     } else {
         Groups::of(l, field)
     };
-    let mut out = Map::with_capacity(groups.groups.len());
-    for (key, span, items) in groups.groups {
+    let mut out = Map::with_capacity(groups.0.len());
+    for (key, (span, items)) in groups.0 {
         out.insert(key, span, Value::list(items));
     }
     Ok(Value::map(out))
@@ -347,10 +347,13 @@ const GROUPING_RUN: usize = 2048;
 /// The groups of `group_by`: keys in order of first appearance, each with the span of its
 /// first value and its items in list order.
 #[derive(Default)]
-struct Groups<'a> {
-    groups: Vec<(&'a str, Option<crate::source::Span>, Vec<Value>)>,
-    position: foldhash::HashMap<&'a str, usize>,
-}
+struct Groups<'a>(
+    indexmap::IndexMap<
+        &'a str,
+        (Option<crate::source::Span>, Vec<Value>),
+        foldhash::fast::RandomState,
+    >,
+);
 
 impl<'a> Groups<'a> {
     /// The groups of `items` by the string value of their `field`.
@@ -375,18 +378,16 @@ impl<'a> Groups<'a> {
         span: Option<crate::source::Span>,
         items: impl IntoIterator<Item = Value>,
     ) {
-        let at = *self.position.entry(key).or_insert_with(|| {
-            self.groups.push((key, span, Vec::new()));
-            self.groups.len() - 1
-        });
-        if let Some((_, _, group)) = self.groups.get_mut(at) {
-            group.extend(items);
-        }
+        self.0
+            .entry(key)
+            .or_insert_with(|| (span, Vec::new()))
+            .1
+            .extend(items);
     }
 
     /// Appends the groups of the items that follow these.
     fn merge(&mut self, next: Groups<'a>) {
-        for (key, span, items) in next.groups {
+        for (key, (span, items)) in next.0 {
             self.add(key, span, items);
         }
     }
