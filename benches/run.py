@@ -11,11 +11,13 @@ What it does, per corpus size N (files):
      and a saphyr parse floor), and creates `benches/.venv` with Checkov (PyPI) if missing;
   2. generates the corpus with `benches/gen_k8s_corpus.py` (deterministic; ground-truth counts
      in `corpus/nN.expected.json`);
-  3. runs every configuration `--runs` times on 1 and 2 threads and keeps the median wall
-     time (the script's own clock), CPU time (user + sys, from the children's resource usage)
-     and peak RSS (from `/usr/bin/time -v`);
+  3. runs every configuration `--runs` times on 1 and 2 threads, in rounds (each
+     configuration once per round, so that the machine's drift weighs on all of them alike),
+     and keeps the median wall time (the script's own clock), CPU time (user + sys, from the
+     children's resource usage) and peak RSS (from `/usr/bin/time -v`);
   4. compares the violation counts of Palisade, regorus and Checkov with the ground truth;
-  5. times a cold run of `palisade check` (empty cache) against warm re-runs (cache filled);
+  5. times a cold run of `palisade check` (empty cache) against a warm re-run (the cache the
+     cold run filled), in rounds too;
   6. writes `benches/results/nN.json` and `benches/results/report.md` (tables as in
      docs/benchmarks.md) and prints the tables.
 
@@ -123,41 +125,57 @@ def parse_time_v(path: str) -> dict:
     return out
 
 
-def timed(cmd: list[str], runs: int, env: dict | None = None, before=None,
-          ok_exits=(0, 1)) -> tuple[dict | None, str]:
-    """Runs `cmd` `runs` times; medians of wall/cpu/rss, and the stdout of the last run."""
-    samples, stdout = [], ""
+def timed_together(cmds: list[tuple], runs: int) -> list[tuple[dict | None, str]]:
+    """Runs each `(cmd, env, before, ok_exits)` once per round, in turn, for `runs` rounds:
+    medians of wall/cpu/rss per command, and the stdout of its last run. Rounds rather than
+    one command's runs after another's: this machine's speed drifts by 10-25% over minutes,
+    and a drift then weighs on every command of a table alike instead of on one of them, so
+    the ratios between them hold. A command that fails is not run again."""
+    samples: list[list[dict] | None] = [[] for _ in cmds]
+    stdouts = [""] * len(cmds)
     with tempfile.TemporaryDirectory() as tmp:
-        tv, so = os.path.join(tmp, "time.txt"), os.path.join(tmp, "out.txt")
+        tv = os.path.join(tmp, "time.txt")
         for _ in range(runs):
-            if before:
-                before()
-            # The previous run's output is removed before the clock starts: truncating it
-            # (44 MB for the full pack's report at 10k) is this script's work, not the run's.
-            if os.path.exists(so):
-                os.remove(so)
-            # Wall time from our own clock and CPU time from the children's resource usage,
-            # both finer than `time -v`'s hundredths; peak RSS from `time -v`.
-            before_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            with open(so, "w") as out:
-                r = subprocess.run(["/usr/bin/time", "-v", "-o", tv, *cmd], stdout=out,
-                                   stderr=subprocess.DEVNULL, env=env)
-            wall = time.perf_counter() - started
-            after_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            t = parse_time_v(tv)
-            t["wall"] = wall
-            t["cpu"] = (after_usage.ru_utime - before_usage.ru_utime
-                        + after_usage.ru_stime - before_usage.ru_stime)
-            if r.returncode not in ok_exits or t.get("exit", r.returncode) not in ok_exits:
-                log(f"  exit {r.returncode}: {' '.join(cmd)}")
-                return None, ""
-            samples.append(t)
-        with open(so) as f:
-            stdout = f.read()
-    med = {k: statistics.median(s[k] for s in samples) for k in ("wall", "cpu", "rss_mb")}
-    med["runs"] = runs
-    return med, stdout
+            for i, (cmd, env, before, ok_exits) in enumerate(cmds):
+                if samples[i] is None:
+                    continue
+                so = os.path.join(tmp, f"out{i}.txt")
+                if before:
+                    before()
+                # The previous run's output is removed before the clock starts: truncating
+                # it (44 MB for the full pack's report at 10k) is this script's work, not
+                # the run's.
+                if os.path.exists(so):
+                    os.remove(so)
+                # Wall time from our own clock and CPU time from the children's resource
+                # usage, both finer than `time -v`'s hundredths; peak RSS from `time -v`.
+                before_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+                started = time.perf_counter()
+                with open(so, "w") as out:
+                    r = subprocess.run(["/usr/bin/time", "-v", "-o", tv, *cmd], stdout=out,
+                                       stderr=subprocess.DEVNULL, env=env)
+                wall = time.perf_counter() - started
+                after_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t = parse_time_v(tv)
+                t["wall"] = wall
+                t["cpu"] = (after_usage.ru_utime - before_usage.ru_utime
+                            + after_usage.ru_stime - before_usage.ru_stime)
+                if r.returncode not in ok_exits or t.get("exit", r.returncode) not in ok_exits:
+                    log(f"  exit {r.returncode}: {' '.join(cmd)}")
+                    samples[i] = None
+                    continue
+                samples[i].append(t)
+                with open(so) as f:
+                    stdouts[i] = f.read()
+    results = []
+    for got, stdout in zip(samples, stdouts):
+        if not got:
+            results.append((None, ""))
+            continue
+        med = {k: statistics.median(s[k] for s in got) for k in ("wall", "cpu", "rss_mb")}
+        med["runs"] = runs
+        results.append((med, stdout))
+    return results
 
 
 def palisade_counts(out: str) -> dict:
@@ -223,9 +241,9 @@ def cache_rows(d: str, runs: int) -> list[tuple[str, dict]]:
         def clear():
             shutil.rmtree(os.path.join(xdg, "palisade"), ignore_errors=True)
 
-        cold, cold_out = timed(cmd, runs, env=env, before=clear)
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        warm, warm_out = timed(cmd, runs, env=env)
+        # Each round: a cold run on an emptied cache (which fills it), then a warm one.
+        (cold, cold_out), (warm, warm_out) = timed_together(
+            [(cmd, env, clear, (0, 1)), (cmd, env, None, (0, 1))], runs)
         if cold and warm:
             same = "identical" if cold_out == warm_out else "DIFFERENT"
             rows.append(("full pack, cold (empty cache)", cold))
@@ -261,9 +279,10 @@ def ruleset_rows(sizes: list[int], runs: int, formats: list[str],
                 subprocess.run([sys.executable, os.path.join(HERE, "gen_rulesets.py"), str(n),
                                 "--format", fmt, "--out", path], check=True)
                 log(f"== ruleset {fmt} n={n}")
-                floor, floor_text = timed([FLOOR, "--jobs", "2", path], runs)
-                full, text = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format",
-                                    "json", path], runs, ok_exits=(0, 1, 2))
+                (floor, floor_text), (full, text) = timed_together([
+                    ([FLOOR, "--jobs", "2", path], None, None, (0, 1)),
+                    ([PALISADE, "check", "--no-cache", "--jobs", "2", "--format", "json", path],
+                     None, None, (0, 1, 2))], runs)
                 if not (floor and full):
                     out.append(f"| {fmt} | {n:,} | failed | | | | | | | | |")
                     problems += 1
@@ -314,9 +333,10 @@ def compose_rows(sizes: list[int], runs: int) -> list[str]:
         if not os.path.isdir(d):
             subprocess.run([sys.executable, os.path.join(HERE, "gen_compose.py"), "--n", str(n),
                             "--out", d], check=True, stdout=subprocess.DEVNULL)
-        floor, _ = timed([FLOOR, "--jobs", "2", d], runs)
-        full, _ = timed([PALISADE, "check", "--no-cache", "--jobs", "2", "--format", "json", d],
-                        runs)
+        (floor, _), (full, _) = timed_together([
+            ([FLOOR, "--jobs", "2", d], None, None, (0, 1)),
+            ([PALISADE, "check", "--no-cache", "--jobs", "2", "--format", "json", d], None, None,
+             (0, 1))], runs)
         if floor and full:
             out.append(f"| {n:,} | {floor['wall']:.3f} | {full['wall']:.3f} | {full['cpu']:.3f} "
                        f"| {full['rss_mb']:.0f} | {full['wall'] / floor['wall']:.2f}× |")
@@ -376,9 +396,10 @@ def main() -> int:
             report.append("| configuration | wall s | cpu s | peak RSS MB | wall ÷ floor | cpu ÷ floor |")
             report.append("|---|---:|---:|---:|---:|---:|")
             base = None
-            for name, cmd, counter in configs(d, t, missing, n, a.checkov_max):
-                log(f"== n={n} t={t} {name}")
-                med, out = timed(cmd, a.runs)
+            table = configs(d, t, missing, n, a.checkov_max)
+            log(f"== n={n} t={t}: {len(table)} configurations, {a.runs} rounds")
+            timings = timed_together([(cmd, None, None, (0, 1)) for _, cmd, _ in table], a.runs)
+            for (name, cmd, counter), (med, out) in zip(table, timings):
                 if med is None:
                     report.append(f"| {name} | failed | | | | |")
                     continue

@@ -145,7 +145,7 @@ struct View {
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Arc<String>>>,
     labels: Vec<LabeledSpan>,
 }
 
@@ -166,7 +166,7 @@ impl View {
                 // terminal escape sequence to the screen.
                 let text = match sanitize_source(&file.text) {
                     std::borrow::Cow::Borrowed(_) => Arc::clone(&file.text),
-                    std::borrow::Cow::Owned(clean) => Arc::from(clean),
+                    std::borrow::Cow::Owned(clean) => Arc::new(clean),
                 };
                 NamedSource::new(sanitize(&file.name), text)
             });
@@ -201,7 +201,7 @@ const MAX_SNIPPET_LINE: usize = 2_000;
 /// Whether the lines a label's snippet shows (its own, and one of context each side) are all
 /// short enough to draw.
 fn snippet_fits(db: &SourceDb, span: Span) -> bool {
-    let text = db.get(span.file).map(|f| &*f.text).unwrap_or("");
+    let text = db.get(span.file).map(|f| f.text.as_str()).unwrap_or("");
     let start = (span.start as usize).min(text.len());
     let end = (start + shown_len(db, span)).min(text.len());
     let before = text.get(..start).unwrap_or("");
@@ -229,7 +229,7 @@ const MAX_LABEL_LINES: usize = 8;
 /// The length of `span` as drawn: the whole span, or up to the end of its first line when it
 /// covers more than [`MAX_LABEL_LINES`] lines.
 fn shown_len(db: &SourceDb, span: Span) -> usize {
-    let text = db.get(span.file).map(|f| &*f.text).unwrap_or("");
+    let text = db.get(span.file).map(|f| f.text.as_str()).unwrap_or("");
     let covered = text
         .get(span.start as usize..span.end as usize)
         .unwrap_or("");

@@ -9,8 +9,10 @@ use super::{FileId, Span};
 pub struct SourceFile {
     /// The path as shown to users (relative to where it was found, or `<builtin>/…`).
     pub name: String,
-    /// The text; empty for a file whose text was not read (see [`SourceFile::unread`]).
-    pub text: Arc<str>,
+    /// The text; empty for a file whose text was not read (see [`SourceFile::unread`]). An
+    /// `Arc<String>` rather than an `Arc<str>`: the text read goes in as it is, where an
+    /// `Arc<str>` would copy it (the whole corpus, once more, into fresh memory).
+    pub text: Arc<String>,
     line_starts: Vec<u32>,
     /// `Some(length)` for a file known only by its line index (see [`SourceFile::unread`]).
     unread_len: Option<u32>,
@@ -24,8 +26,8 @@ pub struct LineCol {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let text = Arc::new(text.into());
         let mut line_starts = vec![0u32];
         line_starts.extend(
             memchr::memchr_iter(b'\n', text.as_bytes())
@@ -44,10 +46,10 @@ impl SourceFile {
     /// text (the result cache's, when the file has not changed since). Line and column numbers
     /// are exact; [`SourceFile::text`] is empty.
     pub fn unread(name: impl Into<String>, len: u32, line_starts: Vec<u32>) -> SourceFile {
-        static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+        static EMPTY: std::sync::OnceLock<Arc<String>> = std::sync::OnceLock::new();
         SourceFile {
             name: name.into(),
-            text: Arc::clone(EMPTY.get_or_init(|| Arc::from(""))),
+            text: Arc::clone(EMPTY.get_or_init(|| Arc::new(String::new()))),
             line_starts: if line_starts.first() == Some(&0) {
                 line_starts
             } else {
@@ -170,7 +172,7 @@ impl SourceDb {
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.get(id).map_or("", |f| &f.text)
+        self.get(id).map_or("", |f| f.text.as_str())
     }
 
     /// The text a span covers, or `""` if it is out of range.
@@ -218,7 +220,7 @@ mod tests {
         let unread = SourceFile::unread("f.yaml", len, read.line_starts().to_vec());
         assert!(read.is_read());
         assert!(!unread.is_read());
-        assert_eq!(unread.text.as_ref(), "");
+        assert_eq!(unread.text.as_str(), "");
         // Every offset, and past the end (clamped).
         for offset in 0..len + 3 {
             assert_eq!(
