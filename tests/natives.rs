@@ -430,3 +430,44 @@ fn group_by_a_long_list_gives_what_grouping_it_item_by_item_gives() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn string_searches_agree_with_the_standard_library() {
+    // `split`, `contains` and `index_of` search with memchr/memmem; every pair of texts made
+    // of these pieces (one- and multi-byte characters, separators that overlap themselves or
+    // sit at either end) must give what `str::split`, `str::contains` and `str::find` give.
+    let pieces = ["", "a", "aa", ":", "::", "é", "éé", "→", "a:é", ":a:", "@sha256:", "b→a"];
+    let texts: Vec<String> = pieces
+        .iter()
+        .flat_map(|x| pieces.iter().map(move |y| format!("{x}{y}{x}")))
+        .collect();
+    let call = |name: &str, args: &[&str]| {
+        let native = natives::lookup("std.strings", name).unwrap();
+        let args: Vec<Value> = args.iter().map(|a| s(a)).collect();
+        (native.func)(&args).unwrap()
+    };
+    for text in &texts {
+        for needle in pieces.iter().filter(|p| !p.is_empty()) {
+            let want: Vec<&str> = text.split(needle).collect();
+            let got = call("split", &[text, needle]);
+            let got: Vec<&str> = got
+                .as_list()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(got, want, "split({text:?}, {needle:?})");
+        }
+        for needle in pieces {
+            let contains = call("contains", &[text, needle]);
+            assert_eq!(
+                contains.as_bool(),
+                Some(text.contains(needle)),
+                "contains({text:?}, {needle:?})"
+            );
+            let at = text.find(needle).map_or(-1, |b| text[..b].chars().count() as i64);
+            let index = call("index_of", &[text, needle]);
+            assert_eq!(index.as_int(), Some(at), "index_of({text:?}, {needle:?})");
+        }
+    }
+}

@@ -39,6 +39,10 @@ pub(super) fn cases() -> Vec<Case> {
             is(b(true)),
         ),
         c("contains", vec![s("ABC"), s("b")], is(b(false))),
+        c("contains", vec![s("abc"), s("")], is(b(true))),
+        c("contains", vec![s("naïve"), s("ï")], is(b(true))),
+        c("contains", vec![s("nginx@sha256:ab"), s("@sha256:")], is(b(true))),
+        c("contains", vec![s("nginx@sha25"), s("@sha256:")], is(b(false))),
         c("contains", vec![missing(), missing()], Want::Missing),
         c(
             "contains",
@@ -85,6 +89,11 @@ pub(super) fn cases() -> Vec<Case> {
         c("split", vec![s(""), s(",")], is(strs(&[""]))),
         c("split", vec![s("aé"), s("")], is(strs(&["a", "é"]))),
         c("split", vec![s("a::b"), s("::")], is(strs(&["a", "b"]))),
+        // Matches do not overlap, and a separator at either end leaves an empty part.
+        c("split", vec![s("aaa"), s("aa")], is(strs(&["", "a"]))),
+        c("split", vec![s("::a::"), s("::")], is(strs(&["", "a", ""]))),
+        c("split", vec![s("aébéc"), s("é")], is(strs(&["a", "b", "c"]))),
+        c("split", vec![s("x→y→→z"), s("→→")], is(strs(&["x→y", "z"]))),
         c("split", vec![missing(), s(",")], Want::Missing),
         c(
             "split",
@@ -149,6 +158,7 @@ pub(super) fn cases() -> Vec<Case> {
         c("index_of", vec![s("é:x"), s(":")], is(i(1))),
         c("index_of", vec![s("abc"), s("z")], is(i(-1))),
         c("index_of", vec![s("abc"), s("")], is(i(0))),
+        c("index_of", vec![s("éé::x::"), s("::")], is(i(2))),
         c("index_of", vec![missing(), s("")], Want::Missing),
         c("index_of", vec![s("abc"), i(1)], err(1, "found int")),
         // repeat
