@@ -436,7 +436,9 @@ fn string_searches_agree_with_the_standard_library() {
     // `split`, `contains` and `index_of` search with memchr/memmem; every pair of texts made
     // of these pieces (one- and multi-byte characters, separators that overlap themselves or
     // sit at either end) must give what `str::split`, `str::contains` and `str::find` give.
-    let pieces = ["", "a", "aa", ":", "::", "é", "éé", "→", "a:é", ":a:", "@sha256:", "b→a"];
+    let pieces = [
+        "", "a", "aa", ":", "::", "é", "éé", "→", "a:é", ":a:", "@sha256:", "b→a",
+    ];
     let texts: Vec<String> = pieces
         .iter()
         .flat_map(|x| pieces.iter().map(move |y| format!("{x}{y}{x}")))
@@ -465,7 +467,9 @@ fn string_searches_agree_with_the_standard_library() {
                 Some(text.contains(needle)),
                 "contains({text:?}, {needle:?})"
             );
-            let at = text.find(needle).map_or(-1, |b| text[..b].chars().count() as i64);
+            let at = text
+                .find(needle)
+                .map_or(-1, |b| text[..b].chars().count() as i64);
             let index = call("index_of", &[text, needle]);
             assert_eq!(index.as_int(), Some(at), "index_of({text:?}, {needle:?})");
         }

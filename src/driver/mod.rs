@@ -330,7 +330,7 @@ fn compile_selected(
     files: &[crate::source::FileId],
     opts: &CheckOptions,
 ) -> (Program, Vec<Diagnostic>) {
-    let loaded = policies::compile_policies(db, files);
+    let loaded = policies::compile_imported(db, files);
     let mut diagnostics = loaded.compiled.diagnostics;
     let mut program = loaded.compiled.program;
     if let Some(config) = &opts.config {

@@ -41,8 +41,16 @@ pub(super) fn cases() -> Vec<Case> {
         c("contains", vec![s("ABC"), s("b")], is(b(false))),
         c("contains", vec![s("abc"), s("")], is(b(true))),
         c("contains", vec![s("naïve"), s("ï")], is(b(true))),
-        c("contains", vec![s("nginx@sha256:ab"), s("@sha256:")], is(b(true))),
-        c("contains", vec![s("nginx@sha25"), s("@sha256:")], is(b(false))),
+        c(
+            "contains",
+            vec![s("nginx@sha256:ab"), s("@sha256:")],
+            is(b(true)),
+        ),
+        c(
+            "contains",
+            vec![s("nginx@sha25"), s("@sha256:")],
+            is(b(false)),
+        ),
         c("contains", vec![missing(), missing()], Want::Missing),
         c(
             "contains",
@@ -92,7 +100,11 @@ pub(super) fn cases() -> Vec<Case> {
         // Matches do not overlap, and a separator at either end leaves an empty part.
         c("split", vec![s("aaa"), s("aa")], is(strs(&["", "a"]))),
         c("split", vec![s("::a::"), s("::")], is(strs(&["", "a", ""]))),
-        c("split", vec![s("aébéc"), s("é")], is(strs(&["a", "b", "c"]))),
+        c(
+            "split",
+            vec![s("aébéc"), s("é")],
+            is(strs(&["a", "b", "c"])),
+        ),
         c("split", vec![s("x→y→→z"), s("→→")], is(strs(&["x→y", "z"]))),
         c("split", vec![missing(), s(",")], Want::Missing),
         c(
