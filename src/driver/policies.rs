@@ -237,35 +237,37 @@ pub fn display_path(path: &Path) -> String {
 mod tests {
     use super::*;
 
-    /// The stdlib and a policy of our own, in one database: the files, stdlib first.
-    fn with_policy(text: &str) -> (SourceDb, Vec<FileId>) {
+    /// `policy` (a file of our own) compiled beside the stdlib as a check compiles it: the
+    /// packages of the modules kept, in order, and the diagnostics, which must be those of
+    /// compiling the whole stdlib, as must the rules.
+    fn compiled_for_a_check(policy: &str) -> (Vec<String>, Vec<String>) {
         let mut db = SourceDb::new();
         let mut files: Vec<FileId> = builtin::files("stdlib/", "pal")
             .into_iter()
             .map(|(path, text)| db.add(SourceFile::new(format!("<builtin>/{path}"), text)))
             .collect();
-        files.push(db.add(SourceFile::new("mine.pal", text)));
-        (db, files)
-    }
-
-    fn packages(loaded: &LoadedPolicies) -> Vec<String> {
-        loaded.modules.iter().map(check::package_of).collect()
-    }
-
-    fn outcome(loaded: &LoadedPolicies) -> (Vec<String>, Vec<String>) {
-        let rules = loaded
-            .compiled
-            .program
-            .rules()
-            .map(|r| r.id.clone())
-            .collect();
-        let diags = loaded
-            .compiled
-            .diagnostics
-            .iter()
-            .map(|d| format!("{:?} {} {:?}", d.code, d.message, d.span))
-            .collect();
-        (rules, diags)
+        files.push(db.add(SourceFile::new("mine.pal", policy)));
+        let outcome = |loaded: &LoadedPolicies| {
+            let rules: Vec<String> = loaded
+                .compiled
+                .program
+                .rules()
+                .map(|r| r.id.clone())
+                .collect();
+            let diags: Vec<String> = loaded
+                .compiled
+                .diagnostics
+                .iter()
+                .map(|d| format!("{:?} {} {:?}", d.code, d.message, d.span))
+                .collect();
+            (rules, diags)
+        };
+        let lazy = compile_imported(&db, &files);
+        let all = compile_policies(&db, &files);
+        assert_eq!(all.modules.len(), files.len());
+        assert_eq!(outcome(&lazy), outcome(&all));
+        let packages = lazy.modules.iter().map(check::package_of).collect();
+        (packages, outcome(&lazy).1)
     }
 
     #[test]
@@ -285,35 +287,30 @@ mod tests {
     #[test]
     fn a_check_compiles_the_stdlib_modules_imported_and_no_others() {
         // `std.k8s` imports `std.strings`: both are compiled, through the import of one.
-        let policy = "package mine\n\nimport std.k8s\n\nrule pinned {\n  severity low\n  for c in k8s.containers\n  where not k8s.image_has_digest(c.image)\n  deny: \"not pinned\"\n}\n";
-        let (db, files) = with_policy(policy);
-        let lazy = compile_imported(&db, &files);
-        assert_eq!(packages(&lazy), ["std.k8s", "std.strings", "mine"]);
-        let all = compile_policies(&db, &files);
-        assert_eq!(packages(&all).len(), 7);
-        assert_eq!(outcome(&lazy), outcome(&all));
-        assert!(outcome(&lazy).1.is_empty(), "{:?}", outcome(&lazy).1);
+        let (packages, diags) = compiled_for_a_check(
+            "package mine\n\nimport std.k8s\n\nrule pinned {\n  severity low\n  for c in k8s.containers\n  where not k8s.image_has_digest(c.image)\n  deny: \"not pinned\"\n}\n",
+        );
+        assert_eq!(packages, ["std.k8s", "std.strings", "mine"]);
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]
     fn a_policy_in_a_stdlib_package_gets_that_module_without_importing_it() {
-        let policy = "package std.k8s\n\nrule pinned {\n  severity low\n  for c in k8s.containers\n  where not image_has_digest(c.image)\n  deny: \"not pinned\"\n}\n";
-        let (db, files) = with_policy(policy);
-        let lazy = compile_imported(&db, &files);
-        assert_eq!(packages(&lazy), ["std.k8s", "std.strings", "std.k8s"]);
-        assert_eq!(outcome(&lazy), outcome(&compile_policies(&db, &files)));
-        assert!(outcome(&lazy).1.is_empty(), "{:?}", outcome(&lazy).1);
+        let (packages, diags) = compiled_for_a_check(
+            "package std.k8s\n\nrule pinned {\n  severity low\n  for c in k8s.containers\n  where not image_has_digest(c.image)\n  deny: \"not pinned\"\n}\n",
+        );
+        assert_eq!(packages, ["std.k8s", "std.strings", "std.k8s"]);
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]
     fn a_policy_importing_no_stdlib_module_compiles_alone_and_is_diagnosed_alike() {
-        // An unknown module and an unused import are reported as when the stdlib is compiled.
-        let policy = "package mine\n\nimport std.nope\nimport std.zones\n\nrule r {\n  severity low\n  for w in k8s.workloads\n  where w.name == 1 +\n  deny: \"x\"\n}\n";
-        let (db, files) = with_policy(policy);
-        let lazy = compile_imported(&db, &files);
-        assert_eq!(packages(&lazy), ["std.zones", "mine"]);
-        let all = compile_policies(&db, &files);
-        assert_eq!(outcome(&lazy), outcome(&all));
-        assert!(!outcome(&lazy).1.is_empty());
+        // An unknown module, an unused import and a syntax error are reported as when the
+        // whole stdlib is compiled.
+        let (packages, diags) = compiled_for_a_check(
+            "package mine\n\nimport std.nope\nimport std.zones\n\nrule r {\n  severity low\n  for w in k8s.workloads\n  where w.name == 1 +\n  deny: \"x\"\n}\n",
+        );
+        assert_eq!(packages, ["std.zones", "mine"]);
+        assert!(!diags.is_empty());
     }
 }
