@@ -209,6 +209,9 @@ def configs(d: str, threads: int, missing: dict, n: int, checkov_max: int) -> li
     out = [
         ("palisade floor (walk + load, no rules)", [FLOOR, "--jobs", j, d], None),
         ("palisade floor + entities", [FLOOR, "--jobs", j, "--entities", d], None),
+        ("palisade machinery (a rule that never fires)",
+         [PALISADE, "check", "--no-builtin", "--no-cache", "--policy",
+          os.path.join(HERE, "quiet-check"), "--jobs", j, "--format", "json", d], None),
         ("palisade 10 checks", [PALISADE, "check", "--no-builtin", "--no-cache", "--policy",
                                 peer_checks, "--jobs", j, "--format", "json", d], palisade_counts),
         ("palisade full pack", [PALISADE, "check", "--no-cache", "--jobs", j, "--format", "json",
