@@ -106,31 +106,34 @@ pub fn compile_policies(db: &SourceDb, files: &[FileId]) -> LoadedPolicies {
 
 /// Like [`compile_policies`], leaving out the stdlib modules no other file imports, directly or
 /// through other stdlib modules, nor declares as its own package (the files of a package see
-/// each other's names without an import). What a check compiles: a policy that imports `std.strings` alone is not made to
-/// parse the whole stdlib first (five sixths of the 10 reference checks' compiling). The
-/// modules kept are compiled as [`compile_policies`] compiles them, in the same order; a stdlib
-/// file's module is `std.` and its name (`stdlib/k8s.pal` is `std.k8s`).
+/// each other's names without an import). What a check compiles: a policy that imports
+/// `std.strings` alone is not made to parse the whole stdlib first (five sixths of the 10
+/// reference checks' compiling). The modules kept are compiled as [`compile_policies`]
+/// compiles them, in the same order; a stdlib file's module is `std.` and its name
+/// (`stdlib/k8s.pal` is `std.k8s`).
 pub fn compile_imported(db: &SourceDb, files: &[FileId]) -> LoadedPolicies {
-    let stdlib_module = |id: &FileId| {
-        db.get(*id)
-            .and_then(|f| f.name.strip_prefix("<builtin>/stdlib/"))
-            .and_then(|name| name.strip_suffix(".pal"))
-            .map(|stem| format!("std.{stem}"))
-    };
     let parse = |ids: &[(usize, FileId)]| -> Vec<(usize, syntax::Parsed)> {
         ids.par_iter()
             .map(|&(at, id)| (at, syntax::parse(id, db.text(id))))
             .collect()
     };
-    let (stdlib, others): (Vec<_>, Vec<_>) = files
-        .iter()
-        .copied()
-        .enumerate()
-        .partition(|(_, id)| stdlib_module(id).is_some());
+    // The stdlib files with their modules, and the other files; each with its place.
+    let mut left = Vec::new();
+    let mut others = Vec::new();
+    for (at, &id) in files.iter().enumerate() {
+        let module = db
+            .get(id)
+            .and_then(|f| f.name.strip_prefix("<builtin>/stdlib/"))
+            .and_then(|name| name.strip_suffix(".pal"))
+            .map(|stem| format!("std.{stem}"));
+        match module {
+            Some(module) => left.push((module, (at, id))),
+            None => others.push((at, id)),
+        }
+    }
     let mut parsed = parse(&others);
     let mut wanted = std::collections::HashSet::new();
     let mut looked = 0;
-    let mut left = stdlib;
     loop {
         for (_, p) in parsed.iter().skip(looked) {
             let m = &p.module;
@@ -143,11 +146,12 @@ pub fn compile_imported(db: &SourceDb, files: &[FileId]) -> LoadedPolicies {
         looked = parsed.len();
         let (now, later): (Vec<_>, Vec<_>) = left
             .into_iter()
-            .partition(|(_, id)| stdlib_module(id).is_some_and(|m| wanted.contains(&m)));
+            .partition(|(module, _)| wanted.contains(module));
         left = later;
         if now.is_empty() {
             break;
         }
+        let now: Vec<(usize, FileId)> = now.into_iter().map(|(_, file)| file).collect();
         parsed.extend(parse(&now));
     }
     parsed.sort_by_key(|(at, _)| *at);
