@@ -76,6 +76,15 @@ fn missing_is_not_null() {
 }
 
 #[test]
+fn comments_and_string_text_end_where_they_should() {
+    // Comments with multi-byte text, a carriage return before the line break and no line
+    // break at the end of the file; string text of one character, of multi-byte characters,
+    // and running up to an escape, an interpolation or the closing quote.
+    let policy = "// résumé — ünïcödé\r\nrule r { // après la règle\r\n  for c in k8s.containers // ⚙\n  where c.name == \"a\"\n  deny: \"x{c.name}é→\\\"{c.name}\\\\ü\"\n}\n// the end, with no line break";
+    assert_eq!(messages(policy), vec![r#"xaé→"a\ü"#]);
+}
+
+#[test]
 fn not_false_holds_for_missing() {
     let out = messages(
         r#"rule r {

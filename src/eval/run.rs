@@ -309,6 +309,7 @@ fn evaluate_rest(
             // of their calls are allocated once; each unit starts from its initial state.
             (0..*len)
                 .into_par_iter()
+                .with_max_len(MAX_RUN)
                 .map_init(
                     || Interp::new(prog, entities, consts, limits).with_memo(memo),
                     move |interp, i| {
@@ -358,6 +359,12 @@ fn evaluate_rest(
     });
     outcome
 }
+
+/// Most items of one list a task runs the units of in a row. rayon splits a range in halves
+/// only until every thread has work, and a thread in the middle of a long run cannot give any
+/// of it away: the last runs of the late units would end tens of milliseconds apart. (Each
+/// task starts an interpreter of its own: a run this long makes that cost nothing.)
+const MAX_RUN: usize = 64;
 
 /// What `take` moves out of each of `parts`, in order, put together in parallel into one
 /// vector of exactly the size needed (tens of thousands of results are gathered so at the end
