@@ -18,6 +18,13 @@ usage:
       times: the best and the median of each phase. A phase's best is its cost with the
       least interference: on a noisy machine it tells a few milliseconds apart where whole
       runs cannot.
+  benches/ab.py [--runs N] --idle NAME=COMMAND NAME=COMMAND…
+      each command run in turn N times under `perf record` (4 kHz, every thread): its wall
+      time, and the core time left idle while it ran (a core is busy in a 5 ms slice when
+      the process has 20 samples in it; idle is what the machine's cores less the busy ones
+      leave). Medians. Idle time is what parallel phases whose tasks end apart (and serial
+      phases) cost a run: it tells them from work that takes longer, which wall time alone
+      cannot.
   benches/ab.py [--runs N] [--to-file] --cold-warm NAME=BINARY… -- DIR
       `BINARY check --jobs 2 --format json DIR` with an emptied cache (cold), then, after the
       files' stamps have settled, three runs with the cache filled (warm), N times per binary
@@ -130,6 +137,40 @@ def phases(named: list[tuple[str, list[str]]], runs: int) -> None:
                 print(f"  {phase:44s} best {min(t):7.1f} ms  median {statistics.median(t):7.1f} ms")
 
 
+def idle(named: list[tuple[str, list[str]]], runs: int) -> None:
+    if not shutil.which("perf"):
+        sys.exit("--idle needs perf (apt-get install linux-perf)")
+    hz, slice_ms = 4000, 5
+    per_slice = hz * slice_ms // 1000
+    cores = os.cpu_count() or 1
+    seen: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in named}
+    with tempfile.TemporaryDirectory(prefix="palisade-idle-") as tmp:
+        data = os.path.join(tmp, "perf.data")
+        for _ in range(runs):
+            for name, cmd in named:
+                subprocess.run(["perf", "record", "-q", "-F", str(hz), "-o", data, "--", *cmd],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                script = subprocess.run(["perf", "script", "-i", data, "-F", "time"],
+                                        capture_output=True, text=True).stdout
+                times = [float(t.rstrip(":")) for t in script.split()]
+                if not times:
+                    sys.exit(f"{name}: perf recorded no samples")
+                start = times[0]
+                slices: dict[int, int] = {}
+                for t in times:
+                    k = int((t - start) * 1000 / slice_ms)
+                    slices[k] = slices.get(k, 0) + 1
+                last = max(slices)
+                idle_ms = sum(max(0.0, cores - min(cores, slices.get(k, 0) / per_slice)) * slice_ms
+                              for k in range(last))
+                seen[name].append(((times[-1] - start) * 1000, idle_ms))
+    for name, _ in named:
+        wall = statistics.median(w for w, _ in seen[name])
+        gone = statistics.median(i for _, i in seen[name])
+        print(f"{name:16s} wall {wall:6.0f} ms  idle {gone:5.0f} core-ms "
+              f"({gone / (wall * cores):.0%} of {cores} cores)")
+
+
 def cold_warm(named: list[tuple[str, str]], directory: str, runs: int) -> None:
     cache = tempfile.mkdtemp(prefix="palisade-ab-")
     env = dict(os.environ, XDG_CACHE_HOME=cache)
@@ -210,6 +251,8 @@ def main(argv: list[str]) -> None:
             counts(commands(argv[1:]))
         elif argv[0] == "--phases":
             phases(commands(argv[1:]), runs)
+        elif argv[0] == "--idle":
+            idle(commands(argv[1:]), runs)
         elif argv[0] in modes:
             if "--" not in argv or argv.index("--") + 2 != len(argv):
                 sys.exit(__doc__)
