@@ -362,8 +362,9 @@ fn evaluate_rest(
 
 /// Most items of one list a task runs the units of in a row. rayon splits a range in halves
 /// only until every thread has work, and a thread in the middle of a long run cannot give any
-/// of it away: the last runs of the late units would end tens of milliseconds apart. (Each
-/// task starts an interpreter of its own: a run this long makes that cost nothing.)
+/// of it away, so the last runs of a list could end far apart, as the loading's did (see
+/// `driver::inputs::MAX_RUN`). (Each task starts an interpreter of its own: next to 64 units
+/// that costs nothing.)
 const MAX_RUN: usize = 64;
 
 /// What `take` moves out of each of `parts`, in order, put together in parallel into one
