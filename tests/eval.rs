@@ -85,6 +85,34 @@ fn comments_and_string_text_end_where_they_should() {
 }
 
 #[test]
+fn messages_are_the_text_of_their_value() {
+    // Interpolated values longer than the room a message is first given, values of every
+    // type, and messages that are not interpolated strings: the text is `display`'s.
+    let long = "x".repeat(100);
+    let policy = format!(
+        r#"rule interpolated {{
+          for c in k8s.containers
+          deny: "{{c.name}}:{{c.image}}:{{"{long}"}}:{{c.securityContext.runAsUser}}:{{c.ports[0]}}:{{c.nope}}:{{[1, "a"]}}:{{null}}:{{true}}"
+        }}
+        rule plain {{
+          for c in k8s.containers
+          deny: c.ports ?? 7
+        }}"#
+    );
+    let mut out = messages(&policy);
+    out.sort();
+    assert_eq!(
+        out,
+        vec![
+            "7".to_string(),
+            r#"[{"containerPort":502},{"containerPort":8080}]"#.to_string(),
+            format!("a:nginx:1.25:{long}:0:<missing>:<missing>:[1,\"a\"]:null:true"),
+            format!("b:nginx:{long}:<missing>:{{\"containerPort\":502}}:<missing>:[1,\"a\"]:null:true"),
+        ]
+    );
+}
+
+#[test]
 fn not_false_holds_for_missing() {
     let out = messages(
         r#"rule r {

@@ -357,23 +357,7 @@ impl<'a> Interp<'a> {
                 };
                 self.pattern_match(regex, &text, pattern, frame, *span)
             }
-            Ir::Str(parts) => {
-                let mut out = String::new();
-                for p in parts {
-                    match p {
-                        IrPart::Text(t) => out.push_str(t),
-                        IrPart::Value(ir) => {
-                            // A string (what most interpolations give) is copied in as it is.
-                            let v = self.operand(ir, frame, at)?;
-                            match &v.kind {
-                                Kind::Str(text) => out.push_str(text),
-                                _ => out.push_str(&v.display()),
-                            }
-                        }
-                    }
-                }
-                Ok(Value::str(out))
-            }
+            Ir::Str(parts) => self.text(parts, frame, at).map(Value::str),
             Ir::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
@@ -443,6 +427,54 @@ impl<'a> Interp<'a> {
                     self.eval(f, frame, *span)
                 }
             }
+        }
+    }
+
+    /// The text of an interpolated string's `parts`, once its step is taken. Room for the
+    /// literal parts and a short value per interpolation is made at once: growing the string
+    /// part by part reallocated it four or five times for a typical message.
+    fn text(&mut self, parts: &[IrPart], frame: &mut [Value], at: Span) -> Result<String, Fault> {
+        /// Room made for each interpolated value.
+        const VALUE_ROOM: usize = 24;
+        let room = parts
+            .iter()
+            .map(|p| match p {
+                IrPart::Text(t) => t.len(),
+                IrPart::Value(_) => VALUE_ROOM,
+            })
+            .sum();
+        let mut out = String::with_capacity(room);
+        for p in parts {
+            match p {
+                IrPart::Text(t) => out.push_str(t),
+                IrPart::Value(ir) => {
+                    // A string (what most interpolations give) is copied in as it is.
+                    let v = self.operand(ir, frame, at)?;
+                    match &v.kind {
+                        Kind::Str(text) => out.push_str(text),
+                        _ => out.push_str(&v.display()),
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The value of `ir` as text ([`Value::display`]): a `deny` message. Same text, steps and
+    /// faults as `eval` then `display`; an interpolated string is built as the text itself,
+    /// not as a string value copied out again.
+    pub(crate) fn display(
+        &mut self,
+        ir: &Ir,
+        frame: &mut [Value],
+        at: Span,
+    ) -> Result<String, Fault> {
+        match ir {
+            Ir::Str(parts) => {
+                self.step(at)?;
+                self.text(parts, frame, at)
+            }
+            _ => self.eval(ir, frame, at).map(|v| v.display()),
         }
     }
 

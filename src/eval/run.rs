@@ -658,7 +658,7 @@ fn deny(
         Some(at) => interp.eval(at, frame, rule.meta.span)?.span.or(loc),
         None => loc,
     };
-    let message = interp.eval(&rule.message, frame, rule.meta.span)?.display();
+    let message = interp.display(&rule.message, frame, rule.meta.span)?;
     // Most units deny once: room for one (a first push would make room for four, and the
     // findings of tens of thousands of units are kept until the end of the run).
     if out.is_empty() {
