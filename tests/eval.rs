@@ -107,7 +107,9 @@ fn messages_are_the_text_of_their_value() {
             "7".to_string(),
             r#"[{"containerPort":502},{"containerPort":8080}]"#.to_string(),
             format!("a:nginx:1.25:{long}:0:<missing>:<missing>:[1,\"a\"]:null:true"),
-            format!("b:nginx:{long}:<missing>:{{\"containerPort\":502}}:<missing>:[1,\"a\"]:null:true"),
+            format!(
+                "b:nginx:{long}:<missing>:{{\"containerPort\":502}}:<missing>:[1,\"a\"]:null:true"
+            ),
         ]
     );
 }

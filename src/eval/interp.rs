@@ -62,6 +62,8 @@ pub(crate) struct Interp<'a> {
     /// Frames of finished calls, kept to be reused by the next calls (one allocation per
     /// nesting level rather than per call).
     frames: Vec<Vec<Value>>,
+    /// The arguments of the native calls being made, innermost last.
+    args: Vec<Value>,
 }
 
 impl<'a> Interp<'a> {
@@ -81,6 +83,7 @@ impl<'a> Interp<'a> {
             peak: 0,
             memo: None,
             frames: Vec::new(),
+            args: Vec::new(),
         }
     }
 
@@ -95,6 +98,8 @@ impl<'a> Interp<'a> {
         self.steps = 0;
         self.depth = 0;
         self.peak = 0;
+        // Left over only when a native panicked (the unit was stopped there).
+        self.args.clear();
     }
 
     fn step(&mut self, span: Span) -> Result<(), Fault> {
@@ -281,23 +286,21 @@ impl<'a> Interp<'a> {
                 Ok(b.index(&i))
             }
             Ir::Native(native, args, span) => {
-                /// Natives with at most this many arguments get them on the stack.
-                const ON_STACK: usize = 4;
-                let mut stack = [Value::MISSING; ON_STACK];
-                let mut heap = Vec::new();
-                let values: &[Value] = if args.len() <= ON_STACK {
-                    for (slot, a) in stack.iter_mut().zip(args) {
-                        *slot = self.eval(a, frame, *span)?;
+                // The arguments go on top of the interpreter's argument stack (those of an
+                // enclosing native call are below them), and only they are dropped after.
+                let base = self.args.len();
+                for a in args {
+                    match self.eval(a, frame, *span) {
+                        Ok(v) => self.args.push(v),
+                        Err(fault) => {
+                            self.args.truncate(base);
+                            return Err(fault);
+                        }
                     }
-                    stack.get(..args.len()).unwrap_or_default()
-                } else {
-                    heap.reserve_exact(args.len());
-                    for a in args {
-                        heap.push(self.eval(a, frame, *span)?);
-                    }
-                    &heap
-                };
-                (native.func)(values).map_err(|e| {
+                }
+                let result = (native.func)(self.args.get(base..).unwrap_or_default());
+                self.args.truncate(base);
+                result.map_err(|e| {
                     let which = e
                         .arg
                         .and_then(|i| native.params.get(i))
