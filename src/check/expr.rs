@@ -427,7 +427,17 @@ impl<'a> Body<'a> {
             }
         }
         let (b, _) = self.expr(base);
-        (Ir::Field(Box::new(b), ArcStr::from(&*field.name)), Ty::Any)
+        let name = ArcStr::from(&*field.name);
+        // A chain of fields is one node: its names read in a row from the value it starts at.
+        let ir = match b {
+            Ir::Path(root, names) => {
+                let mut names = names.into_vec();
+                names.push(name);
+                Ir::Path(root, names.into_boxed_slice())
+            }
+            b => Ir::Path(Box::new(b), Box::new([name])),
+        };
+        (ir, Ty::Any)
     }
 
     fn call(&mut self, span: Span, callee: &Expr, args: &[Expr]) -> (Ir, Ty) {

@@ -279,7 +279,7 @@ impl<'a> Interp<'a> {
                     None => Value::list(Vec::new()),
                 })
             }
-            Ir::Field(..) => self.path(ir, frame, at),
+            Ir::Path(root, names) => self.path(root, names, frame, at),
             Ir::Index(base, index) => {
                 let b = self.eval(base, frame, at)?;
                 let i = self.eval(index, frame, at)?;
@@ -481,25 +481,14 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// A chain of field accesses (`c.securityContext.privileged`). Read through references
-    /// from the value it starts at (a local, a constant or a literal; anything else is
-    /// evaluated first): no map on the way is cloned, so none of their reference counts is
-    /// touched, and only the value at the end is. Same value and steps as evaluating each
-    /// `Field` in turn.
-    fn path(&mut self, ir: &Ir, frame: &mut [Value], at: Span) -> Res {
-        /// Fields read at once; the `Field`s below a longer chain are its root.
-        const MAX_NAMES: usize = 8;
-        let mut slots: [Option<&ArcStr>; MAX_NAMES] = [None; MAX_NAMES];
-        let mut count = 0;
-        let mut root = ir;
-        while let (Ir::Field(base, name), Some(slot)) = (root, slots.get_mut(count)) {
-            *slot = Some(name);
-            count += 1;
-            root = base;
-        }
-        let names = slots.get(..count).unwrap_or_default();
-        // `eval` took the step of the outermost `Field`; the others, and the root's.
-        let inner = count.saturating_sub(1) as u64;
+    /// A chain of field accesses (`c.securityContext.privileged`), `names` read in order from
+    /// the value `root` gives. Read through references from that value when it is a local, a
+    /// constant or a literal (anything else is evaluated first): no map on the way is cloned,
+    /// so none of their reference counts is touched, and only the value at the end is. The
+    /// steps are those of one field access at a time: one per name and the root's.
+    fn path(&mut self, root: &Ir, names: &[ArcStr], frame: &mut [Value], at: Span) -> Res {
+        // `eval` took the step of the outermost name; the others, and the root's.
+        let inner = names.len().saturating_sub(1) as u64;
         let start: Cow<'_, Value> = match root {
             Ir::Local(slot) => {
                 self.steps(inner + 1, at)?;
@@ -525,7 +514,7 @@ impl<'a> Interp<'a> {
             }
         };
         let mut node: &Value = &start;
-        for name in names.iter().rev().flatten() {
+        for name in names {
             match &node.kind {
                 Kind::Map(m) => match m.get(name) {
                     Some(v) => node = v,
@@ -637,21 +626,30 @@ impl<'a> Interp<'a> {
                 span,
             });
         }
+        // The arguments in the first slots, the others missing.
         let mut callee = self.frames.pop().unwrap_or_default();
-        callee.resize(f.frame_size as usize, Value::MISSING);
-        for (i, a) in args.iter().enumerate() {
-            let v = match self.eval(a, frame, span) {
-                Ok(v) => v,
+        callee.reserve(f.frame_size as usize);
+        for a in args {
+            match self.eval(a, frame, span) {
+                Ok(v) => callee.push(v),
                 Err(fault) => {
                     self.recycle(callee);
                     return Err(fault);
                 }
-            };
-            if let Some(slot) = callee.get_mut(i) {
-                *slot = v;
             }
         }
-        let result = self.call_with(id, f, args.len(), &mut callee, span);
+        callee.resize(f.frame_size as usize, Value::MISSING);
+        let result = match self.memo.filter(|m| f.memo && m.keeps(id)) {
+            Some(memo) => self.call_kept(id, f, args.len(), &mut callee, span, memo),
+            None => {
+                // Nothing to record: the depth is all the call changes (`peak` keeps the
+                // deepest reached, as `call_kept` leaves it).
+                self.depth += 1;
+                let result = self.body(f, &mut callee, span);
+                self.depth -= 1;
+                result
+            }
+        };
         self.recycle(callee);
         result
     }
@@ -674,48 +672,50 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// The call of `f` (function `id`) whose `arity` arguments are in `callee`.
-    fn call_with(
+    /// The body of `f` (its `let`s, then its value) over `callee`, the call's frame.
+    fn body(&mut self, f: &'a super::program::FnDef, callee: &mut [Value], span: Span) -> Res {
+        for (slot, ir) in &f.lets {
+            let v = self.eval(ir, callee, span)?;
+            if let Some(s) = callee.get_mut(*slot as usize) {
+                *s = v;
+            }
+        }
+        self.eval(&f.body, callee, span)
+    }
+
+    /// The call of `f` (function `id`, whose results `memo` keeps) with its `arity` arguments
+    /// in `callee`: the kept result when there is one, else the body's, then kept.
+    fn call_kept(
         &mut self,
         id: u32,
         f: &'a super::program::FnDef,
         arity: usize,
         callee: &mut [Value],
         span: Span,
+        memo: &Memo,
     ) -> Res {
-        let memo = self.memo.filter(|m| f.memo && m.keeps(id));
-        let key = memo.map(|_| Key::new(id, callee.get(..arity).unwrap_or_default()));
-        if let (Some(memo), Some(key)) = (memo, &key) {
-            if let Some(hit) = memo.get(key) {
-                // Reused only when evaluating it here would have stayed within the limits.
-                if self.steps + hit.steps <= self.limits.max_steps
-                    && self.depth + hit.depth < self.limits.max_call_depth
-                {
-                    self.steps += hit.steps;
-                    self.peak = self.peak.max(self.depth + hit.depth);
-                    return Ok(hit.value);
-                }
+        let key = Key::new(id, callee.get(..arity).unwrap_or_default());
+        if let Some(hit) = memo.get(&key) {
+            // Reused only when evaluating it here would have stayed within the limits.
+            if self.steps + hit.steps <= self.limits.max_steps
+                && self.depth + hit.depth < self.limits.max_call_depth
+            {
+                self.steps += hit.steps;
+                self.peak = self.peak.max(self.depth + hit.depth);
+                return Ok(hit.value);
             }
         }
         let (steps_before, peak_before) = (self.steps, self.peak);
         self.peak = self.depth;
         self.depth += 1;
-        let result = (|| {
-            for (slot, ir) in &f.lets {
-                let v = self.eval(ir, callee, span)?;
-                if let Some(s) = callee.get_mut(*slot as usize) {
-                    *s = v;
-                }
-            }
-            self.eval(&f.body, callee, span)
-        })();
+        let result = self.body(f, callee, span);
         self.depth -= 1;
         let reached = self.peak - self.depth;
         self.peak = self.peak.max(peak_before);
         // Only scalar results are kept: a list or map (a command line split into words, say)
         // would stay alive for the whole evaluation, and these are cheap to keep.
         let scalar = |v: &Value| !matches!(v.kind, Kind::List(_) | Kind::Map(_));
-        if let (Some(memo), Some(key), Ok(value)) = (memo, key, &result) {
+        if let Ok(value) = &result {
             if crate::value::unready() {
                 // The unit read a field before it could be computed (see early.rs): what
                 // it computes since is not the call's value.

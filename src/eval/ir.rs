@@ -17,7 +17,9 @@ pub(crate) enum Ir {
     Const(u32),
     /// An entity kind, e.g. `k8s.containers`.
     Entity(ArcStr),
-    Field(Box<Ir>, ArcStr),
+    /// Fields read in a row from a value (`c.securityContext.privileged`): the root, then
+    /// the names (at least one), outermost last.
+    Path(Box<Ir>, Box<[ArcStr]>),
     Index(Box<Ir>, Box<Ir>),
     Native(&'static Native, Vec<Ir>, Span),
     Call(u32, Vec<Ir>, Span),
@@ -55,7 +57,7 @@ impl Ir {
         visit(self);
         match self {
             Ir::Lit(_) | Ir::Local(_) | Ir::Const(_) | Ir::Entity(_) => {}
-            Ir::Field(a, _) | Ir::Not(a, _) | Ir::Neg(a, _) => a.walk(visit),
+            Ir::Path(a, _) | Ir::Not(a, _) | Ir::Neg(a, _) => a.walk(visit),
             Ir::Index(a, b)
             | Ir::And(a, b, _)
             | Ir::Or(a, b, _)

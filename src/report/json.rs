@@ -3,7 +3,6 @@
 //! The schema is documented in `docs/output.md`; bump [`SCHEMA_VERSION`] on any breaking change.
 
 use serde_json::{json, Value as Json};
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::Arc;
 
@@ -270,9 +269,11 @@ impl RuleParts {
         }
     }
 
-    /// The parts of every rule among `findings`, by the rule's address.
-    fn of_findings(findings: &[Finding], depth: usize) -> HashMap<usize, RuleParts> {
-        let mut parts = HashMap::new();
+    /// The parts of every rule among `findings`, by the rule's address (hashed with
+    /// `foldhash`: a key is looked up twice per finding, and an address needs no protection
+    /// from chosen collisions).
+    fn of_findings(findings: &[Finding], depth: usize) -> foldhash::HashMap<usize, RuleParts> {
+        let mut parts = foldhash::HashMap::default();
         for f in findings {
             parts
                 .entry(rule_key(f))
