@@ -590,6 +590,61 @@ fn reading_by_reference_takes_the_steps_of_evaluating_each_node() {
 }
 
 #[test]
+fn calls_kept_for_the_next_rules_give_their_values_and_cost_their_steps() {
+    // `both` gives a list and two rules call it on each container, one right after the
+    // other: the calls of `b` are answered with the values `a`'s calls gave (see
+    // `Interp::call_recent`). Its findings are its own, and the least step budget under which
+    // neither rule fails is `b`'s alone: a kept call costs the steps of evaluating it.
+    let policy = |rules: &str| {
+        format!(
+            r#"package t
+            fn both(c) = (c.ports ?? []) + (c.env ?? []) + [c.name, c.image]
+            {rules}"#
+        )
+    };
+    let a = r#"rule a {
+              for c in k8s.containers
+              where len(both(c)) > 2
+              deny: "a {c.name} {len(both(c))}"
+            }"#;
+    let b = r#"rule b {
+              for c in k8s.containers
+              where len(both(c)) > 3 and both(c)[0].containerPort == 502
+              deny: "b {c.name} {both(c)[-1]}"
+            }"#;
+    let limits = palisade::eval::Limits::default();
+    let (messages, diags) = run_with(&policy(&format!("{a}\n{b}")), &limits, 1);
+    assert_eq!(diags, "");
+    assert_eq!(messages, ["a a 3", "a b 4", "b b nginx"]);
+    let least = |policy: &str| {
+        let fails = |max_steps: u64| {
+            let limits = palisade::eval::Limits {
+                max_steps,
+                ..palisade::eval::Limits::default()
+            };
+            run_with(policy, &limits, 1).1.contains("steps")
+        };
+        let (mut low, mut high) = (1u64, 10_000u64);
+        assert!(!fails(high));
+        while low < high {
+            let mid = (low + high) / 2;
+            if fails(mid) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        low
+    };
+    let alone = least(&policy(b));
+    assert!(
+        alone > least(&policy(a)),
+        "`b` must take more steps than `a`"
+    );
+    assert_eq!(least(&policy(&format!("{a}\n{b}"))), alone);
+}
+
+#[test]
 fn rules_run_as_each_file_loads_give_what_one_evaluation_after_loading_gives() {
     // `check` runs a rule on each file's entities as soon as the file is loaded when the rule
     // iterates a kind derived per document and reads no entity list (src/eval/early.rs).

@@ -19,6 +19,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::eval::ir::IrClause;
 use crate::eval::{ConstDef, FnDef, Program, RuleDef, TestCase};
 use crate::syntax::ast::{Clause, Item, Module};
+use crate::types::Ty;
 
 use expr::Body;
 use scope::{GlobalSig, Globals, ImportedModule, ImportedName, ModScope};
@@ -138,7 +139,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                             (b.bind(&l.name, true), ir)
                         })
                         .collect();
-                    let (body, _) = b.expr(&f.body);
+                    let (body, ty) = b.expr(&f.body);
                     b.unbind_to(0);
                     if let Some(slot) = fns.get_mut(id as usize) {
                         let memo = body.loops() || lets.iter().any(|(_, ir)| ir.loops());
@@ -148,6 +149,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                             lets,
                             body,
                             memo,
+                            collection: ty.fits(Ty::List) || ty.fits(Ty::Map),
                         });
                     }
                 }
@@ -241,6 +243,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                 lets: Vec::new(),
                 body: crate::eval::ir::Ir::Lit(crate::value::Value::MISSING),
                 memo: false,
+                collection: false,
             })
         })
         .collect();
@@ -260,6 +263,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
         .map(|i| program.const_reads(id_of(i)))
         .collect();
     program.const_order = const_order(&program.consts, &deps, &mut diags);
+    program.mark_shared();
     Compiled {
         program,
         diagnostics: diags,

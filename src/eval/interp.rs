@@ -64,6 +64,46 @@ pub(crate) struct Interp<'a> {
     frames: Vec<Vec<Value>>,
     /// The arguments of the native calls being made, innermost last.
     args: Vec<Value>,
+    /// The last calls that gave a list or map, with their arguments (see
+    /// [`Interp::call_recent`]); at most [`RECENT`], the oldest replaced first.
+    recent: Vec<Recent>,
+    /// Where the next call kept in `recent` goes once it is full.
+    next_recent: usize,
+}
+
+/// Calls kept in [`Interp::recent`]: the helpers one rule calls on an item, a few at most.
+const RECENT: usize = 4;
+
+/// Calls that took fewer steps are evaluated again rather than kept in [`Interp::recent`]:
+/// keeping one (its arguments and value copied) costs about what a few steps do.
+const RECENT_MIN_STEPS: u64 = 8;
+
+/// A call kept in [`Interp::recent`]: its function, arguments and value, the steps its
+/// evaluation took and how much deeper than the call itself its calls went.
+struct Recent {
+    function: u32,
+    args: Vec<Value>,
+    value: Value,
+    steps: u64,
+    depth: u32,
+}
+
+/// Whether two calls' arguments are the same for a pure function: maps and lists the same
+/// node, other values equal, and the same spans (a result may carry an argument's span).
+fn same_args(a: &[Value], b: &[Value]) -> bool {
+    a.iter().zip(b).all(|(x, y)| {
+        x.span == y.span
+            && match (&x.kind, &y.kind) {
+                (Kind::List(p), Kind::List(q)) => Arc::ptr_eq(p, q),
+                (Kind::Map(p), Kind::Map(q)) => Arc::ptr_eq(p, q),
+                (Kind::Str(p), Kind::Str(q)) => p == q,
+                (Kind::Missing, Kind::Missing) | (Kind::Null, Kind::Null) => true,
+                (Kind::Bool(p), Kind::Bool(q)) => p == q,
+                (Kind::Int(p), Kind::Int(q)) => p == q,
+                (Kind::Float(p), Kind::Float(q)) => p.to_bits() == q.to_bits(),
+                _ => false,
+            }
+    })
 }
 
 impl<'a> Interp<'a> {
@@ -84,6 +124,8 @@ impl<'a> Interp<'a> {
             memo: None,
             frames: Vec::new(),
             args: Vec::new(),
+            recent: Vec::new(),
+            next_recent: 0,
         }
     }
 
@@ -641,6 +683,7 @@ impl<'a> Interp<'a> {
         callee.resize(f.frame_size as usize, Value::MISSING);
         let result = match self.memo.filter(|m| f.memo && m.keeps(id)) {
             Some(memo) => self.call_kept(id, f, args.len(), &mut callee, span, memo),
+            None if self.recent_on(id) => self.call_recent(id, f, args.len(), &mut callee, span),
             None => {
                 // Nothing to record: the depth is all the call changes (`peak` keeps the
                 // deepest reached, as `call_kept` leaves it).
@@ -670,6 +713,77 @@ impl<'a> Interp<'a> {
         if self.frames.len() < KEPT {
             self.frames.push(frame);
         }
+    }
+
+    /// The call of `f` (function `id`, whose results the shared table does not keep) with its
+    /// `arity` arguments in `callee`. A list or map it gives is kept in [`Interp::recent`] for
+    /// the next calls with the same arguments: the rules over one list run one item after the
+    /// other, so the calls a rule makes on an item (`containers(w)`, a command line's words)
+    /// are asked again by the next rules on the same item. Like the shared table's, a kept
+    /// value costs the steps its evaluation took, and is reused only within the limits.
+    fn call_recent(
+        &mut self,
+        id: u32,
+        f: &'a super::program::FnDef,
+        arity: usize,
+        callee: &mut [Value],
+        span: Span,
+    ) -> Res {
+        let args = callee.get(..arity).unwrap_or_default();
+        let found = self
+            .recent
+            .iter()
+            .find(|r| r.function == id && r.args.len() == arity && same_args(&r.args, args));
+        if let Some(hit) = found {
+            if self.steps + hit.steps <= self.limits.max_steps
+                && self.depth + hit.depth < self.limits.max_call_depth
+            {
+                self.steps += hit.steps;
+                self.peak = self.peak.max(self.depth + hit.depth);
+                return Ok(hit.value.clone());
+            }
+        }
+        let (steps_before, peak_before) = (self.steps, self.peak);
+        self.peak = self.depth;
+        self.depth += 1;
+        let result = self.body(f, callee, span);
+        self.depth -= 1;
+        let reached = self.peak - self.depth;
+        self.peak = self.peak.max(peak_before);
+        let steps = self.steps - steps_before;
+        if let Ok(value) = &result {
+            if steps < RECENT_MIN_STEPS || !matches!(value.kind, Kind::List(_) | Kind::Map(_)) {
+                // Not worth keeping, and the function's other calls are not looked up either:
+                // a function gives the same kind of value, in about as many steps, each time.
+                if let Some(memo) = self.memo {
+                    memo.stop_keeping_recent(id);
+                }
+            } else if !crate::value::unready() {
+                // (Parameters are the first slots, and no binding of the body reuses them.)
+                let kept = Recent {
+                    function: id,
+                    args: callee.get(..arity).unwrap_or_default().to_vec(),
+                    value: value.clone(),
+                    steps,
+                    depth: reached,
+                };
+                if self.recent.len() < RECENT {
+                    self.recent.push(kept);
+                } else if let Some(slot) = self.recent.get_mut(self.next_recent % RECENT) {
+                    *slot = kept;
+                }
+                self.next_recent = self.next_recent.wrapping_add(1);
+            }
+        }
+        result
+    }
+
+    /// Whether calls of function `id` are looked up and kept in [`Interp::recent`]: more than
+    /// one rule calls it, and none of its calls in this evaluation gave a scalar or took too
+    /// few steps (see [`Memo::keeps_recent`]; without a shared table, none are kept).
+    fn recent_on(&self, id: u32) -> bool {
+        self.prog.shared.get(id as usize).copied().unwrap_or(false)
+            && self.memo.is_some_and(|m| m.keeps_recent(id))
     }
 
     /// The body of `f` (its `let`s, then its value) over `callee`, the call's frame.

@@ -55,6 +55,10 @@ pub(crate) struct Memo {
     /// once keeping its calls did not pay; its calls are then neither looked up nor kept.
     /// Results do not depend on it.
     off: Vec<AtomicBool>,
+    /// Per function: set once a call gave a scalar, or a list or map in too few steps to be
+    /// worth keeping; its calls are then not kept by the interpreters for the next rules on
+    /// the same item (`Interp::call_recent`), which share what they learn through this table.
+    recent_off: Vec<AtomicBool>,
 }
 
 /// The table of one worker thread.
@@ -186,6 +190,21 @@ impl Memo {
                 .saturating_mul(ENTRIES_PER_ENTITY)
                 .clamp(MIN_ENTRIES, MAX_ENTRIES),
             off: (0..functions).map(|_| AtomicBool::new(false)).collect(),
+            recent_off: (0..functions).map(|_| AtomicBool::new(false)).collect(),
+        }
+    }
+
+    /// Whether interpreters keep the last calls of function `id` for the next rules.
+    pub(crate) fn keeps_recent(&self, id: u32) -> bool {
+        self.recent_off
+            .get(id as usize)
+            .is_some_and(|g| !g.load(Ordering::Relaxed))
+    }
+
+    /// Stops the interpreters keeping the calls of function `id` for the next rules.
+    pub(crate) fn stop_keeping_recent(&self, id: u32) {
+        if let Some(g) = self.recent_off.get(id as usize) {
+            g.store(true, Ordering::Relaxed);
         }
     }
 

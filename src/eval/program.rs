@@ -96,6 +96,8 @@ pub(crate) struct FnDef {
     pub(crate) body: Ir,
     /// Whether calls are kept for reuse within an evaluation (the body loops over data).
     pub(crate) memo: bool,
+    /// Whether it may give a list or map (as far as the checker knows its body's type).
+    pub(crate) collection: bool,
 }
 
 #[derive(Debug)]
@@ -122,6 +124,10 @@ pub struct Program {
     pub(crate) consts: Vec<ConstDef>,
     /// Constants in an order where each comes after those it uses.
     pub(crate) const_order: Vec<u32>,
+    /// Per function: whether more than one rule calls it, directly or not, and it may give a
+    /// list or map ([`Program::mark_shared`]): the calls whose values an interpreter keeps for
+    /// the next rules on the same item (`Interp::call_recent`).
+    pub(crate) shared: Vec<bool>,
     pub tests: Vec<TestCase>,
 }
 
@@ -138,6 +144,59 @@ impl Program {
     /// Keeps only the rules for which `keep` is true.
     pub fn retain_rules(&mut self, mut keep: impl FnMut(&RuleMeta) -> bool) {
         self.rules.retain(|r| keep(&r.meta));
+        self.mark_shared();
+    }
+
+    /// Sets [`Program::shared`]: which functions that may give a list or map more than one rule
+    /// calls, directly or through other functions.
+    pub(crate) fn mark_shared(&mut self) {
+        let direct = |roots: &mut dyn Iterator<Item = &Ir>| {
+            let mut calls = Vec::new();
+            for ir in roots {
+                ir.walk(&mut |node| {
+                    if let Ir::Call(id, _, _) = node {
+                        calls.push(*id as usize);
+                    }
+                });
+            }
+            calls
+        };
+        let callees: Vec<Vec<usize>> = self
+            .fns
+            .iter()
+            .map(|f| direct(&mut f.lets.iter().map(|(_, ir)| ir).chain([&f.body])))
+            .collect();
+        let mut callers = vec![0u32; self.fns.len()];
+        // The rule (from 1) that last reached each function, so each rule counts once.
+        let mut reached_by = vec![0usize; self.fns.len()];
+        for (n, rule) in self.rules.iter().enumerate() {
+            let mut pending = direct(
+                &mut rule
+                    .clauses
+                    .iter()
+                    .map(IrClause::ir)
+                    .chain(rule.at.iter())
+                    .chain([&rule.message]),
+            );
+            while let Some(id) = pending.pop() {
+                let Some(by) = reached_by.get_mut(id) else {
+                    continue;
+                };
+                if *by == n + 1 {
+                    continue;
+                }
+                *by = n + 1;
+                if let Some(c) = callers.get_mut(id) {
+                    *c += 1;
+                }
+                pending.extend(callees.get(id).into_iter().flatten());
+            }
+        }
+        self.shared = callers
+            .iter()
+            .zip(&self.fns)
+            .map(|(&c, f)| c > 1 && f.collection)
+            .collect();
     }
 
     /// The entity kinds an evaluation can read (e.g. `k8s.workloads`): those named in the
