@@ -78,14 +78,12 @@ const RECENT: usize = 4;
 /// keeping one (its arguments and value copied) costs about what a few steps do.
 const RECENT_MIN_STEPS: u64 = 8;
 
-/// A call kept in [`Interp::recent`]: its function, arguments and value, the steps its
-/// evaluation took and how much deeper than the call itself its calls went.
+/// A call kept in [`Interp::recent`]: its function and arguments, and what the shared table
+/// would keep of it.
 struct Recent {
     function: u32,
     args: Vec<Value>,
-    value: Value,
-    steps: u64,
-    depth: u32,
+    kept: Entry,
 }
 
 /// Whether two calls' arguments are the same for a pure function: maps and lists the same
@@ -733,24 +731,14 @@ impl<'a> Interp<'a> {
         let found = self
             .recent
             .iter()
-            .find(|r| r.function == id && r.args.len() == arity && same_args(&r.args, args));
-        if let Some(hit) = found {
-            if self.steps + hit.steps <= self.limits.max_steps
-                && self.depth + hit.depth < self.limits.max_call_depth
-            {
-                self.steps += hit.steps;
-                self.peak = self.peak.max(self.depth + hit.depth);
-                return Ok(hit.value.clone());
+            .find(|r| r.function == id && r.args.len() == arity && same_args(&r.args, args))
+            .map(|r| (r.kept.steps, r.kept.depth, r.kept.value.clone()));
+        if let Some((steps, depth, value)) = found {
+            if self.reuse(steps, depth) {
+                return Ok(value);
             }
         }
-        let (steps_before, peak_before) = (self.steps, self.peak);
-        self.peak = self.depth;
-        self.depth += 1;
-        let result = self.body(f, callee, span);
-        self.depth -= 1;
-        let reached = self.peak - self.depth;
-        self.peak = self.peak.max(peak_before);
-        let steps = self.steps - steps_before;
+        let (result, steps, reached) = self.measured_body(f, callee, span);
         if let Ok(value) = &result {
             if steps < RECENT_MIN_STEPS || !matches!(value.kind, Kind::List(_) | Kind::Map(_)) {
                 // Not worth keeping, and the function's other calls are not looked up either:
@@ -763,9 +751,11 @@ impl<'a> Interp<'a> {
                 let kept = Recent {
                     function: id,
                     args: callee.get(..arity).unwrap_or_default().to_vec(),
-                    value: value.clone(),
-                    steps,
-                    depth: reached,
+                    kept: Entry {
+                        value: value.clone(),
+                        steps,
+                        depth: reached,
+                    },
                 };
                 if self.recent.len() < RECENT {
                     self.recent.push(kept);
@@ -784,6 +774,37 @@ impl<'a> Interp<'a> {
     fn recent_on(&self, id: u32) -> bool {
         self.prog.shared.get(id as usize).copied().unwrap_or(false)
             && self.memo.is_some_and(|m| m.keeps_recent(id))
+    }
+
+    /// Whether a kept call, whose evaluation took `steps` and whose calls went `depth` deeper
+    /// than itself, may stand for evaluating it here: only when that would have stayed within
+    /// the limits (so a call fails exactly where it would have). Its steps are then taken.
+    fn reuse(&mut self, steps: u64, depth: u32) -> bool {
+        let fits = self.steps + steps <= self.limits.max_steps
+            && self.depth + depth < self.limits.max_call_depth;
+        if fits {
+            self.steps += steps;
+            self.peak = self.peak.max(self.depth + depth);
+        }
+        fits
+    }
+
+    /// The body of `f` evaluated as a call one level deeper, with what keeping its value needs:
+    /// the steps it took and how much deeper than the call its own calls went.
+    fn measured_body(
+        &mut self,
+        f: &'a super::program::FnDef,
+        callee: &mut [Value],
+        span: Span,
+    ) -> (Res, u64, u32) {
+        let (steps_before, peak_before) = (self.steps, self.peak);
+        self.peak = self.depth;
+        self.depth += 1;
+        let result = self.body(f, callee, span);
+        self.depth -= 1;
+        let reached = self.peak - self.depth;
+        self.peak = self.peak.max(peak_before);
+        (result, self.steps - steps_before, reached)
     }
 
     /// The body of `f` (its `let`s, then its value) over `callee`, the call's frame.
@@ -810,22 +831,11 @@ impl<'a> Interp<'a> {
     ) -> Res {
         let key = Key::new(id, callee.get(..arity).unwrap_or_default());
         if let Some(hit) = memo.get(&key) {
-            // Reused only when evaluating it here would have stayed within the limits.
-            if self.steps + hit.steps <= self.limits.max_steps
-                && self.depth + hit.depth < self.limits.max_call_depth
-            {
-                self.steps += hit.steps;
-                self.peak = self.peak.max(self.depth + hit.depth);
+            if self.reuse(hit.steps, hit.depth) {
                 return Ok(hit.value);
             }
         }
-        let (steps_before, peak_before) = (self.steps, self.peak);
-        self.peak = self.depth;
-        self.depth += 1;
-        let result = self.body(f, callee, span);
-        self.depth -= 1;
-        let reached = self.peak - self.depth;
-        self.peak = self.peak.max(peak_before);
+        let (result, steps, reached) = self.measured_body(f, callee, span);
         // Only scalar results are kept: a list or map (a command line split into words, say)
         // would stay alive for the whole evaluation, and these are cheap to keep.
         let scalar = |v: &Value| !matches!(v.kind, Kind::List(_) | Kind::Map(_));
@@ -844,7 +854,7 @@ impl<'a> Interp<'a> {
                 key,
                 Entry {
                     value: value.clone(),
-                    steps: self.steps - steps_before,
+                    steps,
                     depth: reached,
                 },
             );

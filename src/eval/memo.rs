@@ -196,31 +196,23 @@ impl Memo {
 
     /// Whether interpreters keep the last calls of function `id` for the next rules.
     pub(crate) fn keeps_recent(&self, id: u32) -> bool {
-        self.recent_off
-            .get(id as usize)
-            .is_some_and(|g| !g.load(Ordering::Relaxed))
+        !is_set(&self.recent_off, id)
     }
 
     /// Stops the interpreters keeping the calls of function `id` for the next rules.
     pub(crate) fn stop_keeping_recent(&self, id: u32) {
-        if let Some(g) = self.recent_off.get(id as usize) {
-            g.store(true, Ordering::Relaxed);
-        }
+        set(&self.recent_off, id);
     }
 
     /// Whether calls of function `id` are looked up and kept.
     pub(crate) fn keeps(&self, id: u32) -> bool {
-        self.off
-            .get(id as usize)
-            .is_some_and(|g| !g.load(Ordering::Relaxed))
+        !is_set(&self.off, id)
     }
 
     /// Stops looking up and keeping the calls of function `id`: one gave a list or map, or
     /// keeping them did not pay.
     pub(crate) fn stop_keeping(&self, id: u32) {
-        if let Some(g) = self.off.get(id as usize) {
-            g.store(true, Ordering::Relaxed);
-        }
+        set(&self.off, id);
     }
 
     /// The shard of the calling thread (the last one for threads outside the pool).
@@ -256,6 +248,21 @@ impl Memo {
             shard.calls.clear();
         }
         shard.calls.insert(key, entry);
+    }
+}
+
+/// Whether the flag of function `id` is set (a function out of range counts as set: nothing
+/// is kept for it).
+fn is_set(flags: &[AtomicBool], id: u32) -> bool {
+    flags
+        .get(id as usize)
+        .is_none_or(|g| g.load(Ordering::Relaxed))
+}
+
+/// Sets the flag of function `id`.
+fn set(flags: &[AtomicBool], id: u32) {
+    if let Some(g) = flags.get(id as usize) {
+        g.store(true, Ordering::Relaxed);
     }
 }
 
