@@ -13,7 +13,7 @@ use crate::value::{ArcStr, Kind, Map, Value};
 
 use super::ir::{Ir, IrComp, IrPart, Pattern};
 use super::limits::Limits;
-use super::memo::{Entry, Key, Memo};
+use super::memo::{same_args, Entry, Key, Memo};
 use super::ops;
 use super::program::Program;
 
@@ -84,24 +84,6 @@ struct Recent {
     function: u32,
     args: Vec<Value>,
     kept: Entry,
-}
-
-/// Whether two calls' arguments are the same for a pure function: maps and lists the same
-/// node, other values equal, and the same spans (a result may carry an argument's span).
-fn same_args(a: &[Value], b: &[Value]) -> bool {
-    a.iter().zip(b).all(|(x, y)| {
-        x.span == y.span
-            && match (&x.kind, &y.kind) {
-                (Kind::List(p), Kind::List(q)) => Arc::ptr_eq(p, q),
-                (Kind::Map(p), Kind::Map(q)) => Arc::ptr_eq(p, q),
-                (Kind::Str(p), Kind::Str(q)) => p == q,
-                (Kind::Missing, Kind::Missing) | (Kind::Null, Kind::Null) => true,
-                (Kind::Bool(p), Kind::Bool(q)) => p == q,
-                (Kind::Int(p), Kind::Int(q)) => p == q,
-                (Kind::Float(p), Kind::Float(q)) => p.to_bits() == q.to_bits(),
-                _ => false,
-            }
-    })
 }
 
 impl<'a> Interp<'a> {
