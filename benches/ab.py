@@ -230,7 +230,9 @@ def stale(named: list[tuple[str, str]], directory: str, runs: int) -> None:
 
 
 def commands(args: list[str]) -> list[tuple[str, list[str]]]:
-    """`NAME=COMMAND` arguments as (name, command words)."""
+    """`NAME=COMMAND` arguments as (name, command words); usage for anything else."""
+    if not args or any("=" not in a or a.startswith("-") for a in args):
+        sys.exit(__doc__)
     return [(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in args]
 
 
@@ -243,6 +245,9 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--to-file"]:
         report_dir = tempfile.mkdtemp(prefix="palisade-ab-report-")
         REPORT, argv = os.path.join(report_dir, "report.json"), argv[1:]
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        return
     if not argv or not os.path.exists("/usr/bin/time"):
         sys.exit(__doc__)
     try:

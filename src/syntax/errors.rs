@@ -87,8 +87,12 @@ fn found_at(chunk: &str, pos: usize) -> String {
 }
 
 fn describe(rules: &[Rule]) -> String {
-    // Everything that can start an operand: say "an expression" rather than list them.
-    if rules.contains(&Rule::ident) && (rules.contains(&Rule::int) || rules.contains(&Rule::string))
+    // Everything that can start an operand: say "an expression" rather than list them. The
+    // kinds of operand are tried only when the next character can start them, but a prefix
+    // operator is tried wherever an operand can start.
+    if rules.contains(&Rule::op_neg)
+        || (rules.contains(&Rule::ident)
+            && (rules.contains(&Rule::int) || rules.contains(&Rule::string)))
     {
         return "an expression".to_string();
     }
@@ -158,7 +162,8 @@ fn rule_word(rule: Rule) -> Option<&'static str> {
         | Rule::op_sub
         | Rule::op_mul
         | Rule::op_div
-        | Rule::op_rem => "an operator",
+        | Rule::op_rem
+        | Rule::op_expected => "an operator",
         Rule::str_text | Rule::str_escape | Rule::str_interp => "string text or `\"`",
         Rule::comp_for => "`for`",
         Rule::comp_if | Rule::kw_if => "`if`",
