@@ -43,7 +43,7 @@ fn to_value(json: &serde_json::Value, file: FileId, next: &mut usize) -> Value {
 
 /// The loaded form of some test files: (path, format, documents).
 struct Files {
-    files: Vec<(String, Format, Vec<Document>)>,
+    files: Vec<(palisade::value::ArcStr, Format, Vec<Document>)>,
 }
 
 impl Files {
@@ -67,7 +67,7 @@ impl Files {
                         }
                     })
                     .collect();
-                (path.to_string(), *format, docs)
+                (palisade::value::ArcStr::from(*path), *format, docs)
             })
             .collect();
         Files { files }

@@ -310,6 +310,40 @@ fn output_is_sorted_by_file_then_position() {
 }
 
 #[test]
+fn findings_at_one_place_sort_by_rule_then_message_and_those_without_one_come_last() {
+    let out = findings(
+        r#"rule zeta {
+          for d in docs
+          deny at d.value.x: "z"
+        }
+        rule nowhere {
+          deny: "no place"
+        }
+        rule alpha {
+          for d in docs
+          for m in ["second", "first", "second"]
+          deny at d.value.x: m
+        }
+        rule later {
+          for d in docs
+          deny at d.value.y: "y"
+        }"#,
+        &[("a.yaml", "x: 1\ny: 2\n")],
+    );
+    assert_eq!(
+        out,
+        vec![
+            "alpha@1:4: first",
+            "alpha@1:4: second",
+            "alpha@1:4: second",
+            "zeta@1:4: z",
+            "later@2:4: y",
+            "nowhere@: no place",
+        ]
+    );
+}
+
+#[test]
 fn set_up_before_the_first_for_gets_a_larger_budget() {
     // Building the list a rule iterates runs once for all entities: more than one unit's
     // 1,000,000 steps must be allowed there (but a single unit is still bounded, see above).

@@ -466,13 +466,14 @@ fn entities(files: &[(&str, &str)]) -> Vec<String> {
             (format, load(file, text, format, &Limits::default()))
         })
         .collect();
+    let sources_ref = &sources;
     let docs: Vec<InputDoc<'_>> = loaded
         .iter()
         .enumerate()
         .flat_map(|(i, (format, l))| {
             l.documents.iter().map(move |doc| InputDoc {
                 file: FileId(u32::try_from(i).unwrap()),
-                path: files[i].0,
+                path: &sources_ref[i].name,
                 format: *format,
                 doc,
                 firewall: None,

@@ -128,7 +128,7 @@ pub(crate) fn admit(
                             Code::InputSyntax,
                             format!("cannot tell the format of `{name}`"),
                         )
-                        .path(name)
+                        .path(name.as_str())
                         .help("give the file a .yaml, .json, .toml or .tf extension; firewall configurations are recognised by their content"),
                     ),
                 }

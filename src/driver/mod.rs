@@ -526,7 +526,7 @@ pub(crate) fn input_docs<'a>(
 ) -> impl Iterator<Item = InputDoc<'a>> + 'a {
     input.documents.iter().map(move |d| InputDoc {
         file: input.file,
-        path: db.name(input.file),
+        path: db.shared_name(input.file),
         format: input.format,
         doc: d,
         firewall: input.firewall.as_deref(),

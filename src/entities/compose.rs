@@ -7,7 +7,7 @@ use arcstr::literal;
 use std::sync::Arc;
 
 use super::extend::{str_at, Entity};
-use crate::value::{Kind, Map, Value};
+use crate::value::{ArcStr, Kind, Map, Value};
 
 /// The entities of one Compose file, in the order the file lists them.
 pub(crate) struct Compose {
@@ -17,7 +17,7 @@ pub(crate) struct Compose {
 }
 
 /// The Compose entities of `root`, or `None` when it is not a Compose file.
-pub(crate) fn derive(root: &Value, path: &str) -> Option<Compose> {
+pub(crate) fn derive(root: &Value, path: &ArcStr) -> Option<Compose> {
     let top = root.as_map()?;
     if top.contains_key("apiVersion") || top.contains_key("kind") {
         return None;
@@ -43,7 +43,7 @@ pub(crate) fn derive(root: &Value, path: &str) -> Option<Compose> {
 
 /// One entity per entry of a top-level section. An entry written without a body
 /// (`volumes: {data: }`) becomes an entity with only the synthetic fields, spanning its key.
-fn entries(section: &Map, path: &str, project: &Value) -> Vec<Value> {
+fn entries(section: &Map, path: &ArcStr, project: &Value) -> Vec<Value> {
     section
         .entries()
         .map(|(key, entry)| {

@@ -40,7 +40,7 @@ pub use kinds::{kind, kinds, EntityKind, Field};
 
 use crate::input::{Document, Format};
 use crate::source::FileId;
-use crate::value::Value;
+use crate::value::{ArcStr, Value};
 
 /// The kinds of the zones model, derived together.
 pub(crate) const ZONE_KINDS: &[&str] = &[
@@ -55,8 +55,9 @@ pub(crate) const ZONE_KINDS: &[&str] = &[
 #[derive(Copy, Clone, Debug)]
 pub struct InputDoc<'a> {
     pub file: FileId,
-    /// The file's path as shown to users; becomes the `file` field of entities.
-    pub path: &'a str,
+    /// The file's path as shown to users; becomes the `file` field of entities (shared, not
+    /// copied into each).
+    pub path: &'a ArcStr,
     pub format: Format,
     pub doc: &'a Document,
     /// The normalized model, when the document is a firewall configuration.

@@ -18,7 +18,7 @@ use super::extend::{str_at, Entity};
 use super::InputDoc;
 use crate::input::Format;
 use crate::source::Span;
-use crate::value::{Kind, Map, Value};
+use crate::value::{ArcStr, Kind, Map, Value};
 
 /// The entities of one Terraform file, in the order the file lists them.
 #[derive(Default)]
@@ -72,7 +72,7 @@ pub(crate) fn derive(d: &InputDoc<'_>) -> Option<Terraform> {
 }
 
 /// `SECTION.TYPE.NAME` blocks (resources, data sources), addressed `{prefix}TYPE.NAME`.
-fn typed(section: &Value, path: &str, prefix: &str) -> Vec<Value> {
+fn typed(section: &Value, path: &ArcStr, prefix: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for types in maps(section) {
         for (ty, ty_entry) in types.entries() {
@@ -100,7 +100,7 @@ fn typed(section: &Value, path: &str, prefix: &str) -> Vec<Value> {
 
 /// `SECTION.NAME` blocks (variables, providers, modules), with the address `address` gives
 /// for a name and a body.
-fn named(section: &Value, path: &str, address: fn(&str, &Value) -> String) -> Vec<Value> {
+fn named(section: &Value, path: &ArcStr, address: fn(&str, &Value) -> String) -> Vec<Value> {
     let mut out = Vec::new();
     for names in maps(section) {
         for (name, entry) in names.entries() {

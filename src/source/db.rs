@@ -2,13 +2,16 @@
 
 use std::sync::Arc;
 
+use crate::value::ArcStr;
+
 use super::{FileId, Span};
 
 /// One file known to the run: a policy, a stdlib module or an input.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The path as shown to users (relative to where it was found, or `<builtin>/…`).
-    pub name: String,
+    /// The path as shown to users (relative to where it was found, or `<builtin>/…`). Shared:
+    /// it is the `file` field of every entity derived from the file.
+    pub name: ArcStr,
     /// The text; empty for a file whose text was not read (see [`SourceFile::unread`]). An
     /// `Arc<String>` rather than an `Arc<str>`: the text read goes in as it is, where an
     /// `Arc<str>` would copy it (the whole corpus, once more, into fresh memory).
@@ -26,7 +29,7 @@ pub struct LineCol {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+    pub fn new(name: impl Into<ArcStr>, text: impl Into<String>) -> SourceFile {
         let text = Arc::new(text.into());
         let mut line_starts = vec![0u32];
         line_starts.extend(
@@ -45,7 +48,7 @@ impl SourceFile {
     /// lines start (the first is 0), all of them recorded from an earlier read of an ASCII
     /// text (the result cache's, when the file has not changed since). Line and column numbers
     /// are exact; [`SourceFile::text`] is empty.
-    pub fn unread(name: impl Into<String>, len: u32, line_starts: Vec<u32>) -> SourceFile {
+    pub fn unread(name: impl Into<ArcStr>, len: u32, line_starts: Vec<u32>) -> SourceFile {
         static EMPTY: std::sync::OnceLock<Arc<String>> = std::sync::OnceLock::new();
         SourceFile {
             name: name.into(),
@@ -169,6 +172,13 @@ impl SourceDb {
 
     pub fn name(&self, id: FileId) -> &str {
         self.get(id).map_or("<unknown>", |f| f.name.as_str())
+    }
+
+    /// The name of file `id` as a shared string, for values that hold it (see
+    /// [`SourceFile::name`]).
+    pub fn shared_name(&self, id: FileId) -> &ArcStr {
+        static UNKNOWN: ArcStr = arcstr::literal!("<unknown>");
+        self.get(id).map_or(&UNKNOWN, |f| &f.name)
     }
 
     pub fn text(&self, id: FileId) -> &str {

@@ -2,14 +2,14 @@
 
 use super::workload::Workload;
 use crate::entities::extend::{str_at, Entity};
-use crate::value::Value;
+use crate::value::{ArcStr, Value};
 use arcstr::literal;
 
 /// The pod spec lists that hold containers, with the `container_type` each gives.
-const LISTS: &[(&str, &str)] = &[
-    ("containers", "container"),
-    ("initContainers", "init"),
-    ("ephemeralContainers", "ephemeral"),
+const LISTS: &[(&str, ArcStr)] = &[
+    ("containers", literal!("container")),
+    ("initContainers", literal!("init")),
+    ("ephemeralContainers", literal!("ephemeral")),
 ];
 
 /// The container entities of one workload: `containers`, then `initContainers`, then
@@ -26,7 +26,10 @@ pub(crate) fn entities(w: &Workload) -> impl Iterator<Item = Value> + '_ {
                 Entity::from_node(&c)
                     .set(literal!("workload"), w.entity.clone())
                     .set(literal!("pod_spec"), w.pod_spec.clone())
-                    .set(literal!("container_type"), str_at(*container_type, span))
+                    .set(
+                        literal!("container_type"),
+                        str_at(container_type.clone(), span),
+                    )
                     .set(literal!("file"), w.file.clone())
                     .build()
             })

@@ -19,7 +19,7 @@ pub(crate) use namespace::Namespaces;
 pub(crate) use object::{objects, Object};
 pub(crate) use workload::Workload;
 
-use crate::value::Value;
+use crate::value::{ArcStr, Value};
 
 /// Objects of one kind grouped by namespace, each group in input order.
 pub(crate) type ByNamespace<'a> = HashMap<&'a str, Vec<&'a Object>>;
@@ -68,7 +68,7 @@ pub(crate) fn object_kinds(list: &str) -> Option<&'static [&'static str]> {
 /// cross-document fields read `selection`.
 pub(crate) fn per_doc(
     root: &Value,
-    path: &str,
+    path: &ArcStr,
     workloads: bool,
     containers: bool,
     selection: &Arc<Selection>,

@@ -29,13 +29,13 @@ pub(crate) struct Object {
 }
 
 /// The objects of one document, in document order.
-pub(crate) fn objects(root: &Value, path: &str) -> Vec<Object> {
+pub(crate) fn objects(root: &Value, path: &ArcStr) -> Vec<Object> {
     let mut out = Vec::new();
     collect(root, path, 0, &mut out);
     out
 }
 
-fn collect(node: &Value, path: &str, depth: usize, out: &mut Vec<Object>) {
+fn collect(node: &Value, path: &ArcStr, depth: usize, out: &mut Vec<Object>) {
     let Some(kind) = object_kind(node) else {
         return;
     };
@@ -63,7 +63,7 @@ fn object_kind(node: &Value) -> Option<ArcStr> {
     }
 }
 
-fn object(node: &Value, kind: ArcStr, path: &str) -> Object {
+fn object(node: &Value, kind: ArcStr, path: &ArcStr) -> Object {
     let metadata = node.field("metadata");
     let name_value = metadata.field("name");
     let name = str_of(&name_value);
