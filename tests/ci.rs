@@ -597,6 +597,7 @@ fn verbose_prints_the_phases_and_their_times() {
         "    entities",
         "    evaluate",
         "total",
+        "write the report (after the total)",
     ] {
         assert!(err.contains(phase), "missing `{phase}` in:\n{err}");
     }

@@ -175,6 +175,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         None => {}
     }
     let mut status = exit_status(&run, fail_on);
+    let reporting = std::time::Instant::now();
     for target in &targets {
         let written = match &target.file {
             None => {
@@ -197,6 +198,13 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
             }
             // A closed standard output (`| head`) is not an error of the run.
         }
+    }
+    if args.verbose {
+        // After the phases above and their total: the reports are written once they are shown.
+        let ms = reporting.elapsed().as_secs_f64() * 1000.0;
+        emit_err(&format!(
+            "{ms:>9.1} ms  write the report (after the total)\n"
+        ));
     }
     // The process ends now: freeing every source text and finding one by one would only
     // delay the exit.
