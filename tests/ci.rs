@@ -1,5 +1,5 @@
 //! End-to-end tests of what CI pipelines use: `palisade.toml`, `palisade init`, `--fail-on`,
-//! `--changed-since`, `--shard` with `palisade merge`, and `--verbose`.
+//! `--changed-since`, `--shard` with `palisade merge`, `--verbose` and `--profile`.
 
 #![allow(
     clippy::unwrap_used,
@@ -602,6 +602,118 @@ fn verbose_prints_the_phases_and_their_times() {
         assert!(err.contains(phase), "missing `{phase}` in:\n{err}");
     }
     json(&o); // standard output is still the report
+}
+
+// ---- --profile
+
+/// Three containers, two of them privileged, and a rule and a constant over them.
+fn profiled_tree() -> tempfile::TempDir {
+    let pod = |name: &str, privileged: bool| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n    - name: c\n      image: nginx\n      securityContext:\n        privileged: {privileged}\n"
+        )
+    };
+    tree(&[
+        ("in/a.yaml", &pod("a", true)),
+        ("in/b.yaml", &pod("b", false)),
+        ("in/c.yaml", &pod("c", true)),
+        (
+            "policy/p.pal",
+            "package t.profiled\n\nconst NAMES = [c.name for c in k8s.containers]\n\n\
+             rule privileged_here {\n  severity high\n  for c in k8s.containers\n  \
+             where c.securityContext.privileged == true and len(NAMES) > 0\n  \
+             deny: \"container `{c.name}` is privileged\"\n}\n\n\
+             rule never_here {\n  severity low\n  for w in k8s.workloads\n  where false\n  \
+             deny: \"never\"\n}\n",
+        ),
+    ])
+}
+
+/// The row of `name` in a `--profile` table: its steps, units and findings columns.
+fn profile_row<'a>(err: &'a str, name: &str) -> Vec<&'a str> {
+    let row = err
+        .lines()
+        .find(|l| l.ends_with(&format!("  {name}")))
+        .unwrap_or_else(|| panic!("no row for `{name}` in:\n{err}"));
+    // time, "ms", share, steps, units, findings, name…
+    row.split_whitespace().skip(3).take(3).collect()
+}
+
+#[test]
+fn profile_tallies_each_rule_and_constant_and_leaves_the_report_alone() {
+    let dir = profiled_tree();
+    let args = |profile: bool| {
+        let mut a = vec![
+            "check",
+            "in",
+            "--no-builtin",
+            "--policy",
+            "policy",
+            "--format",
+            "json",
+            "--no-cache",
+        ];
+        if profile {
+            a.push("--profile");
+        }
+        a
+    };
+    let plain = palisade(dir.path(), &args(false));
+    let profiled = palisade(dir.path(), &args(true));
+    assert_eq!(plain.status.code(), Some(1), "{}", stderr(&plain));
+    assert_eq!(profiled.status.code(), Some(1));
+    assert_eq!(plain.stdout, profiled.stdout, "the report does not change");
+    assert!(!stderr(&plain).contains("profile:"));
+    let err = stderr(&profiled);
+    assert!(
+        err.contains("profile: 2 rules and 1 constant evaluated in "),
+        "{err}"
+    );
+    // Three units (one per container), two findings; the rule that never fires ran on the
+    // three Pods and found nothing; the constant is no unit.
+    let rule = profile_row(&err, "privileged_here");
+    assert_eq!(&rule[1..], ["3", "2"], "{err}");
+    assert_ne!(rule[0], "0", "{err}");
+    assert_eq!(&profile_row(&err, "never_here")[1..], ["3", "0"], "{err}");
+    assert_eq!(&profile_row(&err, "const NAMES")[1..], ["-", "-"], "{err}");
+    // Steps depend on the program and the inputs only: the same on one thread and two.
+    let steps = |jobs: &str| {
+        let mut a = args(true);
+        a.extend(["--jobs", jobs]);
+        let err = stderr(&palisade(dir.path(), &a));
+        ["privileged_here", "never_here", "const NAMES"]
+            .map(|n| profile_row(&err, n)[0].to_string())
+    };
+    assert_eq!(steps("1"), steps("2"));
+}
+
+#[test]
+fn profile_evaluates_even_when_the_cache_holds_the_run() {
+    let dir = profiled_tree();
+    let cache = dir.path().join("cache");
+    let cache = cache.to_str().unwrap();
+    let args = [
+        "check",
+        "in",
+        "--no-builtin",
+        "--policy",
+        "policy",
+        "--cache-dir",
+        cache,
+    ];
+    // The first run records its results, the second would reuse them.
+    assert_eq!(palisade(dir.path(), &args).status.code(), Some(1));
+    let mut profiled = args.to_vec();
+    profiled.extend(["--profile", "--verbose"]);
+    let o = palisade(dir.path(), &profiled);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("result cache: off"), "{err}");
+    assert_eq!(
+        &profile_row(&err, "privileged_here")[1..],
+        ["3", "2"],
+        "{err}"
+    );
 }
 
 // ---- the files CI systems read

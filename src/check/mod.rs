@@ -214,6 +214,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                     let (message, _) = b.expr(&r.deny.message);
                     b.unbind_to(0);
                     program.rules.push(RuleDef {
+                        index: program.rules.len(),
                         meta,
                         frame_size: b.frame_size(),
                         clauses,

@@ -163,6 +163,11 @@ pub(crate) struct CheckArgs {
     /// Print what runs, and how long each phase took, on standard error.
     #[arg(long, short)]
     pub(crate) verbose: bool,
+    /// Print what the rules and constants that cost most took (time summed over threads,
+    /// evaluation steps, units, findings) on standard error. Everything is evaluated: the
+    /// result cache is neither read nor written.
+    #[arg(long)]
+    pub(crate) profile: bool,
     /// Use this configuration file instead of the `palisade.toml` found by walking up from
     /// the first checked path.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]

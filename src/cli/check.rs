@@ -143,6 +143,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         && targets.iter().all(|t| !t.format.quotes_inputs());
     // The process ends after reporting (and forgets the run itself, below).
     opts.process_exits = true;
+    opts.profile = args.profile;
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
     opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
     let mut run = driver::check_in(db, &opts);
@@ -151,6 +152,9 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
     }
     if args.verbose {
         emit_err(&verbose_report(&run, &opts));
+    }
+    if args.profile {
+        emit_err(&profile_report(&run.profile));
     }
     // Record before filtering, so `--write-baseline` with `--baseline` re-records everything;
     // a run with errors (say a broken policy, hence no findings) must not clobber the file.
@@ -215,7 +219,7 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
 /// The result cache's directory: `--cache-dir`, else `$XDG_CACHE_HOME/palisade`, else
 /// `$HOME/.cache/palisade`; none with `--no-cache` or when none of these is set.
 fn cache_dir(args: &CheckArgs) -> Option<PathBuf> {
-    if args.no_cache {
+    if args.no_cache || args.profile {
         return None;
     }
     if let Some(dir) = &args.cache_dir {
@@ -243,6 +247,79 @@ fn exit_status(run: &CheckRun, fail_on: Option<RuleSeverity>) -> ExitStatus {
 }
 
 /// `--verbose`: the configuration used, what ran, and the time of each phase.
+/// Rows of the `--profile` table; the rest are summed on one line.
+const PROFILE_ROWS: usize = 25;
+
+/// The `--profile` table: the rules and constants that cost most, then the others summed.
+fn profile_report(costs: &[palisade::eval::Cost]) -> String {
+    use palisade::eval::CostOf;
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let total: std::time::Duration = costs.iter().map(|c| c.time).sum();
+    let steps: u64 = costs.iter().map(|c| c.steps).sum();
+    let rules = costs.iter().filter(|c| c.item == CostOf::Rule).count();
+    let consts = costs.len() - rules;
+    let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let mut out = format!(
+        "profile: {} and {} evaluated in {:.1} ms (summed over threads), {} steps\n",
+        plural(rules, "rule"),
+        plural(consts, "constant"),
+        ms(total),
+        grouped(steps),
+    );
+    if costs.is_empty() {
+        out.push_str("  nothing was evaluated\n");
+        return out;
+    }
+    out.push_str("      time  share        steps     units  findings  rule or constant\n");
+    let share = |d: std::time::Duration| {
+        if total.is_zero() {
+            0.0
+        } else {
+            100.0 * d.as_secs_f64() / total.as_secs_f64()
+        }
+    };
+    for c in costs.iter().take(PROFILE_ROWS) {
+        let (units, findings, name) = match c.item {
+            CostOf::Rule => (grouped(c.units), grouped(c.findings), c.name.clone()),
+            CostOf::Constant => ("-".into(), "-".into(), format!("const {}", c.name)),
+        };
+        out.push_str(&format!(
+            "{:>7.1} ms {:>5.1}% {:>12} {:>9} {:>9}  {name}\n",
+            ms(c.time),
+            share(c.time),
+            grouped(c.steps),
+            units,
+            findings,
+        ));
+    }
+    if let Some(rest) = costs.get(PROFILE_ROWS..).filter(|r| !r.is_empty()) {
+        let time: std::time::Duration = rest.iter().map(|c| c.time).sum();
+        out.push_str(&format!(
+            "{:>7.1} ms {:>5.1}% {:>12} {:>9} {:>9}  ({} more)\n",
+            ms(time),
+            share(time),
+            grouped(rest.iter().map(|c| c.steps).sum()),
+            grouped(rest.iter().map(|c| c.units).sum()),
+            grouped(rest.iter().map(|c| c.findings).sum()),
+            rest.len(),
+        ));
+    }
+    out
+}
+
+/// A count with thousands separated by commas.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     let mut out = String::new();
     match &opts.config {

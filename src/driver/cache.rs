@@ -95,6 +95,8 @@ pub(crate) struct Evaluated {
     /// The parts of the work and their times, for `--verbose`: reading, parsing, entities,
     /// evaluation (those that ran), named to show indented under the whole.
     pub phases: Vec<(&'static str, std::time::Duration)>,
+    /// What each rule and constant cost, with `--profile` (see [`eval::Profile`]).
+    pub profile: Vec<eval::Cost>,
 }
 
 /// Where a run's entry lives, and the entry (with its results decoded) if there is a readable
@@ -411,6 +413,7 @@ fn reused(
         owned,
         cache,
         phases: Vec::new(),
+        profile: Vec::new(),
     }
 }
 
@@ -436,7 +439,14 @@ fn evaluate(
     // (eval/early.rs), as soon as it is loaded: its values are still in the processor's cache.
     let wanted = super::wanted_by(program);
     let deriver = Deriver::new(&wanted);
-    let early = eval::Early::plan(program, &opts.eval_limits, &scope, pending.len());
+    // With `--profile`, every evaluation adds what it cost to the tallies its limits carry.
+    let profile = (opts.profile)
+        .then(|| std::sync::Arc::new(eval::Profile::new(program, Some(std::time::Instant::now))));
+    let limits = eval::Limits {
+        profile: profile.clone(),
+        ..opts.eval_limits.clone()
+    };
+    let early = eval::Early::plan(program, &limits, &scope, pending.len());
     let loaded = inputs::load_read_then(db, pending, &opts.input_limits, diags, |input| {
         let parts = deriver.documents(super::input_docs(db, input));
         let units = (early.as_ref()).map(|e| e.run(|kind| parts.list(kind, &deriver)));
@@ -460,9 +470,9 @@ fn evaluate(
     let entities_in = clock.elapsed();
     let outcome = match early {
         Some(early) => {
-            eval::evaluate_after_early(program, &entities, &opts.eval_limits, &scope, early, units)
+            eval::evaluate_after_early(program, &entities, &limits, &scope, early, units)
         }
-        None => eval::evaluate_scoped(program, &entities, &opts.eval_limits, &scope),
+        None => eval::evaluate_scoped(program, &entities, &limits, &scope),
     };
     let evaluated_in = clock.elapsed() - entities_in;
     let entity = |kind: &str| {
@@ -502,6 +512,7 @@ fn evaluate(
             ("  entities", entities_in),
             ("  evaluate", evaluated_in),
         ],
+        profile: profile.map(|p| p.costs(program)).unwrap_or_default(),
     }
 }
 

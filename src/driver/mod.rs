@@ -77,6 +77,9 @@ pub struct CheckOptions {
     /// exit; 30 ms of CPU at 10,000 files). Off by default: a caller that lives on (the
     /// language server, tests) gets them freed, on a thread of their own.
     pub process_exits: bool,
+    /// Tally what each rule and constant costs (`--profile`), timed with the monotonic clock,
+    /// into [`CheckRun::profile`]. Off by default.
+    pub profile: bool,
 }
 
 /// The result of a run: everything the reporters need.
@@ -105,6 +108,10 @@ pub struct CheckRun {
     pub input_files: Vec<crate::source::FileId>,
     /// What the result cache did.
     pub cache: cache::CacheUse,
+    /// With [`CheckOptions::profile`], what each rule and constant that ran cost, the most
+    /// expensive first (empty when nothing was evaluated, say when the results came from the
+    /// cache).
+    pub profile: Vec<eval::Cost>,
 }
 
 /// The entities of the zones model besides `zones`, as the audit report draws them.
@@ -273,6 +280,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
             input_files: Vec::new(),
             cache: cache::CacheUse::Off,
             elapsed: started.elapsed(),
+            profile: Vec::new(),
         };
     }
     timings.push(("discover (alongside compiling)", discovered_in));
@@ -388,6 +396,7 @@ fn finish(
         owned,
         cache,
         phases,
+        profile,
     } = evaluated;
     timings.extend(phases);
     diagnostics.extend(outcome.diagnostics);
@@ -448,6 +457,7 @@ fn finish(
         input_files: files,
         cache,
         elapsed: started.elapsed(),
+        profile,
     }
 }
 

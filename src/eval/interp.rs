@@ -115,6 +115,11 @@ impl<'a> Interp<'a> {
         self
     }
 
+    /// The steps taken since the last [`restart`](Interp::restart).
+    pub(crate) fn taken(&self) -> u64 {
+        self.steps
+    }
+
     /// Back to the state of a new interpreter, for the next unit (the kept frames stay).
     pub(crate) fn restart(&mut self) {
         self.steps = 0;

@@ -1,5 +1,9 @@
 //! The bounds every evaluation runs under.
 
+use std::sync::Arc;
+
+use super::profile::Profile;
+
 /// Evaluation bounds. A rule that exceeds one gets a `palisade::limit-exceeded` diagnostic
 /// for the entity being checked; the other entities and rules still run.
 #[derive(Clone, Debug)]
@@ -10,6 +14,9 @@ pub struct Limits {
     pub max_call_depth: u32,
     /// Largest list or map a comprehension may build.
     pub max_collection: usize,
+    /// Not a bound: when set, what each rule and constant costs is added to it
+    /// (`--profile`).
+    pub profile: Option<Arc<Profile>>,
 }
 
 impl Default for Limits {
@@ -18,6 +25,7 @@ impl Default for Limits {
             max_steps: 1_000_000,
             max_call_depth: 64,
             max_collection: 1_000_000,
+            profile: None,
         }
     }
 }

@@ -9,11 +9,13 @@ pub(crate) mod ir;
 mod limits;
 mod memo;
 mod ops;
+mod profile;
 mod program;
 mod run;
 
 pub use early::{Early, FileUnits};
 pub use limits::Limits;
+pub use profile::{Cost, CostOf, Profile};
 pub(crate) use program::{ConstDef, FnDef, RuleDef};
 pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
 pub use run::{evaluate, evaluate_after_early, evaluate_scoped, Finding, Outcome, UnitScope};

@@ -81,6 +81,8 @@ impl RuleMeta {
 
 #[derive(Debug)]
 pub(crate) struct RuleDef {
+    /// Its position in [`Program::rules`].
+    pub(crate) index: usize,
     pub(crate) meta: Arc<RuleMeta>,
     pub(crate) frame_size: u32,
     pub(crate) clauses: Vec<IrClause>,
@@ -144,6 +146,9 @@ impl Program {
     /// Keeps only the rules for which `keep` is true.
     pub fn retain_rules(&mut self, mut keep: impl FnMut(&RuleMeta) -> bool) {
         self.rules.retain(|r| keep(&r.meta));
+        for (i, r) in self.rules.iter_mut().enumerate() {
+            r.index = i;
+        }
         self.mark_shared();
     }
 

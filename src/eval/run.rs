@@ -262,7 +262,11 @@ fn evaluate_rest(
         .map(|rule| {
             let mut interp = Interp::new(prog, entities, &consts, &setup_limits).with_memo(memo);
             let mut frame = vec![Value::MISSING; rule.frame_size as usize];
+            let started = limits.profile.as_ref().map(|p| p.start());
             let result = prefix(&mut interp, rule, &mut frame);
+            if let (Some(p), Some(started)) = (&limits.profile, started) {
+                p.setup(rule.index, started, interp.taken());
+            }
             (frame, result)
         })
         .collect();
@@ -508,7 +512,11 @@ fn eval_consts_of(
                 let def = prog.consts.get(id as usize)?;
                 let mut interp = Interp::new(prog, entities, known, limits);
                 let mut frame = vec![Value::MISSING; def.frame_size as usize];
+                let started = limits.profile.as_ref().map(|p| p.start());
                 let value = interp.eval_parallel(&def.value, &mut frame, def.span, parts);
+                if let (Some(p), Some(started)) = (&limits.profile, started) {
+                    p.constant(id as usize, started, interp.taken());
+                }
                 Some((id, value))
             })
             .collect();
@@ -613,7 +621,11 @@ pub(super) fn run_unit(
         None => (rule.clauses.len(), None),
     };
     interp.restart();
+    let started = interp.limits.profile.as_ref().map(|p| p.start());
     let result = crate::fault::catch(|| exec(interp, rule, start, &mut frame, loc, &mut findings));
+    if let (Some(p), Some(started)) = (&interp.limits.profile, started) {
+        p.unit(rule.index, started, interp.taken(), findings.len());
+    }
     interp.recycle(frame);
     if let Some((_, item)) = item {
         for f in &mut findings {

@@ -1,0 +1,146 @@
+//! What each rule and constant of a run cost (`palisade check --profile`): the units run, the
+//! findings given, the evaluation steps taken and, when the caller passes a clock, the time.
+//!
+//! The tallies are shared by every worker (relaxed atomic adds: only their totals matter) and
+//! read once evaluation is over. Steps, units and findings depend only on the program and the
+//! inputs; the time is summed over threads and varies from run to run. `eval` reads no clock
+//! of its own: the caller passes one in ([`Profile::new`]), as it passes today's date.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use super::program::Program;
+
+/// The tallies of one run, by rule and by constant (indexed as in the [`Program`]).
+pub struct Profile {
+    rules: Vec<Tally>,
+    consts: Vec<Tally>,
+    now: Option<fn() -> Instant>,
+}
+
+#[derive(Default)]
+struct Tally {
+    units: AtomicU64,
+    findings: AtomicU64,
+    steps: AtomicU64,
+    nanos: AtomicU64,
+}
+
+impl Tally {
+    fn add(&self, units: u64, findings: u64, steps: u64, nanos: u64) {
+        self.units.fetch_add(units, Ordering::Relaxed);
+        self.findings.fetch_add(findings, Ordering::Relaxed);
+        self.steps.fetch_add(steps, Ordering::Relaxed);
+        self.nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+}
+
+/// What one rule or constant cost in a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cost {
+    pub item: CostOf,
+    /// The rule's id, or the constant's name.
+    pub name: String,
+    /// Units run: one per item of the rule's first `for` (a unit that read a field before every
+    /// file was loaded runs again, and counts twice); a rule without `for` is one unit. Zero
+    /// for a constant.
+    pub units: u64,
+    pub findings: u64,
+    /// Evaluation steps (expression nodes evaluated), the unit of `--max-steps`; the set-up
+    /// before a rule's first `for` included.
+    pub steps: u64,
+    /// Time spent evaluating, summed over threads (zero without a clock).
+    pub time: Duration,
+}
+
+/// Whether a [`Cost`] is a rule's or a constant's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CostOf {
+    Rule,
+    Constant,
+}
+
+/// A mark taken when an evaluation starts (see [`Profile::start`]).
+pub(crate) struct Started(Option<Instant>);
+
+impl Profile {
+    /// Empty tallies for the rules and constants of `prog`. With `now`, evaluations are timed.
+    pub fn new(prog: &Program, now: Option<fn() -> Instant>) -> Profile {
+        let tallies = |n: usize| (0..n).map(|_| Tally::default()).collect();
+        Profile {
+            rules: tallies(prog.rules.len()),
+            consts: tallies(prog.consts.len()),
+            now,
+        }
+    }
+
+    pub(crate) fn start(&self) -> Started {
+        Started(self.now.map(|now| now()))
+    }
+
+    fn nanos(&self, started: Started) -> u64 {
+        match (self.now, started.0) {
+            (Some(now), Some(at)) => {
+                u64::try_from(now().saturating_duration_since(at).as_nanos()).unwrap_or(u64::MAX)
+            }
+            _ => 0,
+        }
+    }
+
+    /// One unit of rule `rule` ran.
+    pub(crate) fn unit(&self, rule: usize, started: Started, steps: u64, findings: usize) {
+        let nanos = self.nanos(started);
+        if let Some(t) = self.rules.get(rule) {
+            t.add(1, findings as u64, steps, nanos);
+        }
+    }
+
+    /// The set-up of rule `rule` (the clauses before its first `for`) ran.
+    pub(crate) fn setup(&self, rule: usize, started: Started, steps: u64) {
+        let nanos = self.nanos(started);
+        if let Some(t) = self.rules.get(rule) {
+            t.add(0, 0, steps, nanos);
+        }
+    }
+
+    /// Constant `id` was evaluated.
+    pub(crate) fn constant(&self, id: usize, started: Started, steps: u64) {
+        let nanos = self.nanos(started);
+        if let Some(t) = self.consts.get(id) {
+            t.add(0, 0, steps, nanos);
+        }
+    }
+
+    /// Every rule and every constant that cost anything, the most expensive first: by time,
+    /// then steps, then name (without a clock, by steps then name).
+    pub fn costs(&self, prog: &Program) -> Vec<Cost> {
+        let cost = |item, name: &str, t: &Tally| Cost {
+            item,
+            name: name.to_string(),
+            units: t.units.load(Ordering::Relaxed),
+            findings: t.findings.load(Ordering::Relaxed),
+            steps: t.steps.load(Ordering::Relaxed),
+            time: Duration::from_nanos(t.nanos.load(Ordering::Relaxed)),
+        };
+        let rules =
+            (prog.rules.iter().zip(&self.rules)).map(|(r, t)| cost(CostOf::Rule, &r.meta.id, t));
+        let consts =
+            (prog.consts.iter().zip(&self.consts)).map(|(c, t)| cost(CostOf::Constant, &c.name, t));
+        let mut costs: Vec<Cost> = rules
+            .chain(consts)
+            .filter(|c| c.units > 0 || c.steps > 0)
+            .collect();
+        costs.sort_by(|a, b| {
+            (b.time, b.steps)
+                .cmp(&(a.time, a.steps))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        costs
+    }
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Profile")
+    }
+}
