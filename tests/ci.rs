@@ -685,6 +685,15 @@ fn profile_tallies_each_rule_and_constant_and_leaves_the_report_alone() {
             .map(|n| profile_row(&err, n)[0].to_string())
     };
     assert_eq!(steps("1"), steps("2"));
+    // A run of the rule that reads no constant builds none.
+    let mut only = args(true);
+    only.extend(["--rule", "never_here"]);
+    let err = stderr(&palisade(dir.path(), &only));
+    assert!(
+        err.contains("profile: 1 rule and 0 constants evaluated in "),
+        "{err}"
+    );
+    assert!(!err.contains("const NAMES"), "{err}");
 }
 
 #[test]

@@ -102,15 +102,18 @@ impl<'p> Early<'p> {
                 members.push(r);
             }
         }
+        // Only the constants a rule reads are evaluated (see `run::eval_consts`).
+        let read = prog.read_consts();
         let lists: Vec<(u32, &'p str)> = (prog.consts.iter().enumerate())
+            .filter(|(id, _)| read.get(*id).copied().unwrap_or(false))
             .filter_map(|(id, def)| Some((u32::try_from(id).ok()?, &**prog.early_list_kind(def)?)))
             .collect();
         if groups.is_empty() && lists.is_empty() {
             return None;
         }
         let none = Entities::none();
-        let free: Vec<bool> = (prog.consts.iter())
-            .map(|c| !prog.reads_entities(vec![&c.value]))
+        let free: Vec<bool> = (prog.consts.iter().zip(&read))
+            .map(|(c, read)| *read && !prog.reads_entities(vec![&c.value]))
             .collect();
         let consts = super::run::eval_consts_where(prog, &none, limits, &free);
         let frames = (prog.rules.iter())
@@ -201,7 +204,13 @@ impl<'p> Early<'p> {
             let part = self.prog.consts.get(*id as usize).and_then(|def| {
                 let mut interp = Interp::new(self.prog, &self.none, &self.consts, &self.setup);
                 let mut frame = vec![Value::MISSING; def.frame_size as usize];
+                let started = self.setup.profile.as_ref().map(|p| p.start());
                 let part = interp.build_part(&def.value, list(kind), &mut frame);
+                // The part's time; its steps are the constant's when the parts are put
+                // together (`Interp::eval_parallel`).
+                if let (Some(p), Some(started)) = (&self.setup.profile, started) {
+                    p.constant(*id as usize, started, 0);
+                }
                 // A field read before every document is loaded: built once they are.
                 let unready = take_unready();
                 part.filter(|_| !unready)

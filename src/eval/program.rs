@@ -211,13 +211,13 @@ impl Program {
     ///
     /// [`Entities::build_only`]: crate::entities::Entities::build_only
     pub fn entity_kinds(&self) -> BTreeSet<&str> {
-        let mut roots: Vec<&Ir> = Vec::new();
-        for rule in &self.rules {
-            roots.extend(rule.clauses.iter().map(IrClause::ir));
-            roots.extend(&rule.at);
-            roots.push(&rule.message);
-        }
-        roots.extend(self.consts.iter().map(|c| &c.value));
+        let mut roots = self.rule_roots();
+        let read = self.read_consts();
+        roots.extend(
+            (self.consts.iter().zip(&read))
+                .filter(|(_, read)| **read)
+                .map(|(c, _)| &c.value),
+        );
         let mut kinds = BTreeSet::new();
         self.reach(roots, |node| {
             if let Ir::Entity(kind) = node {
@@ -225,6 +225,43 @@ impl Program {
             }
         });
         kinds
+    }
+
+    /// Every expression of the rules.
+    fn rule_roots(&self) -> Vec<&Ir> {
+        let mut roots: Vec<&Ir> = Vec::new();
+        for rule in &self.rules {
+            roots.extend(rule.clauses.iter().map(IrClause::ir));
+            roots.extend(&rule.at);
+            roots.push(&rule.message);
+        }
+        roots
+    }
+
+    /// By constant id: whether a rule reads it, directly or through functions and other
+    /// constants. Only those are evaluated: a run of a few rules (`--rule`, `--fr`) does not
+    /// build the constants of the others, nor derive the entities only they read.
+    pub(crate) fn read_consts(&self) -> Vec<bool> {
+        let mut read = vec![false; self.consts.len()];
+        let mut roots = self.rule_roots();
+        while !roots.is_empty() {
+            let mut found = Vec::new();
+            self.reach(roots, |node| {
+                if let Ir::Const(c) = node {
+                    if let Some(r) = read.get_mut(*c as usize) {
+                        if !*r {
+                            *r = true;
+                            found.push(*c);
+                        }
+                    }
+                }
+            });
+            roots = (found.iter())
+                .filter_map(|c| self.consts.get(*c as usize))
+                .map(|c| &c.value)
+                .collect();
+        }
+        read
     }
 
     /// The constants in waves, by id: each constant comes after every constant it reads
