@@ -475,3 +475,47 @@ fn string_searches_agree_with_the_standard_library() {
         }
     }
 }
+
+/// `to_string` (and a value interpolated into a message) writes a list or map straight from
+/// the value: byte for byte the JSON of `Value::to_json`, whose maps sort their keys.
+#[test]
+fn values_as_text_are_the_json_of_their_tree() {
+    let text =
+        "b: [1, -2, 2.5, 1e300, .nan, -.inf, null, true, \"quote \\\" back \\\\ tab \\t\", é]\n\
+                a: {z: 1, y: {d: [], c: {}}, x: ~}\n\
+                c: [{k: v, a: [x, {n: 1}]}, []]\n";
+    let loaded = palisade::input::load(
+        FileId(0),
+        text,
+        palisade::input::Format::Yaml,
+        &palisade::input::Limits::default(),
+    );
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let doc = loaded
+        .documents
+        .into_iter()
+        .next()
+        .expect("a document")
+        .value;
+    let mut values = vec![doc.clone()];
+    if let Kind::Map(m) = &doc.kind {
+        values.extend(m.iter().map(|(_, v)| v.clone()));
+    }
+    // A list holding missing, and a map given one key twice (the last value stays).
+    values.push(Value::list(vec![
+        Value::MISSING,
+        Value::float(f64::INFINITY),
+    ]));
+    let mut twice = Map::new();
+    twice.insert("k", None, Value::int(1));
+    twice.insert("j", None, Value::int(2));
+    twice.insert("k", None, Value::int(3));
+    values.push(Value::map(twice));
+    for v in &values {
+        assert_eq!(v.display(), v.to_json().to_string(), "{v:?}");
+    }
+    assert_eq!(
+        values[0].display(),
+        r#"{"a":{"x":null,"y":{"c":{},"d":[]},"z":1},"b":[1,-2,2.5,1e+300,null,null,null,true,"quote \" back \\ tab \t","é"],"c":[{"a":["x",{"n":1}],"k":"v"},[]]}"#
+    );
+}

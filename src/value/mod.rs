@@ -303,7 +303,9 @@ impl Value {
         match &self.kind {
             Kind::Str(s) => s.to_string(),
             Kind::Missing => "<missing>".to_string(),
-            _ => self.to_json().to_string(),
+            // Written straight from the value (as `to_json` lays it out), without building
+            // a `serde_json::Value` tree first.
+            _ => serde_json::to_string(&AsJson(self)).unwrap_or_default(),
         }
     }
 
@@ -329,5 +331,44 @@ impl Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.display())
+    }
+}
+
+/// A value serialized as [`Value::to_json`] gives it, without building that tree: missing and
+/// non-finite floats as `null`, a map's keys in byte order (a key written twice keeps its last
+/// value).
+struct AsJson<'a>(&'a Value);
+
+impl serde::Serialize for AsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match &self.0.kind {
+            Kind::Missing | Kind::Null => s.serialize_unit(),
+            Kind::Bool(b) => s.serialize_bool(*b),
+            Kind::Int(i) => s.serialize_i64(*i),
+            Kind::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Kind::Float(_) => s.serialize_unit(),
+            Kind::Str(t) => s.serialize_str(t),
+            Kind::List(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items.iter() {
+                    seq.serialize_element(&AsJson(item))?;
+                }
+                seq.end()
+            }
+            Kind::Map(m) => {
+                let mut entries: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (&**k, v)).collect();
+                // Stable: of the entries of one key, the last one written stays last.
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let mut map = s.serialize_map(None)?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if entries.get(i + 1).is_some_and(|next| next.0 == *k) {
+                        continue;
+                    }
+                    map.serialize_entry(k, &AsJson(v))?;
+                }
+                map.end()
+            }
+        }
     }
 }
