@@ -246,7 +246,6 @@ fn exit_status(run: &CheckRun, fail_on: Option<RuleSeverity>) -> ExitStatus {
     }
 }
 
-/// `--verbose`: the configuration used, what ran, and the time of each phase.
 /// Rows of the `--profile` table; the rest are summed on one line.
 const PROFILE_ROWS: usize = 25;
 
@@ -320,6 +319,7 @@ fn grouped(n: u64) -> String {
     out
 }
 
+/// `--verbose`: the configuration used, what ran, and the time of each phase.
 fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
     let mut out = String::new();
     match &opts.config {

@@ -458,9 +458,9 @@ fn groups(prepared: &[Prepared<'_>], keep: impl Fn(&usize) -> bool) -> Vec<(Vec<
 }
 
 /// Evaluates every constant a rule reads ([`Program::read_consts`]; the others are missing): a
-/// wave at a time (see [`Program::const_waves`]), the constants of
-/// a wave side by side, each long list comprehension in parallel parts
-/// ([`Interp::eval_parallel`]). Values and faults are those of evaluating them one by one.
+/// wave at a time (see [`Program::const_waves`]), the constants of a wave side by side, each
+/// long list comprehension in parallel parts ([`Interp::eval_parallel`]). Values and faults
+/// are those of evaluating them one by one.
 fn eval_consts(
     prog: &Program,
     entities: &Entities,
