@@ -264,7 +264,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
         .map(|i| program.const_reads(id_of(i)))
         .collect();
     program.const_order = const_order(&program.consts, &deps, &mut diags);
-    program.mark_shared();
+    program.analyse_rules();
     Compiled {
         program,
         diagnostics: diags,

@@ -103,7 +103,7 @@ impl<'p> Early<'p> {
             }
         }
         // Only the constants a rule reads are evaluated (see `run::eval_consts`).
-        let read = prog.read_consts();
+        let read = &prog.read;
         let lists: Vec<(u32, &'p str)> = (prog.consts.iter().enumerate())
             .filter(|(id, _)| read.get(*id).copied().unwrap_or(false))
             .filter_map(|(id, def)| Some((u32::try_from(id).ok()?, &**prog.early_list_kind(def)?)))
@@ -112,7 +112,7 @@ impl<'p> Early<'p> {
             return None;
         }
         let none = Entities::none();
-        let free: Vec<bool> = (prog.consts.iter().zip(&read))
+        let free: Vec<bool> = (prog.consts.iter().zip(read))
             .map(|(c, read)| *read && !prog.reads_entities(vec![&c.value]))
             .collect();
         let consts = super::run::eval_consts_where(prog, &none, limits, &free);

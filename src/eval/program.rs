@@ -130,6 +130,9 @@ pub struct Program {
     /// list or map ([`Program::mark_shared`]): the calls whose values an interpreter keeps for
     /// the next rules on the same item (`Interp::call_recent`).
     pub(crate) shared: Vec<bool>,
+    /// Per constant: whether a rule reads it ([`Program::read_consts`]); only those are
+    /// evaluated.
+    pub(crate) read: Vec<bool>,
     pub tests: Vec<TestCase>,
 }
 
@@ -149,12 +152,19 @@ impl Program {
         for (i, r) in self.rules.iter_mut().enumerate() {
             r.index = i;
         }
+        self.analyse_rules();
+    }
+
+    /// What depends on which rules the program holds: [`Program::shared`] and
+    /// [`Program::read`]. Run once the rules are known, and again when some are left out.
+    pub(crate) fn analyse_rules(&mut self) {
         self.mark_shared();
+        self.read = self.read_consts();
     }
 
     /// Sets [`Program::shared`]: which functions that may give a list or map more than one rule
     /// calls, directly or through other functions.
-    pub(crate) fn mark_shared(&mut self) {
+    fn mark_shared(&mut self) {
         let direct = |roots: &mut dyn Iterator<Item = &Ir>| {
             let mut calls = Vec::new();
             for ir in roots {
@@ -212,9 +222,8 @@ impl Program {
     /// [`Entities::build_only`]: crate::entities::Entities::build_only
     pub fn entity_kinds(&self) -> BTreeSet<&str> {
         let mut roots = self.rule_roots();
-        let read = self.read_consts();
         roots.extend(
-            (self.consts.iter().zip(&read))
+            (self.consts.iter().zip(&self.read))
                 .filter(|(_, read)| **read)
                 .map(|(c, _)| &c.value),
         );
@@ -239,9 +248,10 @@ impl Program {
     }
 
     /// By constant id: whether a rule reads it, directly or through functions and other
-    /// constants. Only those are evaluated: a run of a few rules (`--rule`, `--fr`) does not
-    /// build the constants of the others, nor derive the entities only they read.
-    pub(crate) fn read_consts(&self) -> Vec<bool> {
+    /// constants (kept in [`Program::read`]). Only those are evaluated: a run of a few rules
+    /// (`--rule`, `--fr`) does not build the constants of the others, nor derive the entities
+    /// only they read.
+    fn read_consts(&self) -> Vec<bool> {
         let mut read = vec![false; self.consts.len()];
         let mut roots = self.rule_roots();
         while !roots.is_empty() {

@@ -457,7 +457,7 @@ fn groups(prepared: &[Prepared<'_>], keep: impl Fn(&usize) -> bool) -> Vec<(Vec<
     groups
 }
 
-/// Evaluates every constant a rule reads ([`Program::read_consts`]; the others are missing): a
+/// Evaluates every constant a rule reads ([`Program::read`]; the others are missing): a
 /// wave at a time (see [`Program::const_waves`]), the constants of a wave side by side, each
 /// long list comprehension in parallel parts ([`Interp::eval_parallel`]). Values and faults
 /// are those of evaluating them one by one.
@@ -468,8 +468,7 @@ fn eval_consts(
     built: Vec<Option<Vec<Part>>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
-    let read = prog.read_consts();
-    eval_consts_of(prog, entities, limits, Some(&read), built, diags)
+    eval_consts_of(prog, entities, limits, Some(&prog.read), built, diags)
 }
 
 /// The constants whose entry in `which` is true, evaluated as [`eval_consts`] does; the others
