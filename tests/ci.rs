@@ -596,11 +596,23 @@ fn verbose_prints_the_phases_and_their_times() {
         "    parse and early rules",
         "    entities",
         "    evaluate",
+        // The evaluation's own phases, under it.
+        "      constants and set-up",
+        "      early results placed",
+        "      other units",
+        "      findings gathered and sorted",
         "total",
         "write the report (after the total)",
     ] {
         assert!(err.contains(phase), "missing `{phase}` in:\n{err}");
     }
+    let at = |phase: &str| err.find(phase).unwrap_or(usize::MAX);
+    assert!(
+        at("    evaluate") < at("      constants and set-up")
+            && at("      other units") < at("      findings gathered and sorted")
+            && at("      findings gathered and sorted") < at("suppressions and sorting"),
+        "the evaluation's phases are not under it, in order:\n{err}"
+    );
     json(&o); // standard output is still the report
 }
 

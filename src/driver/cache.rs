@@ -444,6 +444,7 @@ fn evaluate(
         .then(|| std::sync::Arc::new(eval::Profile::new(program, Some(std::time::Instant::now))));
     let limits = eval::Limits {
         profile: profile.clone(),
+        clock: Some(std::time::Instant::now),
         ..opts.eval_limits.clone()
     };
     let early = eval::Early::plan(program, &limits, &scope, pending.len());
@@ -468,13 +469,14 @@ fn evaluate(
     let entities = deriver.finish(&docs, parts);
     drop(docs);
     let entities_in = clock.elapsed();
-    let outcome = match early {
+    let mut outcome = match early {
         Some(early) => {
             eval::evaluate_after_early(program, &entities, &limits, &scope, early, units)
         }
         None => eval::evaluate_scoped(program, &entities, &limits, &scope),
     };
     let evaluated_in = clock.elapsed() - entities_in;
+    let evaluated_phases = std::mem::take(&mut outcome.phases);
     let entity = |kind: &str| {
         entities
             .get(kind)
@@ -507,11 +509,14 @@ fn evaluate(
         zone_model,
         owned,
         cache: CacheUse::Off,
-        phases: vec![
+        phases: [
             ("  parse and early rules", parsed_in),
             ("  entities", entities_in),
             ("  evaluate", evaluated_in),
-        ],
+        ]
+        .into_iter()
+        .chain(evaluated_phases)
+        .collect(),
         profile: profile.map(|p| p.costs(program)).unwrap_or_default(),
     }
 }
@@ -1114,6 +1119,7 @@ fn restore(stored: &Stored) -> Option<Restored> {
         outcome: eval::Outcome {
             findings,
             diagnostics: diagnostics(&header.eval)?,
+            phases: Vec::new(),
         },
         rules,
     })

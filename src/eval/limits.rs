@@ -17,6 +17,10 @@ pub struct Limits {
     /// Not a bound: when set, what each rule and constant costs is added to it
     /// (`--profile`).
     pub profile: Option<Arc<Profile>>,
+    /// Not a bound: when set, the clock the phases of an evaluation after loading are timed
+    /// with ([`Outcome::phases`](super::Outcome::phases), shown by `--verbose`). `eval` reads
+    /// no clock of its own.
+    pub clock: Option<fn() -> std::time::Instant>,
 }
 
 impl Default for Limits {
@@ -26,6 +30,7 @@ impl Default for Limits {
             max_call_depth: 64,
             max_collection: 1_000_000,
             profile: None,
+            clock: None,
         }
     }
 }

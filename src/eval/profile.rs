@@ -144,3 +144,34 @@ impl std::fmt::Debug for Profile {
         f.write_str("Profile")
     }
 }
+
+/// The time of each phase of an evaluation, with the clock the caller passed in (none: no
+/// time is taken). Each [`lap`](Laps::lap) ends a phase.
+pub(crate) struct Laps {
+    now: Option<fn() -> Instant>,
+    last: Option<Instant>,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    pub(crate) fn start(now: Option<fn() -> Instant>) -> Laps {
+        Laps {
+            now,
+            last: now.map(|now| now()),
+            phases: Vec::new(),
+        }
+    }
+
+    /// The phase that began at the last lap (or the start) ends now, as `name`.
+    pub(crate) fn lap(&mut self, name: &'static str) {
+        if let (Some(now), Some(last)) = (self.now, self.last.as_mut()) {
+            let t = now();
+            self.phases.push((name, t - *last));
+            *last = t;
+        }
+    }
+
+    pub(crate) fn phases(self) -> Vec<(&'static str, Duration)> {
+        self.phases
+    }
+}

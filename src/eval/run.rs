@@ -39,6 +39,10 @@ pub struct Finding {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each phase of the evaluation took, when its limits carry a clock
+    /// ([`Limits::clock`]): constants and set-up, the early results placed, the other units,
+    /// the findings gathered and sorted.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// A rule after its set-up: the frame the clauses before its first `for` left, and the items
@@ -236,6 +240,7 @@ fn evaluate_rest(
     early: Option<(Early<'_>, Vec<FileUnits>)>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
+    let mut laps = super::profile::Laps::start(limits.clock);
     let setup_limits = setup_limits(limits);
     let mut early = early;
     let built = match &mut early {
@@ -288,6 +293,7 @@ fn evaluate_rest(
         }
     }
 
+    laps.lap("    constants and set-up");
     // The units, rule by rule and item by item, are never materialized: a run has about
     // (rules × entities) of them and most give nothing, so only the results that hold a
     // finding or a failure are kept. They run item by item across the rules that iterate the
@@ -299,7 +305,10 @@ fn evaluate_rest(
     let merged =
         early.and_then(|(early, files)| merge_early(&prepared, &rule_index, &early, files));
     let (ran_early, early_done, again) = match merged {
-        Some(m) => (m.ran_early, m.done, m.again),
+        Some(m) => {
+            laps.lap("    early results placed");
+            (m.ran_early, m.done, m.again)
+        }
         None => (vec![false; prepared.len()], Vec::new(), Vec::new()),
     };
     let scoped = scope.files.is_some() || scope.shard.is_some();
@@ -342,6 +351,7 @@ fn evaluate_rest(
         )
         .flatten()
         .collect();
+    laps.lap("    other units");
     results.reserve_exact(rerun.len() + early_done.len());
     results.par_extend(rerun);
     results.par_extend(early_done);
@@ -353,6 +363,8 @@ fn evaluate_rest(
     drop(results);
     outcome.diagnostics.extend(report_failures(failures));
     sort_findings(&mut outcome.findings);
+    laps.lap("    findings gathered and sorted");
+    outcome.phases = laps.phases();
     outcome
 }
 
