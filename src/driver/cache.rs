@@ -477,6 +477,7 @@ fn evaluate(
     };
     let evaluated_in = clock.elapsed() - entities_in;
     let evaluated_phases = std::mem::take(&mut outcome.phases);
+    let spent = std::mem::take(&mut outcome.spent);
     let entity = |kind: &str| {
         entities
             .get(kind)
@@ -489,7 +490,7 @@ fn evaluate(
         firewalls: entity("zone_firewalls"),
         flows: entity("zone_flows"),
     };
-    let tree = (inputs, entities);
+    let tree = (inputs, entities, spent);
     if opts.process_exits {
         // Never used again, and the process ends soon: the operating system takes the memory
         // back at once, where freeing it would walk every node.
@@ -1120,6 +1121,7 @@ fn restore(stored: &Stored) -> Option<Restored> {
             findings,
             diagnostics: diagnostics(&header.eval)?,
             phases: Vec::new(),
+            spent: eval::Spent::default(),
         },
         rules,
     })

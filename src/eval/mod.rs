@@ -18,4 +18,6 @@ pub use limits::Limits;
 pub use profile::{Cost, CostOf, Profile};
 pub(crate) use program::{ConstDef, FnDef, RuleDef};
 pub use program::{Program, RuleMeta, RuleSeverity, TestCase};
-pub use run::{evaluate, evaluate_after_early, evaluate_scoped, Finding, Outcome, UnitScope};
+pub use run::{
+    evaluate, evaluate_after_early, evaluate_scoped, Finding, Outcome, Spent, UnitScope,
+};
