@@ -43,7 +43,9 @@ pub struct Outcome {
     /// ([`Limits::clock`]): constants and set-up, the early results placed, the other units,
     /// the findings gathered and sorted.
     pub phases: Vec<(&'static str, std::time::Duration)>,
-    /// What the evaluation worked with and no longer needs.
+    /// What the evaluation worked with and no longer needs: empty but after
+    /// [`evaluate_after_early`], whose caller (a check, which ends soon) leaves it to the
+    /// process's exit.
     pub spent: Spent,
 }
 
@@ -156,12 +158,17 @@ pub fn evaluate_scoped(
     limits: &Limits,
     scope: &UnitScope,
 ) -> Outcome {
-    evaluate_rest(prog, entities, limits, scope, None)
+    let mut outcome = evaluate_rest(prog, entities, limits, scope, None);
+    // Freed now: an outcome may be kept long after (by an editor's session, say).
+    drop(std::mem::take(&mut outcome.spent));
+    outcome
 }
 
 /// Like [`evaluate_scoped`], after `early` ran its rules on each file as it loaded: `files`
 /// holds what they gave, one per loaded file, in input order. Runs every other unit (and the
 /// early units that must run again), and puts all results together as one evaluation would.
+/// What the evaluation worked with comes back in [`Outcome::spent`], for the caller to free
+/// when it suits it (a check: at exit, with the value tree).
 pub fn evaluate_after_early(
     prog: &Program,
     entities: &Entities,
