@@ -54,7 +54,7 @@ use super::policies::display_path;
 use super::CheckOptions;
 
 /// Bumped when the entry format changes; part of every file name.
-const SCHEMA: &str = "r3";
+const SCHEMA: &str = "r4";
 
 /// The first bytes of every entry.
 const MAGIC: [u8; 8] = *b"palisade";
@@ -356,8 +356,11 @@ pub(crate) fn load_and_evaluate(
             || !old.inputs.iter().all(|r| r.settled(old.read_at));
         if restamp {
             // Best effort: the results are complete either way.
-            if let Some(head) = stored.restamped(nanos(read_at), records) {
-                let _ = write_entry(&dir, &path, &[&head, stored.findings_bytes()]);
+            if let (Some(head), Some(findings)) = (
+                stored.restamped(nanos(read_at), records),
+                stored.findings_bytes(),
+            ) {
+                let _ = write_entry(&dir, &path, &[&head, &findings]);
             }
         }
         diags.extend(restored.load);
@@ -708,7 +711,8 @@ enum Recorded {
         marker: bool,
     },
     /// Not an input: too large or not UTF-8 (the diagnostic, given again), or unreadable.
-    Failed(CachedDiagnostic),
+    /// (Boxed: an entry's header holds a record per candidate, decoded on every warm run.)
+    Failed(Box<CachedDiagnostic>),
 }
 
 impl Record {
@@ -723,7 +727,7 @@ impl Record {
 
 fn record(read: &Read, stamp: Option<Stamp>) -> Record {
     let read = match read {
-        Read::Failed(d) => Recorded::Failed(diagnostic_out(d)),
+        Read::Failed(d) => Recorded::Failed(Box::new(diagnostic_out(d))),
         Read::Text(file, format) => {
             let bytes = file.text.as_bytes();
             let ascii = bytes.is_ascii();
@@ -825,7 +829,10 @@ fn unchanged(
         .into_par_iter()
         .map(|(c, name, r)| {
             match &r.read {
-                Recorded::Failed(d) => Some((Read::Failed(diagnostic_in(d.clone())?), false)),
+                Recorded::Failed(d) => Some((
+                    Read::Failed(Box::new(diagnostic_in(d.as_ref().clone())?)),
+                    false,
+                )),
                 Recorded::Text {
                     format,
                     hash,
@@ -859,8 +866,9 @@ fn unchanged(
     Some((out, unread))
 }
 
-/// An entry's file: [`MAGIC`], then its [`Header`], then the findings in parts of
-/// [`PART`] (each a list of [`CachedFinding`]), which are decoded in parallel.
+/// An entry's file: [`MAGIC`], the length of its [`Header`] (eight bytes, little-endian),
+/// the header, then the findings in parts of [`PART`] (each a list of [`CachedFinding`]),
+/// which are read and decoded in parallel.
 #[derive(Serialize, Deserialize)]
 struct Header {
     /// The rest of the scope (see [`scope_key`]).
@@ -869,6 +877,7 @@ struct Header {
     /// When the recording run started reading its inputs (nanoseconds since the epoch).
     read_at: i128,
     /// One per candidate input file, in order.
+    #[serde(deserialize_with = "records")]
     inputs: Vec<Record>,
     /// The selected rules, in the program's order; findings refer to them by index.
     rules: Vec<RuleMeta>,
@@ -878,33 +887,64 @@ struct Header {
     load: Vec<CachedDiagnostic>,
     /// Diagnostics of evaluating the rules.
     eval: Vec<CachedDiagnostic>,
+    /// The number of findings: [`PART`] in each part but the last.
+    findings: u64,
     /// The length in bytes of each part of the findings.
     parts: Vec<u64>,
+}
+
+/// An entry's records, in a list sized once by their number. (serde sizes a list by its
+/// length only up to 1 MB and grows it from there: at 10,000 files the records were copied
+/// twice, into memory the run had not touched yet.)
+fn records<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Record>, D::Error> {
+    struct Records;
+    impl<'de> serde::de::Visitor<'de> for Records {
+        type Value = Vec<Record>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of records")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<Record>, A::Error> {
+            // (Bounded: the length is read from a file, and reserving costs nothing until
+            // the list is filled.)
+            let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+            while let Some(r) = seq.next_element()? {
+                records.push(r);
+            }
+            Ok(records)
+        }
+    }
+    d.deserialize_seq(Records)
 }
 
 /// Findings per part of an entry.
 const PART: usize = 4096;
 
-/// An entry read back: its header, and the whole file, in which the findings' parts start at
-/// `findings`.
+/// An entry read back: its header, and the file, in which the findings' parts start at
+/// `findings` and fill the rest. The parts are not read with the header: each is read where
+/// it is decoded, into a buffer used again for the next, so that reading the entry takes
+/// little fresh memory (on the full pack at 10,000 files the parts are 7 MB, and the memory a
+/// process touches first costs it a page fault every 4 KB).
 struct Stored {
     header: Header,
-    bytes: Vec<u8>,
-    findings: usize,
+    file: std::fs::File,
+    findings: u64,
 }
 
 impl Stored {
-    /// The parts of the findings, as the header gives their lengths; `None` if they do not
-    /// fill the rest of the file exactly.
-    fn parts(&self) -> Option<Vec<&[u8]>> {
-        let mut rest = self.bytes.get(self.findings..)?;
+    /// Where each part of the findings is in the file, and its length; `None` if the parts
+    /// do not fill the rest of the file exactly.
+    fn parts(&self) -> Option<Vec<(u64, usize)>> {
+        let end = self.file.metadata().ok()?.len();
+        let mut at = self.findings;
         let mut parts = Vec::with_capacity(self.header.parts.len());
         for &len in &self.header.parts {
-            let (part, after) = rest.split_at_checked(usize::try_from(len).ok()?)?;
-            parts.push(part);
-            rest = after;
+            parts.push((at, usize::try_from(len).ok()?));
+            at = at.checked_add(len)?;
         }
-        rest.is_empty().then_some(parts)
+        (at == end).then_some(parts)
     }
 
     /// The header of the same entry with new stamps (its findings' parts are written again as
@@ -918,14 +958,65 @@ impl Stored {
             policy: self.header.policy.clone(),
             load: self.header.load.clone(),
             eval: self.header.eval.clone(),
+            findings: self.header.findings,
             parts: self.header.parts.clone(),
         };
-        postcard::to_extend(&header, MAGIC.to_vec()).ok()
+        head_bytes(&header)
     }
 
-    /// The bytes of the findings' parts.
-    fn findings_bytes(&self) -> &[u8] {
-        self.bytes.get(self.findings..).unwrap_or_default()
+    /// The bytes of the findings' parts, read from the file.
+    fn findings_bytes(&self) -> Option<Vec<u8>> {
+        let len = self
+            .file
+            .metadata()
+            .ok()?
+            .len()
+            .checked_sub(self.findings)?;
+        let mut bytes = vec![0; usize::try_from(len).ok()?];
+        read_exact_at(&self.file, &mut bytes, self.findings).ok()?;
+        Some(bytes)
+    }
+}
+
+/// The first piece of an entry: [`MAGIC`], the header's length and the header.
+fn head_bytes(header: &Header) -> Option<Vec<u8>> {
+    // The length's place is filled once the header is written after it.
+    let start = [&MAGIC[..], &[0; 8]].concat();
+    let at = start.len();
+    let mut head = postcard::to_extend(header, start).ok()?;
+    let len = (head.len() - at) as u64;
+    head.get_mut(MAGIC.len()..at)?
+        .copy_from_slice(&len.to_le_bytes());
+    Some(head)
+}
+
+/// Fills `buf` from `file` at `offset`, without moving (or minding) the file's cursor, so
+/// that parts of one file can be read on several threads at once.
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let (mut buf, mut offset) = (buf, offset);
+        while !buf.is_empty() {
+            match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
+                Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                Ok(n) => {
+                    buf = &mut buf[n..];
+                    offset += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (file, buf, offset);
+        Err(std::io::ErrorKind::Unsupported.into())
     }
 }
 
@@ -983,10 +1074,11 @@ impl<'a, R: Iterator<Item = &'a Arc<RuleMeta>>> Recording<'a, R> {
                 .iter()
                 .map(diagnostic_out)
                 .collect(),
+            findings: self.outcome.findings.len() as u64,
             parts: parts.iter().map(|p| p.len() as u64).collect(),
         };
         let mut pieces = Vec::with_capacity(parts.len() + 1);
-        pieces.push(postcard::to_extend(&header, MAGIC.to_vec()).ok()?);
+        pieces.push(head_bytes(&header)?);
         pieces.extend(parts);
         Some(pieces)
     }
@@ -1064,15 +1156,28 @@ fn diagnostic_in(d: CachedDiagnostic) -> Option<Diagnostic> {
     })
 }
 
-/// The entry at `path`, if there is a readable one. Anything else is a miss.
+/// The entry at `path`, if there is a readable one (its header read and decoded; the
+/// findings are read by [`restore`]). Anything else is a miss.
 fn read_entry(path: &Path) -> Option<Stored> {
-    let bytes = std::fs::read(path).ok()?;
-    let body = bytes.strip_prefix(&MAGIC[..])?;
-    let (header, rest) = postcard::take_from_bytes::<Header>(body).ok()?;
-    let findings = bytes.len() - rest.len();
+    let file = std::fs::File::open(path).ok()?;
+    let mut start = [0; MAGIC.len() + 8];
+    read_exact_at(&file, &mut start, 0).ok()?;
+    let (magic, len) = start.split_at(MAGIC.len());
+    if magic != MAGIC {
+        return None;
+    }
+    let len = u64::from_le_bytes(len.try_into().ok()?);
+    // (Checked against the file's size before a buffer of that size is made.)
+    if len > file.metadata().ok()?.len() {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(len).ok()?];
+    let findings = (start.len() as u64).checked_add(len)?;
+    read_exact_at(&file, &mut bytes, start.len() as u64).ok()?;
+    let header = postcard::from_bytes::<Header>(&bytes).ok()?;
     Some(Stored {
         header,
-        bytes,
+        file,
         findings,
     })
 }
@@ -1085,31 +1190,43 @@ struct Restored {
     outcome: Outcome,
 }
 
-/// The rules, diagnostics and outcome of `stored`, the findings' parts decoded in parallel;
-/// `None` if any of it does not decode.
+/// The rules, diagnostics and outcome of `stored`, the findings' parts read and decoded in
+/// parallel; `None` if any of it does not read or decode.
 fn restore(stored: &Stored) -> Option<Restored> {
     let header = &stored.header;
     let rules: Vec<Arc<RuleMeta>> = header.rules.iter().cloned().map(Arc::new).collect();
-    // Each part decodes into a list sized by its length prefix; the findings are then moved
-    // into one list sized once (growing lists by doubling cost more than the decoding).
-    let parts: Vec<Vec<CachedFinding>> = stored
-        .parts()?
-        .into_par_iter()
-        .map(
-            |part| match postcard::take_from_bytes::<Vec<CachedFinding>>(part) {
-                Ok((part, [])) => Some(part),
-                _ => None,
-            },
-        )
-        .collect::<Option<_>>()?;
-    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for f in parts.into_iter().flatten() {
-        findings.push(Finding {
-            rule: Arc::clone(rules.get(f.rule as usize)?),
-            message: f.message,
-            span: f.span.map(span_in),
-            entity: None,
-        });
+    let count = usize::try_from(header.findings).ok()?;
+    let parts = stored.parts()?;
+    if parts.len() != count.div_ceil(PART) {
+        return None;
+    }
+    // The list is made whole and each part decoded into its slots: decoding parts into lists
+    // of their own and joining them would take the list's memory twice (and growing lists by
+    // doubling costs more than the decoding). The slots hold a finding of no cost until then.
+    let mut findings = match rules.first() {
+        Some(rule) => vec![
+            Finding {
+                rule: Arc::clone(rule),
+                message: String::new(),
+                span: None,
+                entity: None,
+            };
+            count
+        ],
+        None if count == 0 => Vec::new(),
+        None => return None,
+    };
+    let decoded = findings
+        .par_chunks_mut(PART)
+        .zip(parts)
+        .map_init(Vec::new, |buf: &mut Vec<u8>, (slots, (at, len))| {
+            buf.clear();
+            buf.resize(len, 0);
+            read_exact_at(&stored.file, buf, at).is_ok() && decode_part(buf, slots, &rules)
+        })
+        .all(|ok| ok);
+    if !decoded {
+        return None;
     }
     let diagnostics = |list: &[CachedDiagnostic]| -> Option<Vec<Diagnostic>> {
         list.iter().cloned().map(diagnostic_in).collect()
@@ -1125,6 +1242,54 @@ fn restore(stored: &Stored) -> Option<Restored> {
         },
         rules,
     })
+}
+
+/// Decodes one part of an entry's findings (a list of [`CachedFinding`], its rules given by
+/// index in `rules`) into `slots`; false unless the part is exactly as many findings as
+/// there are slots, with nothing after them.
+fn decode_part(bytes: &[u8], slots: &mut [Finding], rules: &[Arc<RuleMeta>]) -> bool {
+    use serde::de::{DeserializeSeed, Error, SeqAccess, Visitor};
+    struct Slots<'a> {
+        slots: &'a mut [Finding],
+        rules: &'a [Arc<RuleMeta>],
+    }
+    impl<'de> DeserializeSeed<'de> for Slots<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Slots<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "{} findings", self.slots.len())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            if seq.size_hint() != Some(self.slots.len()) {
+                return Err(A::Error::invalid_length(
+                    seq.size_hint().unwrap_or(0),
+                    &self,
+                ));
+            }
+            for slot in self.slots.iter_mut() {
+                let f: CachedFinding = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::custom("a part ends early"))?;
+                let rule = (self.rules.get(f.rule as usize))
+                    .ok_or_else(|| A::Error::custom("a finding of no recorded rule"))?;
+                *slot = Finding {
+                    rule: Arc::clone(rule),
+                    message: f.message,
+                    span: f.span.map(span_in),
+                    entity: None,
+                };
+            }
+            Ok(())
+        }
+    }
+    let mut de = postcard::Deserializer::from_bytes(bytes);
+    (Slots { slots, rules }.deserialize(&mut de)).is_ok()
+        && de.finalize().is_ok_and(|rest| rest.is_empty())
 }
 
 /// Writes an entry's bytes, given in pieces, atomically (a temporary file renamed over the old
@@ -1157,6 +1322,116 @@ fn write_entry(dir: &Path, path: &Path, pieces: &[&[u8]]) -> std::io::Result<()>
 mod tests {
     use super::{leb128, line_starts};
     use crate::source::SourceFile;
+
+    /// A rule of no consequence, named `id`.
+    fn rule(id: &str) -> std::sync::Arc<crate::eval::RuleMeta> {
+        let span = crate::source::Span {
+            file: crate::source::FileId(0),
+            start: 0,
+            end: 0,
+        };
+        std::sync::Arc::new(crate::eval::RuleMeta {
+            id: id.into(),
+            name: id.into(),
+            package: "p".into(),
+            title: id.into(),
+            doc: None,
+            requirements: Vec::new(),
+            fr: None,
+            level: 1,
+            severity: crate::eval::RuleSeverity::Low,
+            rationale: None,
+            remediation: None,
+            tags: Vec::new(),
+            file: crate::source::FileId(0),
+            span,
+            name_span: span,
+        })
+    }
+
+    /// An entry of `n` findings of two rules, written as a run records it.
+    fn entry(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+        let rules = [rule("a"), rule("b")];
+        let findings = (0..n)
+            .map(|i| crate::eval::Finding {
+                rule: std::sync::Arc::clone(&rules[i % 2]),
+                message: format!("finding {i}"),
+                span: (i % 3 > 0).then_some(crate::source::Span {
+                    file: crate::source::FileId(i as u32),
+                    start: 1,
+                    end: i as u32,
+                }),
+                entity: None,
+            })
+            .collect();
+        let outcome = crate::eval::Outcome {
+            findings,
+            ..Default::default()
+        };
+        let recording = super::Recording {
+            scope: [7; 32],
+            read_at: 0,
+            inputs: Vec::new(),
+            rules: rules.iter(),
+            policy: &[],
+            load: &[],
+            outcome: &outcome,
+        };
+        let pieces = recording.encode().unwrap();
+        let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+        let path = dir.join("entry.bin");
+        super::write_entry(dir, &path, &pieces).unwrap();
+        path
+    }
+
+    #[test]
+    fn findings_in_several_parts_come_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        // Three parts, the last one short.
+        let n = 2 * super::PART + 808;
+        let path = entry(dir.path(), n);
+        let stored = super::read_entry(&path).unwrap();
+        assert_eq!(stored.header.parts.len(), 3);
+        let restored = super::restore(&stored).unwrap();
+        let findings = &restored.outcome.findings;
+        assert_eq!(findings.len(), n);
+        for (i, f) in findings.iter().enumerate() {
+            assert_eq!(f.message, format!("finding {i}"));
+            assert_eq!(f.rule.id, ["a", "b"][i % 2]);
+            assert_eq!(
+                f.span.map(|s| (s.file.0, s.end)),
+                (i % 3 > 0).then_some((i as u32, i as u32))
+            );
+        }
+        // A restamped entry keeps its findings.
+        let head = stored.restamped(1, Vec::new()).unwrap();
+        let rest = stored.findings_bytes().unwrap();
+        super::write_entry(dir.path(), &path, &[&head, &rest]).unwrap();
+        let again = super::restore(&super::read_entry(&path).unwrap()).unwrap();
+        assert_eq!(again.outcome.findings.len(), n);
+        assert_eq!(
+            again.outcome.findings[n - 1].message,
+            format!("finding {}", n - 1)
+        );
+    }
+
+    #[test]
+    fn an_entry_whose_counts_disagree_with_its_parts_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = entry(dir.path(), super::PART + 1);
+        let good = super::read_entry(&path).unwrap();
+        // One finding more or fewer than the parts hold; a header longer than the file.
+        for count in [super::PART as u64, super::PART as u64 + 2] {
+            let mut stored = super::read_entry(&path).unwrap();
+            stored.header.findings = count;
+            assert!(super::restore(&stored).is_none(), "{count}");
+        }
+        assert!(super::restore(&good).is_some());
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        assert!(super::read_entry(&path).is_none());
+    }
 
     #[test]
     fn line_tables_round_trip_and_reject_garbage() {

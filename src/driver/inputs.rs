@@ -39,7 +39,9 @@ const MAX_RUN: usize = 16;
 pub(crate) enum Read {
     /// The file, ready for the database, and its format if one claims it.
     Text(SourceFile, Option<Format>),
-    Failed(Diagnostic),
+    /// (Boxed: a diagnostic is three times the size of a file, and a run holds a list of
+    /// reads, one per candidate.)
+    Failed(Box<Diagnostic>),
 }
 
 /// Reads, detects and loads `candidates`; files go into `db` in candidate order.
@@ -90,7 +92,7 @@ pub(crate) fn read_all(
                         Some(stamp),
                     )
                 }
-                Err((d, stamp)) => (Read::Failed(d), stamp),
+                Err((d, stamp)) => (Read::Failed(Box::new(d)), stamp),
             };
             if let Some(p) = progress {
                 p.advance(1);
@@ -112,7 +114,7 @@ pub(crate) fn admit(
     let mut pending = Vec::new();
     for (c, r) in candidates.iter().zip(reads) {
         match r {
-            Read::Failed(d) => diags.push(d),
+            Read::Failed(d) => diags.push(*d),
             Read::Text(file, format) => {
                 if format.is_none() && c.sniff {
                     // Found in a directory walk with no telling extension, and no format
