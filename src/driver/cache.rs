@@ -46,7 +46,7 @@ use crate::entities::Deriver;
 use crate::eval::{self, Finding, Outcome, Program, RuleMeta};
 use crate::input::Format;
 use crate::source::{FileId, SourceDb, SourceFile, Span};
-use crate::value::Value;
+use crate::value::{ArcStr, Value};
 
 use super::discover::Candidate;
 use super::inputs::{self, Read};
@@ -158,7 +158,8 @@ fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
 /// What a run with an entry to compare against learns of its inputs without reading them,
 /// while the entry is read: their names, the run's scope, and the files' stamps.
 pub(crate) struct Probe {
-    names: Vec<String>,
+    /// (Shared strings: each becomes the name of its file in the database as it is.)
+    names: Vec<ArcStr>,
     scope: [u8; 32],
     stamps: Vec<Option<Stamp>>,
 }
@@ -175,10 +176,10 @@ pub(crate) fn probe(db: &SourceDb, candidates: &[Candidate], opts: &CheckOptions
     }
 }
 
-fn display_names(candidates: &[Candidate]) -> Vec<String> {
+fn display_names(candidates: &[Candidate]) -> Vec<ArcStr> {
     candidates
         .par_iter()
-        .map(|c| display_path(&c.path))
+        .map(|c| ArcStr::from(display_path(&c.path)))
         .collect()
 }
 
@@ -544,7 +545,7 @@ fn build_id() -> Option<String> {
 fn scope_key(
     db: &SourceDb,
     candidates: &[Candidate],
-    names: &[String],
+    names: &[ArcStr],
     opts: &CheckOptions,
 ) -> [u8; 32] {
     let mut scope = blake3::Hasher::new();
@@ -556,7 +557,7 @@ fn scope_key(
     for (c, name) in candidates.iter().zip(names) {
         field(&mut scope, name.as_bytes());
         // The part of the run evaluated (`--shard`, `--changed-since`) changes the results.
-        let owned = all || opts.partition.owns(Path::new(name), name);
+        let owned = all || opts.partition.owns(Path::new(name.as_str()), name);
         let flags = [u8::from(c.explicit), u8::from(c.sniff), u8::from(owned)];
         field(&mut scope, &flags);
         field(&mut scope, c.format.map_or("", Format::as_str).as_bytes());
@@ -821,7 +822,7 @@ fn same_stamps(recorded: &[Record], read_at: i128, now: &[Option<Stamp>]) -> boo
 fn unchanged(
     recorded: &[Record],
     candidates: &[Candidate],
-    names: &[String],
+    names: &[ArcStr],
     opts: &CheckOptions,
 ) -> Option<(Vec<Read>, usize)> {
     // (Collected with a slot per file, so that the list is sized once.)
@@ -1220,8 +1221,14 @@ fn restore(stored: &Stored) -> Option<Restored> {
         .par_chunks_mut(PART)
         .zip(parts)
         .map_init(Vec::new, |buf: &mut Vec<u8>, (slots, (at, len))| {
-            buf.clear();
-            buf.resize(len, 0);
+            // (Grown, never cleared: the parts are of about one size, and zeroing each
+            // before reading into it would cost as much as the reading.)
+            if buf.len() < len {
+                buf.resize(len, 0);
+            }
+            let Some(buf) = buf.get_mut(..len) else {
+                return false;
+            };
             read_exact_at(&stored.file, buf, at).is_ok() && decode_part(buf, slots, &rules)
         })
         .all(|ok| ok);

@@ -111,7 +111,8 @@ pub(crate) fn admit(
     reads: Vec<Read>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(FileId, Format)> {
-    let mut pending = Vec::new();
+    let mut pending = Vec::with_capacity(reads.len());
+    db.reserve(reads.len());
     for (c, r) in candidates.iter().zip(reads) {
         match r {
             Read::Failed(d) => diags.push(*d),

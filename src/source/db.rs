@@ -149,6 +149,11 @@ impl SourceDb {
         SourceDb::default()
     }
 
+    /// Makes room for `more` files, so that adding many grows the list once.
+    pub fn reserve(&mut self, more: usize) {
+        self.files.reserve(more);
+    }
+
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(file);
