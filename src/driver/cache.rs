@@ -1198,7 +1198,10 @@ fn restore(stored: &Stored) -> Option<Restored> {
     let rules: Vec<Arc<RuleMeta>> = header.rules.iter().cloned().map(Arc::new).collect();
     let count = usize::try_from(header.findings).ok()?;
     let parts = stored.parts()?;
-    if parts.len() != count.div_ceil(PART) {
+    // A finding takes some bytes of its part: a count larger than the parts' bytes is a
+    // corrupt entry, found before the list is made for it.
+    let bytes: usize = parts.iter().map(|&(_, len)| len).sum();
+    if parts.len() != count.div_ceil(PART) || count > bytes {
         return None;
     }
     // The list is made whole and each part decoded into its slots: decoding parts into lists
@@ -1434,6 +1437,16 @@ mod tests {
             assert!(super::restore(&stored).is_none(), "{count}");
         }
         assert!(super::restore(&good).is_some());
+        // Parts of no bytes claiming billions of findings: refused before any list is made
+        // for them.
+        let mut stored = super::read_entry(&path).unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let mut empty = super::read_entry(&entry(other.path(), 0)).unwrap();
+        empty.header.parts = vec![0; 1 << 20];
+        empty.header.findings = (super::PART as u64) << 20;
+        assert!(super::restore(&empty).is_none());
+        stored.header.findings = 0;
+        assert!(super::restore(&stored).is_none());
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
         std::fs::write(&path, bytes).unwrap();
