@@ -153,7 +153,8 @@ pub(crate) fn write_laid_out_entries<W: std::io::Write>(
 /// standard output then takes a whole window of a report in one system call. Each call costs
 /// a file system more than the bytes it copies (the file's times are updated, its lock
 /// taken), and a piece does not end on a page's edge: the 44 MB report of the full pack at
-/// 10,000 files took about 500 calls, 20 ms, one piece at a time, and takes 14 ms in 60.
+/// 10,000 files took 1,047 calls and 24-28 ms one piece at a time (standard output's line
+/// buffer adding a small write before each), and takes 65 calls and 13-15 ms.
 fn write_all_pieces<W: std::io::Write>(w: &mut W, pieces: &[Vec<u8>]) -> std::io::Result<()> {
     use std::io::IoSlice;
     let mut slices: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
