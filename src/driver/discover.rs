@@ -134,7 +134,11 @@ pub fn discover(
                     return false;
                 }
             }
-            let name = String::from_utf8_lossy(file_name(e.path()));
+            let name = file_name(e.path());
+            let name = std::str::from_utf8(name).map_or_else(
+                |_| String::from_utf8_lossy(name),
+                std::borrow::Cow::Borrowed,
+            );
             if e.file_type().is_dir()
                 && (name.starts_with('.') || name == "target" || name == "node_modules")
             {
@@ -170,13 +174,12 @@ pub fn discover(
             }
             let path = entry.path();
             let name = file_name(path);
-            let extension = extension(name).map(str::to_ascii_lowercase);
-            let known = extension
-                .as_deref()
-                .is_some_and(|x| INPUT_EXTENSIONS.contains(&x));
-            let skip = extension
-                .as_deref()
-                .is_some_and(|x| NOT_INPUTS.contains(&x));
+            let extension = extension(name);
+            let among = |list: &[&str]| {
+                extension.is_some_and(|x| list.iter().any(|l| l.eq_ignore_ascii_case(x)))
+            };
+            let known = among(INPUT_EXTENSIONS);
+            let skip = among(NOT_INPUTS);
             if (!known && skip) || name == FILE_NAME.as_bytes() {
                 // Palisade's own configuration is not an input.
                 continue;

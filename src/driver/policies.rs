@@ -233,13 +233,42 @@ pub fn pal_files(path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
 
 /// A path as shown to users: as given, with `/` separators and no leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    // (`to_str` first: it checks UTF-8 many bytes at a time, where `to_string_lossy` goes a
+    // byte at a time; a run names every file found.)
+    let s = path
+        .to_str()
+        .map_or_else(|| path.to_string_lossy(), std::borrow::Cow::Borrowed);
+    let s = (s.strip_prefix("./"))
+        .or_else(|| s.strip_prefix(".\\"))
+        .unwrap_or(&s);
+    s.replace('\\', "/")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_paths_have_forward_slashes_and_no_leading_dot() {
+        for (path, shown) in [
+            ("a/b.yaml", "a/b.yaml"),
+            ("./a/b.yaml", "a/b.yaml"),
+            (".\\a\\b.yaml", "a/b.yaml"),
+            ("././a", "./a"),
+            (".\\./a", "./a"),
+            ("./\\a", "/a"),
+            (".hidden/x", ".hidden/x"),
+            ("", ""),
+        ] {
+            assert_eq!(display_path(Path::new(path)), shown, "{path}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bad = std::ffi::OsStr::from_bytes(b"./d\\\xffe.yaml");
+            assert_eq!(display_path(Path::new(bad)), "d/\u{fffd}e.yaml");
+        }
+    }
 
     /// `policy` (a file of our own) compiled beside the stdlib as a check compiles it: the
     /// packages of the modules kept, in order, and the diagnostics, which must be those of
