@@ -932,20 +932,21 @@ struct Stored {
     header: Header,
     file: std::fs::File,
     findings: u64,
+    /// The file's length when it was opened.
+    len: u64,
 }
 
 impl Stored {
     /// Where each part of the findings is in the file, and its length; `None` if the parts
     /// do not fill the rest of the file exactly.
     fn parts(&self) -> Option<Vec<(u64, usize)>> {
-        let end = self.file.metadata().ok()?.len();
         let mut at = self.findings;
         let mut parts = Vec::with_capacity(self.header.parts.len());
         for &len in &self.header.parts {
             parts.push((at, usize::try_from(len).ok()?));
             at = at.checked_add(len)?;
         }
-        (at == end).then_some(parts)
+        (at == self.len).then_some(parts)
     }
 
     /// The header of the same entry with new stamps (its findings' parts are written again as
@@ -967,12 +968,7 @@ impl Stored {
 
     /// The bytes of the findings' parts, read from the file.
     fn findings_bytes(&self) -> Option<Vec<u8>> {
-        let len = self
-            .file
-            .metadata()
-            .ok()?
-            .len()
-            .checked_sub(self.findings)?;
+        let len = self.len.checked_sub(self.findings)?;
         let mut bytes = vec![0; usize::try_from(len).ok()?];
         read_exact_at(&self.file, &mut bytes, self.findings).ok()?;
         Some(bytes)
@@ -1167,19 +1163,21 @@ fn read_entry(path: &Path) -> Option<Stored> {
     if magic != MAGIC {
         return None;
     }
-    let len = u64::from_le_bytes(len.try_into().ok()?);
+    let head = u64::from_le_bytes(len.try_into().ok()?);
+    let len = file.metadata().ok()?.len();
     // (Checked against the file's size before a buffer of that size is made.)
-    if len > file.metadata().ok()?.len() {
+    if head > len {
         return None;
     }
-    let mut bytes = vec![0; usize::try_from(len).ok()?];
-    let findings = (start.len() as u64).checked_add(len)?;
+    let mut bytes = vec![0; usize::try_from(head).ok()?];
+    let findings = (start.len() as u64).checked_add(head)?;
     read_exact_at(&file, &mut bytes, start.len() as u64).ok()?;
     let header = postcard::from_bytes::<Header>(&bytes).ok()?;
     Some(Stored {
         header,
         file,
         findings,
+        len,
     })
 }
 
