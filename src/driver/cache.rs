@@ -731,7 +731,7 @@ fn record(read: &Read, stamp: Option<Stamp>) -> Record {
         Read::Failed(d) => Recorded::Failed(Box::new(diagnostic_out(d))),
         Read::Text(file, format) => {
             let bytes = file.text.as_bytes();
-            let ascii = bytes.is_ascii();
+            let ascii = file.is_ascii();
             let mut lines = Vec::new();
             if ascii {
                 for pair in file.line_starts().windows(2) {

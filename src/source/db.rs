@@ -19,6 +19,10 @@ pub struct SourceFile {
     line_starts: Vec<u32>,
     /// `Some(length)` for a file known only by its line index (see [`SourceFile::unread`]).
     unread_len: Option<u32>,
+    /// Whether the text is ASCII: a column is then a count of bytes, found without reading
+    /// the line again (a report locates tens of thousands of findings in texts long out of
+    /// the processor's cache).
+    ascii: bool,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values.
@@ -38,6 +42,7 @@ impl SourceFile {
         );
         SourceFile {
             name: name.into(),
+            ascii: text.is_ascii(),
             text,
             line_starts,
             unread_len: None,
@@ -59,12 +64,18 @@ impl SourceFile {
                 vec![0]
             },
             unread_len: Some(len),
+            ascii: true,
         }
     }
 
     /// Whether [`SourceFile::text`] holds the file's text (see [`SourceFile::unread`]).
     pub fn is_read(&self) -> bool {
         self.unread_len.is_none()
+    }
+
+    /// Whether the text is ASCII (an unread file's always is).
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
     }
 
     /// The byte offsets where lines start: 0, then one past each `\n`.
@@ -101,13 +112,13 @@ impl SourceFile {
     fn col_on(&self, line: usize, offset: u32) -> LineCol {
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
         let end = offset as usize;
-        let column = match self.unread_len {
-            // An unread text is ASCII: a column is a byte count.
-            Some(_) => end.saturating_sub(start),
-            None => self
-                .text
+        // In an ASCII text (an unread one is) a column is a byte count.
+        let column = if self.ascii {
+            end.saturating_sub(start)
+        } else {
+            self.text
                 .get(start..end)
-                .map_or(end.saturating_sub(start), |s| s.chars().count()),
+                .map_or(end.saturating_sub(start), |s| s.chars().count())
         };
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
@@ -225,7 +236,37 @@ impl SourceDb {
 
 #[cfg(test)]
 mod tests {
-    use super::SourceFile;
+    use super::{LineCol, SourceFile};
+
+    #[test]
+    fn columns_count_characters_in_a_text_that_is_not_ascii_and_bytes_in_one_that_is() {
+        let plain = SourceFile::new("a.yaml", "name: x\nimage: nginx\n");
+        assert!(plain.is_ascii());
+        assert_eq!(plain.line_col(15), LineCol { line: 2, column: 8 });
+        // `é` and `—` are two and three bytes: the columns after them count characters.
+        let text = "name: é\nnote: a — b\n";
+        let wide = SourceFile::new("b.yaml", text);
+        assert!(!wide.is_ascii());
+        let b = u32::try_from(text.find('b').unwrap_or(0)).unwrap_or(0);
+        assert_eq!(
+            wide.line_col(b),
+            LineCol {
+                line: 2,
+                column: 11
+            }
+        );
+        assert_eq!(wide.line_col(8), LineCol { line: 1, column: 8 });
+        assert_eq!(
+            wide.line_cols(6, b),
+            (
+                LineCol { line: 1, column: 7 },
+                LineCol {
+                    line: 2,
+                    column: 11
+                }
+            )
+        );
+    }
 
     #[test]
     fn an_unread_file_gives_the_line_and_column_of_the_read_one() {
