@@ -261,11 +261,7 @@ fn merge_early(
     if misplaced.into_inner() {
         return None;
     }
-    let done = gather(
-        &mut files,
-        |f| f.done.len(),
-        |f| std::mem::take(&mut f.done),
-    );
+    let done = gather(&mut files, |f| &mut f.done);
     spent.keep(files);
     Some(Merged {
         ran_early,
@@ -401,11 +397,7 @@ fn evaluate_rest(
     results.par_extend(early_done);
     results.par_sort_unstable_by_key(|(r, i, _)| (*r, *i));
     failures.extend((results.iter_mut()).filter_map(|(_, _, (_, failure))| Some(*failure.take()?)));
-    outcome.findings = gather(
-        &mut results,
-        |(_, _, (findings, _))| findings.len(),
-        |(_, _, (findings, _))| std::mem::take(findings),
-    );
+    outcome.findings = gather(&mut results, |(_, _, (findings, _))| findings);
     drop(results);
     outcome.diagnostics.extend(report_failures(failures));
     sort_findings(&mut outcome.findings);
@@ -466,9 +458,9 @@ fn sort_findings(findings: &mut Vec<Finding>) {
 /// that costs nothing.)
 const MAX_RUN: usize = 64;
 
-/// What `take` moves out of each of `parts`, in order, put together in parallel into one
-/// vector of exactly the size needed (tens of thousands of results are gathered so at the end
-/// of a run, when its memory is at its peak). `len` tells how many `take` will give.
+/// The items of each of `parts` (the list `items` gives of it), moved out in order and put
+/// together in parallel into one vector of exactly the size needed (tens of thousands of
+/// results are gathered so at the end of a run, when its memory is at its peak).
 ///
 /// Each task moves its parts' items straight to their places in the one vector: the vector is
 /// made of empty slots first (in parallel), cut into one run of slots per task, and emptied of
@@ -480,17 +472,17 @@ const MAX_RUN: usize = 64;
 )]
 fn gather<P: Send, T: Send>(
     parts: &mut [P],
-    len: impl Fn(&P) -> usize + Sync,
-    take: impl Fn(&mut P) -> Vec<T> + Sync,
+    items: impl Fn(&mut P) -> &mut Vec<T> + Sync,
 ) -> Vec<T> {
     /// Parts per job.
     const CHUNK: usize = 1024;
     let counts: Vec<usize> = parts
         .par_chunks_mut(CHUNK)
-        .map(|chunk| chunk.iter().map(&len).sum())
+        .map(|chunk| chunk.iter_mut().map(|p| items(p).len()).sum())
         .collect();
-    let mut slots: Vec<Option<T>> = Vec::with_capacity(counts.iter().sum());
-    slots.par_extend((0..slots.capacity()).into_par_iter().map(|_| None));
+    let total = counts.iter().sum();
+    let mut slots: Vec<Option<T>> = Vec::with_capacity(total);
+    slots.par_extend((0..total).into_par_iter().map(|_| None));
     let mut runs = Vec::with_capacity(counts.len());
     let mut rest: &mut [Option<T>] = &mut slots;
     for n in counts {
@@ -503,13 +495,10 @@ fn gather<P: Send, T: Send>(
         .par_chunks_mut(CHUNK)
         .zip(runs)
         .for_each(|(chunk, run)| {
-            let mut run = run.iter_mut();
-            for item in chunk.iter_mut().flat_map(&take) {
-                // `len` counted every item: there is a slot for each.
-                debug_assert!(run.len() > 0, "`len` and `take` disagree");
-                if let Some(slot) = run.next() {
-                    *slot = Some(item);
-                }
+            // The run has a slot for each item: they were counted above.
+            let taken = chunk.iter_mut().flat_map(|p| std::mem::take(items(p)));
+            for (slot, item) in run.iter_mut().zip(taken) {
+                *slot = Some(item);
             }
         });
     slots.into_iter().filter_map(|item| item).collect()
@@ -862,11 +851,11 @@ mod tests {
             .collect();
         let want: Vec<String> = parts.iter().flatten().cloned().collect();
         assert_eq!(want.len(), 7500);
-        let got = gather(&mut parts, Vec::len, std::mem::take);
+        let got = gather(&mut parts, |p| p);
         assert_eq!(got, want);
         assert!(parts.iter().all(Vec::is_empty));
         // Nothing to gather.
         let mut none: Vec<Vec<String>> = vec![Vec::new(); 3];
-        assert!(gather(&mut none, Vec::len, std::mem::take).is_empty());
+        assert!(gather(&mut none, |p| p).is_empty());
     }
 }
