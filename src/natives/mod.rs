@@ -17,12 +17,14 @@
 //!   `min`, `values`, `pick`…), which keeps its own so findings point into the input.
 //!
 //! Families, one file each: `core.rs` (`std.core`, the prelude), `strings.rs`, `regex.rs`,
-//! `glob.rs`, `collections.rs`, `net.rs`, `ports.rs`, `time.rs` (`std.<file>`); `args.rs` and
-//! `set.rs` hold the shared argument and list-as-set helpers.
+//! `glob.rs`, `collections.rs`, `net.rs`, `ports.rs`, `time.rs`, `k8s.rs` (`std.<file>`; `std.k8s`
+//! has functions written in the language too); `args.rs` and `set.rs` hold the shared argument
+//! and list-as-set helpers.
 
 mod args;
 mod collections;
 mod core;
+mod k8s;
 mod net;
 pub(crate) mod ports;
 mod set;
@@ -119,6 +121,7 @@ const FAMILIES: &[&[Native]] = &[
     self::regex::NATIVES,
     glob::NATIVES,
     collections::NATIVES,
+    k8s::NATIVES,
     net::NATIVES,
     ports::NATIVES,
     time::NATIVES,

@@ -2,6 +2,7 @@
 
 mod collections;
 mod core_natives;
+mod k8s;
 mod net;
 mod ports;
 mod regex_glob;
@@ -17,6 +18,7 @@ pub(crate) fn all() -> Vec<Case> {
         strings::cases(),
         regex_glob::cases(),
         collections::cases(),
+        k8s::cases(),
         net::cases(),
         ports::cases(),
         time::cases(),

@@ -1,0 +1,181 @@
+//! `std.k8s` natives: the parts of an image reference (`[registry/]repository[:tag][@digest]`)
+//! and what a container's command line mentions.
+//!
+//! Natives rather than functions written in the language: every container of a run is asked
+//! them, by several rules, and splitting a reference into lists of strings to read one part,
+//! or a command line into JSON text to search it, cost a few dozen evaluation steps and as
+//! many allocations a call. The image functions read a reference exactly as the functions
+//! written in the language did, and likewise take a missing or null image as `""` (no tag, no
+//! registry, no digest) rather than giving missing; any other non-string is an error.
+
+use arcstr::{literal, ArcStr};
+
+use crate::types::Ty;
+use crate::value::{Kind, Value};
+
+use super::args::{arity, string, type_error};
+use super::{Native, NativeError, Param};
+
+const MODULE: &str = "std.k8s";
+
+const IMAGE: &[Param] = &[Param {
+    name: "image",
+    ty: Ty::String,
+}];
+
+pub(crate) static NATIVES: &[Native] = &[
+    Native {
+        module: MODULE,
+        name: "image_has_digest",
+        params: IMAGE,
+        returns: Ty::Bool,
+        doc: "Whether an image reference is pinned by digest (`name@sha256:…`).\n\n\
+              A missing or null image is not; a non-string is an error.\n\n\
+              Example: `image_has_digest(\"nginx@sha256:0d17…\")` → `true`",
+        func: image_has_digest,
+    },
+    Native {
+        module: MODULE,
+        name: "image_tag",
+        params: IMAGE,
+        returns: Ty::String,
+        doc: "The tag of an image reference, `latest` when none is written.\n\n\
+              The tag is what follows the last `:` of the reference's last path component; a \
+              digest-pinned image has the tag written before the `@`, if any. A missing or null \
+              image has the tag `latest`; a non-string is an error.\n\n\
+              Example: `image_tag(\"registry:5000/scada/hmi:2.4\")` → `\"2.4\"`",
+        func: image_tag,
+    },
+    Native {
+        module: MODULE,
+        name: "image_is_floating",
+        params: IMAGE,
+        returns: Ty::Bool,
+        doc: "Whether an image floats: it uses `:latest` (or no tag) and no digest.\n\n\
+              A missing or null image floats; a non-string is an error.\n\n\
+              Example: `image_is_floating(\"nginx\")` → `true`",
+        func: image_is_floating,
+    },
+    Native {
+        module: MODULE,
+        name: "image_registry",
+        params: IMAGE,
+        returns: Ty::String,
+        doc: "The registry host of an image reference, in lower case.\n\n\
+              It is the reference's first path component when there are several and that one \
+              contains a `.` or a `:` or is `localhost`; otherwise `docker.io`, Docker Hub \
+              being the implicit default (also for a missing or null image). A non-string is \
+              an error.\n\n\
+              Example: `image_registry(\"nginx:1.25\")` → `\"docker.io\"`",
+        func: image_registry,
+    },
+    Native {
+        module: MODULE,
+        name: "mentions",
+        params: &[
+            Param {
+                name: "c",
+                ty: Ty::Map,
+            },
+            Param {
+                name: "text",
+                ty: Ty::String,
+            },
+        ],
+        returns: Ty::Bool,
+        doc: "Whether a string of a container's `command` or `args` list contains `text`.\n\n\
+              A cheap test to ask before splitting a command line into words. Items that are \
+              not strings, and a `command` or `args` that is not a list, are passed over; a \
+              missing or null container mentions nothing. A missing `text` gives missing; a \
+              container that is not a map, or a `text` that is not a string, is an error.\n\n\
+              Example: `mentions(c, \"--token-ttl\")`",
+        func: mentions,
+    },
+];
+
+/// The reference in the only argument: `""` for missing or null, an error for other
+/// non-strings.
+fn reference(args: &[Value]) -> Result<&str, NativeError> {
+    let [image] = arity(args)?;
+    match &image.kind {
+        Kind::Str(s) => Ok(s),
+        Kind::Missing | Kind::Null => Ok(""),
+        _ => Err(type_error(0, "a string", image)),
+    }
+}
+
+/// The tag of `image` as the stdlib's former `image_tag` read it: after the last `:` of the
+/// last `/`-separated component of the part before the first `@`; `None` without a `:`.
+fn tag(image: &str) -> Option<&str> {
+    let name = image.split('@').next().unwrap_or_default();
+    let last = name.rsplit('/').next().unwrap_or_default();
+    last.rsplit_once(':').map(|(_, tag)| tag)
+}
+
+fn has_digest(image: &str) -> bool {
+    memchr::memmem::find(image.as_bytes(), b"@sha256:").is_some()
+}
+
+fn image_has_digest(args: &[Value]) -> Result<Value, NativeError> {
+    reference(args).map(|image| Value::bool(has_digest(image)))
+}
+
+/// The implicit tag, shared rather than allocated for every image without one.
+const LATEST: ArcStr = literal!("latest");
+
+fn image_tag(args: &[Value]) -> Result<Value, NativeError> {
+    let image = reference(args)?;
+    Ok(Value::str(match tag(image) {
+        Some(tag) if tag != "latest" => ArcStr::from(tag),
+        _ => LATEST,
+    }))
+}
+
+fn image_is_floating(args: &[Value]) -> Result<Value, NativeError> {
+    let image = reference(args)?;
+    Ok(Value::bool(
+        !has_digest(image) && tag(image).is_none_or(|t| t == "latest"),
+    ))
+}
+
+/// Docker Hub, the registry of a reference that names none.
+const DOCKER_HUB: ArcStr = literal!("docker.io");
+
+fn image_registry(args: &[Value]) -> Result<Value, NativeError> {
+    let image = reference(args)?;
+    let host = match image.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first,
+        _ => return Ok(Value::str(DOCKER_HUB)),
+    };
+    // `lower` as the strings module has it; most hosts are lower-case ASCII already.
+    Ok(Value::str(
+        if host.is_ascii() && !host.bytes().any(|b| b.is_ascii_uppercase()) {
+            ArcStr::from(host)
+        } else {
+            ArcStr::from(host.to_lowercase())
+        },
+    ))
+}
+
+fn mentions(args: &[Value]) -> Result<Value, NativeError> {
+    let [c, text] = arity(args)?;
+    if text.is_missing() {
+        return Ok(text.clone());
+    }
+    let text = string(1, text)?;
+    let c = match &c.kind {
+        Kind::Map(c) => c,
+        Kind::Missing | Kind::Null => return Ok(Value::bool(false)),
+        _ => return Err(type_error(0, "a map", c)),
+    };
+    let finder = memchr::memmem::Finder::new(text.as_bytes());
+    let found = ["command", "args"].iter().any(|key| {
+        c.get(key).and_then(Value::as_list).is_some_and(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|item| finder.find(item.as_bytes()).is_some())
+        })
+    });
+    Ok(Value::bool(found))
+}
