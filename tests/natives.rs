@@ -279,6 +279,36 @@ fn spanned(kind: Kind, start: usize) -> Value {
 
 /// Natives that hand back a piece of an argument keep its span; computed results have none.
 #[test]
+fn seccomp_profiles_point_at_their_setting_or_where_it_belongs() {
+    let run = |c: Value| {
+        let n = natives::lookup("std.k8s", "seccomp_profile").expect("a native");
+        (n.func)(&[c]).expect("no error")
+    };
+    let at_of = |v: &Value| {
+        v.as_map()
+            .and_then(|m| m.get("at"))
+            .map(|a| (a.is_missing(), a.span))
+    };
+    let mut profile = Map::new();
+    profile.insert(
+        "type",
+        None,
+        spanned(Kind::Str("RuntimeDefault".into()), 40),
+    );
+    let mut context = Map::new();
+    context.insert("seccompProfile", None, Value::map(profile));
+    let mut set = Map::new();
+    set.insert("securityContext", None, Value::map(context));
+    assert_eq!(at_of(&run(Value::map(set))), Some((false, Some(at(40)))));
+    // None set: the container's missing setting, at the deepest value present (the container).
+    let unset = Value {
+        kind: Kind::Map(std::sync::Arc::new(Map::new())),
+        span: Some(at(50)),
+    };
+    assert_eq!(at_of(&run(unset)), Some((true, Some(at(50)))));
+}
+
+#[test]
 fn sub_values_keep_their_spans() {
     let a = spanned(Kind::Int(3), 10);
     let bv = spanned(Kind::Int(1), 20);

@@ -348,7 +348,11 @@ fn to_string(args: &[Value]) -> Result<Value, NativeError> {
         return Ok(m);
     }
     let [x] = arity(args)?;
-    Ok(new_str(x.display()))
+    // A string is its own text: shared, not copied.
+    Ok(match &x.kind {
+        Kind::Str(s) => Value::str(s.clone()),
+        _ => new_str(x.display()),
+    })
 }
 
 /// Whether `f` truncates to an `i64` (the bounds are exactly -2^63 and 2^63).

@@ -1,5 +1,5 @@
-//! `std.k8s` natives: the parts of an image reference (`[registry/]repository[:tag][@digest]`)
-//! and what a container's command line mentions.
+//! `std.k8s` natives: the parts of an image reference (`[registry/]repository[:tag][@digest]`),
+//! what a container's command line mentions, and the seccomp profile that applies to it.
 //!
 //! Natives rather than functions written in the language: every container of a run is asked
 //! them, by several rules, and splitting a reference into lists of strings to read one part,
@@ -11,7 +11,7 @@
 use arcstr::{literal, ArcStr};
 
 use crate::types::Ty;
-use crate::value::{Kind, Value};
+use crate::value::{Kind, Map, Value};
 
 use super::args::{arity, string, type_error};
 use super::{Native, NativeError, Param};
@@ -90,6 +90,28 @@ pub(crate) static NATIVES: &[Native] = &[
               container that is not a map, or a `text` that is not a string, is an error.\n\n\
               Example: `mentions(c, \"--token-ttl\")`",
         func: mentions,
+    },
+    Native {
+        module: MODULE,
+        name: "seccomp_profile",
+        params: &[Param {
+            name: "c",
+            ty: Ty::Map,
+        }],
+        returns: Ty::Map,
+        doc: "The seccomp profile that applies to a container, as `{type, at}`.\n\n\
+              The container's `securityContext.seccompProfile.type`, else its pod's, else the \
+              legacy annotations of its workload's pods \
+              (`container.seccomp.security.alpha.kubernetes.io/NAME`, then \
+              `seccomp.security.alpha.kubernetes.io/pod`; `runtime/default` and \
+              `docker/default` read as `RuntimeDefault`, `localhost/…` as `Localhost`, \
+              `unconfined` as `Unconfined`). `at` is the setting the type comes from; when none \
+              is set, `type` is missing and `at` is the container's missing setting, which \
+              points where it belongs. `c` is a `k8s.containers` entity (its `pod_spec` and \
+              `workload` are read); a missing container gives missing, another non-map is an \
+              error.\n\n\
+              Example: `seccomp_profile(c).type not in [\"RuntimeDefault\", \"Localhost\"]`",
+        func: seccomp_profile,
     },
 ];
 
@@ -178,4 +200,114 @@ fn mentions(args: &[Value]) -> Result<Value, NativeError> {
         })
     });
     Ok(Value::bool(found))
+}
+
+/// `names` read in a row from `value`, as a field path in the language reads them: a name
+/// absent from a map, or read from what is not a map, gives missing with the span of the
+/// deepest value present (a missing value passes on its own).
+fn path(value: &Value, names: &[&str]) -> Value {
+    let mut node = value;
+    for name in names {
+        match &node.kind {
+            Kind::Map(m) => match m.get(name) {
+                Some(v) => node = v,
+                None => return Value::missing_at(node.span),
+            },
+            Kind::Missing => break,
+            _ => return Value::missing_at(node.span),
+        }
+    }
+    node.clone()
+}
+
+/// `{type, at}`, as a map literal of the language builds it.
+fn profile(kind: Value, at: Value) -> Value {
+    let mut m = Map::with_capacity(2);
+    m.insert(literal!("type"), None, kind);
+    m.insert(literal!("at"), None, at);
+    Value::map(m)
+}
+
+fn seccomp_profile(args: &[Value]) -> Result<Value, NativeError> {
+    let [c] = arity(args)?;
+    match &c.kind {
+        Kind::Map(_) => {}
+        Kind::Missing => return Ok(c.clone()),
+        _ => return Err(type_error(0, "a map", c)),
+    }
+    let own = path(c, &["securityContext", "seccompProfile", "type"]);
+    if !own.is_missing() {
+        return Ok(profile(own.clone(), own));
+    }
+    let pod = path(
+        c,
+        &["pod_spec", "securityContext", "seccompProfile", "type"],
+    );
+    if !pod.is_missing() {
+        return Ok(profile(pod.clone(), pod));
+    }
+    let workload = path(c, &["workload"]);
+    let annotations = pod_annotations(&workload);
+    let name = path(c, &["name"]);
+    let own_key = match &name.kind {
+        Kind::Str(n) => format!("container.seccomp.security.alpha.kubernetes.io/{n}"),
+        _ => format!(
+            "container.seccomp.security.alpha.kubernetes.io/{}",
+            name.display()
+        ),
+    };
+    // `a ?? b`: the container's annotation unless it is absent or null.
+    let legacy = annotations
+        .and_then(|a| {
+            a.get(&own_key)
+                .filter(|v| !v.is_null())
+                .or_else(|| a.get("seccomp.security.alpha.kubernetes.io/pod"))
+        })
+        .cloned();
+    Ok(match legacy {
+        Some(legacy) => profile(annotation_profile(&legacy), legacy),
+        None => profile(own.clone(), own),
+    })
+}
+
+/// The annotations of the pods a workload runs (a Pod's own, a CronJob's job template's,
+/// otherwise its template's), when they are a map.
+fn pod_annotations(w: &Value) -> Option<&Map> {
+    let kind = path(w, &["kind"]);
+    let names: &[&str] = match kind.as_str() {
+        Some("Pod") => &["metadata", "annotations"],
+        Some("CronJob") => &[
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "metadata",
+            "annotations",
+        ],
+        _ => &["spec", "template", "metadata", "annotations"],
+    };
+    let mut node = w;
+    for name in names {
+        node = node.as_map()?.get(name)?;
+    }
+    node.as_map()
+}
+
+/// A legacy annotation's value as a profile type (a value it does not know is kept as is).
+fn annotation_profile(v: &Value) -> Value {
+    let text = match &v.kind {
+        Kind::Str(s) => s.to_string(),
+        _ => v.display(),
+    };
+    match text.as_str() {
+        _ if v
+            .as_str()
+            .is_some_and(|s| s == "runtime/default" || s == "docker/default") =>
+        {
+            Value::str(literal!("RuntimeDefault"))
+        }
+        t if t.starts_with("localhost/") => Value::str(literal!("Localhost")),
+        _ if v.as_str() == Some("unconfined") => Value::str(literal!("Unconfined")),
+        _ => v.clone(),
+    }
 }

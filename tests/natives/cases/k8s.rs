@@ -118,5 +118,125 @@ pub(super) fn cases() -> Vec<Case> {
             err(1, "expected a string, found int"),
         ),
     ]);
+
+    // The container's setting, else the pod's, else the legacy annotations of the pods.
+    let seccomp = |kind: &str| m(vec![("seccompProfile", m(vec![("type", s(kind))]))]);
+    let profile = |kind: Value, at: Value| m(vec![("type", kind), ("at", at)]);
+    let workload = |kind: &str, annotations: Value| {
+        let template = m(vec![(
+            "metadata",
+            m(vec![("annotations", annotations.clone())]),
+        )]);
+        match kind {
+            "Pod" => m(vec![
+                ("kind", s(kind)),
+                ("metadata", m(vec![("annotations", annotations)])),
+            ]),
+            "CronJob" => m(vec![
+                ("kind", s(kind)),
+                (
+                    "spec",
+                    m(vec![(
+                        "jobTemplate",
+                        m(vec![("spec", m(vec![("template", template)]))]),
+                    )]),
+                ),
+            ]),
+            _ => m(vec![
+                ("kind", s(kind)),
+                ("spec", m(vec![("template", template)])),
+            ]),
+        }
+    };
+    let annotated = |kind: &str, entries: Vec<(&str, Value)>| {
+        m(vec![
+            ("name", s("app")),
+            ("pod_spec", m(vec![])),
+            ("workload", workload(kind, m(entries))),
+        ])
+    };
+    let own = "container.seccomp.security.alpha.kubernetes.io/app";
+    let pod = "seccomp.security.alpha.kubernetes.io/pod";
+    // A Pod whose annotations are written where a template's would be: not read.
+    let misplaced = m(vec![
+        ("kind", s("Pod")),
+        (
+            "spec",
+            m(vec![(
+                "template",
+                m(vec![(
+                    "metadata",
+                    m(vec![("annotations", m(vec![(pod, s("runtime/default"))]))]),
+                )]),
+            )]),
+        ),
+    ]);
+    cases.extend([
+        c(
+            "seccomp_profile",
+            vec![m(vec![
+                ("securityContext", seccomp("Localhost")),
+                (
+                    "pod_spec",
+                    m(vec![("securityContext", seccomp("Unconfined"))]),
+                ),
+            ])],
+            is(profile(s("Localhost"), s("Localhost"))),
+        ),
+        c(
+            "seccomp_profile",
+            vec![m(vec![(
+                "pod_spec",
+                m(vec![("securityContext", seccomp("Unconfined"))]),
+            )])],
+            is(profile(s("Unconfined"), s("Unconfined"))),
+        ),
+        c(
+            "seccomp_profile",
+            vec![annotated(
+                "Deployment",
+                vec![(pod, s("docker/default")), (own, s("unconfined"))],
+            )],
+            is(profile(s("Unconfined"), s("unconfined"))),
+        ),
+        // A null container annotation falls back to the pod's, as `??` does.
+        c(
+            "seccomp_profile",
+            vec![annotated(
+                "Pod",
+                vec![(own, null()), (pod, s("runtime/default"))],
+            )],
+            is(profile(s("RuntimeDefault"), s("runtime/default"))),
+        ),
+        c(
+            "seccomp_profile",
+            vec![annotated(
+                "CronJob",
+                vec![(pod, s("localhost/profiles/audit.json"))],
+            )],
+            is(profile(s("Localhost"), s("localhost/profiles/audit.json"))),
+        ),
+        c(
+            "seccomp_profile",
+            vec![annotated("Deployment", vec![(pod, s("custom"))])],
+            is(profile(s("custom"), s("custom"))),
+        ),
+        c(
+            "seccomp_profile",
+            vec![m(vec![("name", s("app")), ("workload", misplaced)])],
+            is(profile(missing(), missing())),
+        ),
+        c(
+            "seccomp_profile",
+            vec![m(vec![])],
+            is(profile(missing(), missing())),
+        ),
+        c("seccomp_profile", vec![missing()], Want::Missing),
+        c(
+            "seccomp_profile",
+            vec![s("c")],
+            err(0, "expected a map, found string"),
+        ),
+    ]);
     cases
 }
