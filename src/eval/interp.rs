@@ -540,19 +540,7 @@ impl<'a> Interp<'a> {
                 Cow::Owned(self.eval(root, frame, at)?)
             }
         };
-        let mut node: &Value = &start;
-        for name in names {
-            match &node.kind {
-                Kind::Map(m) => match m.get(name) {
-                    Some(v) => node = v,
-                    None => return Ok(Value::missing_at(node.span)),
-                },
-                // A missing value keeps the span of the deepest present ancestor.
-                Kind::Missing => break,
-                _ => return Ok(Value::missing_at(node.span)),
-            }
-        }
-        Ok(node.clone())
+        Ok(start.path(names))
     }
 
     /// The value of `ir` for an operation that only reads it: a literal or constant is

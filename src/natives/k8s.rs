@@ -8,6 +8,8 @@
 //! written in the language did, and likewise take a missing or null image as `""` (no tag, no
 //! registry, no digest) rather than giving missing; any other non-string is an error.
 
+use std::borrow::Cow;
+
 use arcstr::{literal, ArcStr};
 
 use crate::types::Ty;
@@ -202,24 +204,6 @@ fn mentions(args: &[Value]) -> Result<Value, NativeError> {
     Ok(Value::bool(found))
 }
 
-/// `names` read in a row from `value`, as a field path in the language reads them: a name
-/// absent from a map, or read from what is not a map, gives missing with the span of the
-/// deepest value present (a missing value passes on its own).
-fn path(value: &Value, names: &[&str]) -> Value {
-    let mut node = value;
-    for name in names {
-        match &node.kind {
-            Kind::Map(m) => match m.get(name) {
-                Some(v) => node = v,
-                None => return Value::missing_at(node.span),
-            },
-            Kind::Missing => break,
-            _ => return Value::missing_at(node.span),
-        }
-    }
-    node.clone()
-}
-
 /// `{type, at}`, as a map literal of the language builds it.
 fn profile(kind: Value, at: Value) -> Value {
     let mut m = Map::with_capacity(2);
@@ -235,27 +219,23 @@ fn seccomp_profile(args: &[Value]) -> Result<Value, NativeError> {
         Kind::Missing => return Ok(c.clone()),
         _ => return Err(type_error(0, "a map", c)),
     }
-    let own = path(c, &["securityContext", "seccompProfile", "type"]);
+    let own = c.path(&["securityContext", "seccompProfile", "type"]);
     if !own.is_missing() {
         return Ok(profile(own.clone(), own));
     }
-    let pod = path(
-        c,
-        &["pod_spec", "securityContext", "seccompProfile", "type"],
-    );
+    let pod = c.path(&["pod_spec", "securityContext", "seccompProfile", "type"]);
     if !pod.is_missing() {
         return Ok(profile(pod.clone(), pod));
     }
-    let workload = path(c, &["workload"]);
+    let workload = c.field("workload");
     let annotations = pod_annotations(&workload);
-    let name = path(c, &["name"]);
-    let own_key = match &name.kind {
-        Kind::Str(n) => format!("container.seccomp.security.alpha.kubernetes.io/{n}"),
-        _ => format!(
-            "container.seccomp.security.alpha.kubernetes.io/{}",
-            name.display()
-        ),
+    let name = c.field("name");
+    // The name as an interpolation writes it.
+    let name = match name.as_str() {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(name.display()),
     };
+    let own_key = format!("container.seccomp.security.alpha.kubernetes.io/{name}");
     // `a ?? b`: the container's annotation unless it is absent or null.
     let legacy = annotations
         .and_then(|a| {
@@ -273,8 +253,11 @@ fn seccomp_profile(args: &[Value]) -> Result<Value, NativeError> {
 /// The annotations of the pods a workload runs (a Pod's own, a CronJob's job template's,
 /// otherwise its template's), when they are a map.
 fn pod_annotations(w: &Value) -> Option<&Map> {
-    let kind = path(w, &["kind"]);
-    let names: &[&str] = match kind.as_str() {
+    let names: &[&str] = match w
+        .as_map()
+        .and_then(|m| m.get("kind"))
+        .and_then(Value::as_str)
+    {
         Some("Pod") => &["metadata", "annotations"],
         Some("CronJob") => &[
             "spec",
@@ -294,20 +277,17 @@ fn pod_annotations(w: &Value) -> Option<&Map> {
 }
 
 /// A legacy annotation's value as a profile type (a value it does not know is kept as is).
+/// Only strings are the known values; any value is read as text for the `localhost/` prefix,
+/// as `to_string` gives it.
 fn annotation_profile(v: &Value) -> Value {
-    let text = match &v.kind {
-        Kind::Str(s) => s.to_string(),
-        _ => v.display(),
+    let text = match v.as_str() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(v.display()),
     };
-    match text.as_str() {
-        _ if v
-            .as_str()
-            .is_some_and(|s| s == "runtime/default" || s == "docker/default") =>
-        {
-            Value::str(literal!("RuntimeDefault"))
-        }
-        t if t.starts_with("localhost/") => Value::str(literal!("Localhost")),
-        _ if v.as_str() == Some("unconfined") => Value::str(literal!("Unconfined")),
+    match v.as_str() {
+        Some("runtime/default" | "docker/default") => Value::str(literal!("RuntimeDefault")),
+        _ if text.starts_with("localhost/") => Value::str(literal!("Localhost")),
+        Some("unconfined") => Value::str(literal!("Unconfined")),
         _ => v.clone(),
     }
 }

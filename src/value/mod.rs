@@ -216,6 +216,25 @@ impl Value {
         }
     }
 
+    /// `names` read in a row, as a field path in the language reads them (`field` after
+    /// `field`, without the values on the way cloned): missing with the span of the deepest
+    /// value present when a name is absent or read from what is not a map.
+    pub fn path<S: AsRef<str>>(&self, names: &[S]) -> Value {
+        let mut node = self;
+        for name in names {
+            match &node.kind {
+                Kind::Map(m) => match m.get(name.as_ref()) {
+                    Some(v) => node = v,
+                    None => return Value::missing_at(node.span),
+                },
+                // A missing value keeps the span of the deepest present ancestor.
+                Kind::Missing => break,
+                _ => return Value::missing_at(node.span),
+            }
+        }
+        node.clone()
+    }
+
     /// `self[i]` for lists (negative counts from the end) and strings keys for maps.
     pub fn index(&self, index: &Value) -> Value {
         match (&self.kind, &index.kind) {
