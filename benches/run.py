@@ -3,11 +3,13 @@
 
     python3 benches/run.py --sizes 1000,10000 --runs 3            # the documented run
     python3 benches/run.py --sizes 1000,10000,50000 --compose 1000,10000 --rulesets 1000,10000,100000
-    python3 benches/run.py --sizes 200 --runs 1 --smoke           # CI smoke run: checks it works
+    python3 benches/run.py --sizes 200 --runs 1 --smoke --profile dev   # CI smoke run: checks it works
 
 What it does, per corpus size N (files):
   1. builds `palisade` and the parse floor (`cargo build --release --bin palisade --example
-     parse_floor`) and the peer harnesses in `benches/peers/` (a separate cargo project: regorus
+     parse_floor`; `--profile dev` takes the debug build instead, which `cargo test` has
+     already made: figures from it mean nothing, the smoke run only checks that every step
+     works) and the peer harnesses in `benches/peers/` (a separate cargo project: regorus
      and a saphyr parse floor), and creates `benches/.venv` with Checkov (PyPI) if missing;
   2. generates the corpus with `benches/gen_k8s_corpus.py` (deterministic; ground-truth counts
      in `corpus/nN.expected.json`);
@@ -47,6 +49,7 @@ from compare_counts import CHECKS, load_checkov  # noqa: E402
 
 PALISADE = os.path.join(ROOT, "target", "release", "palisade")
 FLOOR = os.path.join(ROOT, "target", "release", "examples", "parse_floor")
+PROFILE = "release"
 PEERS = os.path.join(HERE, "peers")
 REGORUS = os.path.join(PEERS, "target", "release", "regorus-harness")
 SAPHYR = os.path.join(PEERS, "target", "release", "saphyr-floor")
@@ -72,8 +75,8 @@ def sh(cmd: list[str], cwd: str | None = None, quiet: bool = True) -> bool:
 def build(peers: set[str]) -> dict[str, str]:
     """Builds what the run needs; returns {peer: reason} for every peer that is missing."""
     missing = {}
-    log("== building palisade and the parse floor (release)")
-    if not sh(["cargo", "build", "--release", "--quiet", "--bin", "palisade",
+    log(f"== building palisade and the parse floor ({PROFILE})")
+    if not sh(["cargo", "build", "--profile", PROFILE, "--quiet", "--bin", "palisade",
                "--example", "parse_floor"], cwd=ROOT, quiet=False):
         sys.exit("cannot build palisade")
     if peers & {"regorus", "saphyr"}:
@@ -373,7 +376,16 @@ def main() -> int:
     ap.add_argument("--no-cache-rows", action="store_true", help="skip the cold/warm cache rows")
     ap.add_argument("--smoke", action="store_true",
                     help="CI smoke run: check that every step works and counts agree, then exit")
+    ap.add_argument("--profile", choices=("release", "dev"), default="release",
+                    help="cargo profile of palisade and the parse floor (default release; dev "
+                    "reuses the debug build of `cargo test`, for the smoke run: its figures "
+                    "mean nothing)")
     a = ap.parse_args()
+    global PALISADE, FLOOR, PROFILE
+    PROFILE = a.profile
+    out_dir = os.path.join(ROOT, "target", "debug" if a.profile == "dev" else "release")
+    PALISADE = os.path.join(out_dir, "palisade")
+    FLOOR = os.path.join(out_dir, "examples", "parse_floor")
     rulesets, ruleset_problems = a.rulesets or ("200" if a.smoke else ""), 0
     formats = [f for f in a.ruleset_formats.split(",") if f]
     if set(formats) - set(RULESET_FORMATS):
