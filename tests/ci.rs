@@ -708,6 +708,77 @@ fn profile_tallies_each_rule_and_constant_and_leaves_the_report_alone() {
     assert!(!err.contains("const NAMES"), "{err}");
 }
 
+/// The row of function `name` in a `--profile` table: its steps and calls columns.
+fn function_row<'a>(err: &'a str, name: &str) -> Vec<&'a str> {
+    let row = err
+        .lines()
+        .skip_while(|l| !l.contains("function"))
+        .find(|l| l.ends_with(&format!("  {name}")))
+        .unwrap_or_else(|| panic!("no function row for `{name}` in:\n{err}"));
+    // steps, share, calls, name
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    vec![cols[0], cols[2]]
+}
+
+#[test]
+fn profile_tallies_each_function_with_the_steps_of_what_it_calls() {
+    let dir = tree(&[
+        (
+            "in/a.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers:\n    - {name: x, image: nginx}\n    - {name: y, image: nginx}\n",
+        ),
+        (
+            "policy/p.pal",
+            "package t.fns\n\n\
+             fn named(c) = c.name != \"\"\n\n\
+             fn countdown(n) = if n <= 0 then 0 else 1 + countdown(n - 1)\n\n\
+             fn deep(c) = named(c) and countdown(3) == 3\n\n\
+             rule all_named {\n  severity low\n  for c in k8s.containers\n  \
+             where deep(c)\n  deny: \"`{c.name}`\"\n}\n\n\
+             fn unused(x) = x\n",
+        ),
+    ]);
+    let args = |jobs: &'static str| {
+        [
+            "check",
+            "in",
+            "--no-builtin",
+            "--policy",
+            "policy",
+            "--no-cache",
+            "--profile",
+            "--jobs",
+            jobs,
+        ]
+    };
+    let o = palisade(dir.path(), &args("1"));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("3 functions called 12 times; steps include those of the functions they call"),
+        "{err}"
+    );
+    // Named by package and name; one call of `deep` and `named` per container, and four of
+    // `countdown` per container (3, 2, 1, 0), of which only the outermost counts steps.
+    let [deep, named, countdown] =
+        ["t.fns.deep", "t.fns.named", "t.fns.countdown"].map(|n| function_row(&err, n));
+    assert_eq!(deep[1], "2", "{err}");
+    assert_eq!(named[1], "2", "{err}");
+    assert_eq!(countdown[1], "8", "{err}");
+    let steps = |row: &[&str]| row[0].replace(',', "").parse::<u64>().unwrap();
+    // `deep` holds the steps of both functions it calls, and a few of its own.
+    assert!(steps(&deep) > steps(&named) + steps(&countdown), "{err}");
+    // A function never called has no row.
+    assert!(!err.contains("t.fns.unused"), "{err}");
+    // Deterministic: the same table on one thread and two.
+    let tables = |jobs: &'static str| {
+        let err = stderr(&palisade(dir.path(), &args(jobs)));
+        let from = err.find("3 functions called").unwrap();
+        err[from..].to_string()
+    };
+    assert_eq!(tables("1"), tables("2"));
+}
+
 #[test]
 fn profile_evaluates_even_when_the_cache_holds_the_run() {
     let dir = profiled_tree();

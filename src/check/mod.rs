@@ -145,6 +145,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
                         let memo = body.loops() || lets.iter().any(|(_, ir)| ir.loops());
                         *slot = Some(FnDef {
                             name: f.name.name.to_string(),
+                            package: package.clone(),
                             frame_size: b.frame_size(),
                             lets,
                             body,
@@ -240,6 +241,7 @@ pub fn compile(modules: &[Module]) -> Compiled {
         .map(|f| {
             f.unwrap_or(FnDef {
                 name: String::new(),
+                package: String::new(),
                 frame_size: 0,
                 lets: Vec::new(),
                 body: crate::eval::ir::Ir::Lit(crate::value::Value::MISSING),

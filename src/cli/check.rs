@@ -246,17 +246,19 @@ fn exit_status(run: &CheckRun, fail_on: Option<RuleSeverity>) -> ExitStatus {
     }
 }
 
-/// Rows of the `--profile` table; the rest are summed on one line.
+/// Rows of each `--profile` table; the rest are summed on one line.
 const PROFILE_ROWS: usize = 25;
 
-/// The `--profile` table: the rules and constants that cost most, then the others summed.
+/// The `--profile` tables: the rules and constants that cost most, then the others summed;
+/// then the functions whose calls took most steps.
 fn profile_report(costs: &[palisade::eval::Cost]) -> String {
     use palisade::eval::CostOf;
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let total: std::time::Duration = costs.iter().map(|c| c.time).sum();
-    let steps: u64 = costs.iter().map(|c| c.steps).sum();
-    let rules = costs.iter().filter(|c| c.item == CostOf::Rule).count();
-    let consts = costs.len() - rules;
+    let (fns, evaluated): (Vec<_>, Vec<_>) = costs.iter().partition(|c| c.item == CostOf::Function);
+    let total: std::time::Duration = evaluated.iter().map(|c| c.time).sum();
+    let steps: u64 = evaluated.iter().map(|c| c.steps).sum();
+    let rules = evaluated.iter().filter(|c| c.item == CostOf::Rule).count();
+    let consts = evaluated.len() - rules;
     let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     let mut out = format!(
         "profile: {} and {} evaluated in {:.1} ms (summed over threads), {} steps\n",
@@ -265,7 +267,7 @@ fn profile_report(costs: &[palisade::eval::Cost]) -> String {
         ms(total),
         grouped(steps),
     );
-    if costs.is_empty() {
+    if evaluated.is_empty() {
         out.push_str("  nothing was evaluated\n");
         return out;
     }
@@ -277,10 +279,10 @@ fn profile_report(costs: &[palisade::eval::Cost]) -> String {
             100.0 * d.as_secs_f64() / total.as_secs_f64()
         }
     };
-    for c in costs.iter().take(PROFILE_ROWS) {
+    for c in evaluated.iter().take(PROFILE_ROWS) {
         let (units, findings, name) = match c.item {
             CostOf::Rule => (grouped(c.units), grouped(c.findings), c.name.clone()),
-            CostOf::Constant => ("-".into(), "-".into(), format!("const {}", c.name)),
+            _ => ("-".into(), "-".into(), format!("const {}", c.name)),
         };
         out.push_str(&format!(
             "{:>7.1} ms {:>5.1}% {:>12} {:>9} {:>9}  {name}\n",
@@ -291,7 +293,7 @@ fn profile_report(costs: &[palisade::eval::Cost]) -> String {
             findings,
         ));
     }
-    if let Some(rest) = costs.get(PROFILE_ROWS..).filter(|r| !r.is_empty()) {
+    if let Some(rest) = evaluated.get(PROFILE_ROWS..).filter(|r| !r.is_empty()) {
         let time: std::time::Duration = rest.iter().map(|c| c.time).sum();
         out.push_str(&format!(
             "{:>7.1} ms {:>5.1}% {:>12} {:>9} {:>9}  ({} more)\n",
@@ -300,6 +302,40 @@ fn profile_report(costs: &[palisade::eval::Cost]) -> String {
             grouped(rest.iter().map(|c| c.steps).sum()),
             grouped(rest.iter().map(|c| c.units).sum()),
             grouped(rest.iter().map(|c| c.findings).sum()),
+            rest.len(),
+        ));
+    }
+    if fns.is_empty() {
+        return out;
+    }
+    // A function's steps hold those of the functions it calls: its share of all steps is
+    // what calling it cost, and the shares overlap.
+    out.push_str(&format!(
+        "{} called {} times; steps include those of the functions they call\n",
+        plural(fns.len(), "function"),
+        grouped(fns.iter().map(|c| c.units).sum()),
+    ));
+    out.push_str("        steps  share       calls  function\n");
+    for c in fns.iter().take(PROFILE_ROWS) {
+        let share = if steps == 0 {
+            0.0
+        } else {
+            100.0 * c.steps as f64 / steps as f64
+        };
+        out.push_str(&format!(
+            "{:>13} {:>5.1}% {:>11}  {}\n",
+            grouped(c.steps),
+            share,
+            grouped(c.units),
+            c.name,
+        ));
+    }
+    if let Some(rest) = fns.get(PROFILE_ROWS..).filter(|r| !r.is_empty()) {
+        out.push_str(&format!(
+            "{:>13} {:>6} {:>11}  ({} more)\n",
+            "",
+            "",
+            grouped(rest.iter().map(|c| c.units).sum()),
             rest.len(),
         ));
     }

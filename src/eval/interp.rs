@@ -69,6 +69,9 @@ pub(crate) struct Interp<'a> {
     recent: Vec<Recent>,
     /// Where the next call kept in `recent` goes once it is full.
     next_recent: usize,
+    /// With `--profile`: the functions whose calls are under way, innermost last (a call
+    /// within a call of the same function adds no steps of its own to the tally).
+    active: Vec<u32>,
 }
 
 /// Calls kept in [`Interp::recent`]: the helpers one rule calls on an item, a few at most.
@@ -106,6 +109,7 @@ impl<'a> Interp<'a> {
             args: Vec::new(),
             recent: Vec::new(),
             next_recent: 0,
+            active: Vec::new(),
         }
     }
 
@@ -127,6 +131,7 @@ impl<'a> Interp<'a> {
         self.peak = 0;
         // Left over only when a native panicked (the unit was stopped there).
         self.args.clear();
+        self.active.clear();
     }
 
     fn step(&mut self, span: Span) -> Result<(), Fault> {
@@ -654,20 +659,43 @@ impl<'a> Interp<'a> {
             }
         }
         callee.resize(f.frame_size as usize, Value::MISSING);
-        let result = match self.memo.filter(|m| f.memo && m.keeps(id)) {
-            Some(memo) => self.call_kept(id, f, args.len(), &mut callee, span, memo),
-            None if self.recent_on(id) => self.call_recent(id, f, args.len(), &mut callee, span),
+        if let Some(profile) = self.limits.profile.as_deref() {
+            // The steps the call takes, from here (its arguments are the caller's).
+            let (before, outermost) = (self.steps, !self.active.contains(&id));
+            self.active.push(id);
+            let result = self.call_body(id, f, args.len(), &mut callee, span);
+            self.active.pop();
+            profile.call(id, outermost.then(|| self.steps - before));
+            self.recycle(callee);
+            return result;
+        }
+        let result = self.call_body(id, f, args.len(), &mut callee, span);
+        self.recycle(callee);
+        result
+    }
+
+    /// The call of `f` (function `id`) once its `arity` arguments are in `callee`: from the
+    /// shared table, from the last calls, or evaluated.
+    fn call_body(
+        &mut self,
+        id: u32,
+        f: &'a super::program::FnDef,
+        arity: usize,
+        callee: &mut [Value],
+        span: Span,
+    ) -> Res {
+        match self.memo.filter(|m| f.memo && m.keeps(id)) {
+            Some(memo) => self.call_kept(id, f, arity, callee, span, memo),
+            None if self.recent_on(id) => self.call_recent(id, f, arity, callee, span),
             None => {
                 // Nothing to record: the depth is all the call changes (`peak` keeps the
                 // deepest reached, as `call_kept` leaves it).
                 self.depth += 1;
-                let result = self.body(f, &mut callee, span);
+                let result = self.body(f, callee, span);
                 self.depth -= 1;
                 result
             }
-        };
-        self.recycle(callee);
-        result
+        }
     }
 
     /// A frame holding `init`, from the kept ones when there is one.

@@ -1,5 +1,6 @@
 //! What each rule and constant of a run cost (`palisade check --profile`): the units run, the
-//! findings given, the evaluation steps taken and, when the caller passes a clock, the time.
+//! findings given, the evaluation steps taken and, when the caller passes a clock, the time;
+//! and what each user function cost: its calls and the steps they took.
 //!
 //! The tallies are shared by every worker (relaxed atomic adds: only their totals matter) and
 //! read once evaluation is over. Steps, units and findings depend only on the program and the
@@ -11,10 +12,12 @@ use std::time::{Duration, Instant};
 
 use super::program::Program;
 
-/// The tallies of one run, by rule and by constant (indexed as in the [`Program`]).
+/// The tallies of one run, by rule, by constant and by function (indexed as in the
+/// [`Program`]).
 pub struct Profile {
     rules: Vec<Tally>,
     consts: Vec<Tally>,
+    fns: Vec<Tally>,
     now: Option<fn() -> Instant>,
 }
 
@@ -35,29 +38,37 @@ impl Tally {
     }
 }
 
-/// What one rule or constant cost in a run.
+/// What one rule, constant or function cost in a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cost {
     pub item: CostOf,
-    /// The rule's id, or the constant's name.
+    /// The rule's id, the constant's name, or the function's package and name
+    /// (`iec62443.lib.k8s.words`).
     pub name: String,
     /// Units run: one per item of the rule's first `for` (a unit that read a field before every
     /// file was loaded runs again, and counts twice); a rule without `for` is one unit. Zero
-    /// for a constant.
+    /// for a constant. For a function, its calls (a call answered by a kept result included).
     pub units: u64,
+    /// Zero for a constant or a function.
     pub findings: u64,
     /// Evaluation steps (expression nodes evaluated), the unit of `--max-steps`; the set-up
-    /// before a rule's first `for` included.
+    /// before a rule's first `for` included. For a function, the steps its calls took, those
+    /// of the functions it calls included (a call within a call of the same function is
+    /// counted once, in the outermost), its arguments' not: they are the caller's. A call
+    /// answered by a kept result takes the steps its evaluation took, so steps do not depend
+    /// on what was kept.
     pub steps: u64,
-    /// Time spent evaluating, summed over threads (zero without a clock).
+    /// Time spent evaluating, summed over threads (zero without a clock, and for a function:
+    /// functions are not timed).
     pub time: Duration,
 }
 
-/// Whether a [`Cost`] is a rule's or a constant's.
+/// Whether a [`Cost`] is a rule's, a constant's or a function's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CostOf {
     Rule,
     Constant,
+    Function,
 }
 
 /// A mark taken when an evaluation starts (see [`Profile::start`]).
@@ -70,6 +81,7 @@ impl Profile {
         Profile {
             rules: tallies(prog.rules.len()),
             consts: tallies(prog.consts.len()),
+            fns: tallies(prog.fns.len()),
             now,
         }
     }
@@ -111,8 +123,17 @@ impl Profile {
         }
     }
 
+    /// A call of function `id` ran (or was answered by a kept result); `steps` are those it
+    /// took, `None` for a call made within a call of the same function (counted there).
+    pub(crate) fn call(&self, id: u32, steps: Option<u64>) {
+        if let Some(t) = self.fns.get(id as usize) {
+            t.add(1, 0, steps.unwrap_or(0), 0);
+        }
+    }
+
     /// Every rule and every constant that cost anything, the most expensive first: by time,
-    /// then steps, then name (without a clock, by steps then name).
+    /// then steps, then name (without a clock, by steps then name); then every function that
+    /// was called, by steps, then calls, then name.
     pub fn costs(&self, prog: &Program) -> Vec<Cost> {
         let cost = |item, name: &str, t: &Tally| Cost {
             item,
@@ -135,6 +156,23 @@ impl Profile {
                 .cmp(&(a.time, a.steps))
                 .then_with(|| a.name.cmp(&b.name))
         });
+        let mut fns: Vec<Cost> = (prog.fns.iter().zip(&self.fns))
+            .map(|(f, t)| {
+                let name = if f.package.is_empty() {
+                    f.name.clone()
+                } else {
+                    format!("{}.{}", f.package, f.name)
+                };
+                cost(CostOf::Function, &name, t)
+            })
+            .filter(|c| c.units > 0)
+            .collect();
+        fns.sort_by(|a, b| {
+            (b.steps, b.units)
+                .cmp(&(a.steps, a.units))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        costs.extend(fns);
         costs
     }
 }

@@ -93,6 +93,8 @@ pub(crate) struct RuleDef {
 #[derive(Debug)]
 pub(crate) struct FnDef {
     pub(crate) name: String,
+    /// The package it is defined in (`--profile` names functions by both).
+    pub(crate) package: String,
     pub(crate) frame_size: u32,
     pub(crate) lets: Vec<(u32, Ir)>,
     pub(crate) body: Ir,
