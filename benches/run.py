@@ -177,6 +177,9 @@ def timed_together(cmds: list[tuple], runs: int) -> list[tuple[dict | None, str]
             continue
         med = {k: statistics.median(s[k] for s in got) for k in ("wall", "cpu", "rss_mb")}
         med["runs"] = runs
+        # Each round's wall time, in round order: the ratio of two commands within a round,
+        # run one right after the other, is the least touched by the machine's drift.
+        med["walls"] = [s["wall"] for s in got]
         results.append((med, stdout))
     return results
 
@@ -352,7 +355,22 @@ def compose_rows(sizes: list[int], runs: int) -> list[str]:
 def fmt_row(name: str, t: dict, base: dict | None) -> str:
     wall = f"{t['wall'] / base['wall']:.2f}×" if base and base["wall"] else "–"
     cpu = f"{t['cpu'] / base['cpu']:.2f}×" if base and base["cpu"] else "–"
-    return f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['rss_mb']:.0f} | {wall} | {cpu} |"
+    return (f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['rss_mb']:.0f} | {wall} | {cpu} "
+            f"| {by_round(t, base)} |")
+
+
+def by_round(t: dict, base: dict | None) -> str:
+    """The wall-time ratio of `t` to `base` within each round (the two ran one right after
+    the other): the median over the rounds, and their range. The ratio of the medians beside
+    it can pair a slow minute of one with a fast minute of the other; this one cannot."""
+    walls, base_walls = t.get("walls", []), (base or {}).get("walls", [])
+    if not walls or len(walls) != len(base_walls) or not all(base_walls):
+        return "–"
+    ratios = sorted(w / b for w, b in zip(walls, base_walls))
+    median = statistics.median(ratios)
+    if len(ratios) == 1:
+        return f"{median:.2f}×"
+    return f"{median:.2f}× ({ratios[0]:.2f}-{ratios[-1]:.2f})"
 
 
 def main() -> int:
@@ -408,15 +426,16 @@ def main() -> int:
                       f"{expected['bytes'] / 1e6:.1f} MB)\n")
         for t in threads:
             report.append(f"\n{t} thread(s); ratios against the palisade floor of the same run\n")
-            report.append("| configuration | wall s | cpu s | peak RSS MB | wall ÷ floor | cpu ÷ floor |")
-            report.append("|---|---:|---:|---:|---:|---:|")
+            report.append("| configuration | wall s | cpu s | peak RSS MB | wall ÷ floor | cpu ÷ floor "
+                          "| wall ÷ floor by round |")
+            report.append("|---|---:|---:|---:|---:|---:|---:|")
             base = None
             table = configs(d, t, missing, n, a.checkov_max)
             log(f"== n={n} t={t}: {len(table)} configurations, {a.runs} rounds")
             timings = timed_together([(cmd, None, None, (0, 1)) for _, cmd, _ in table], a.runs)
             for (name, cmd, counter), (med, out) in zip(table, timings):
                 if med is None:
-                    report.append(f"| {name} | failed | | | | |")
+                    report.append(f"| {name} | failed | | | | | |")
                     continue
                 base = base or med
                 per["rows"][f"{name} t{t}"] = med
@@ -425,8 +444,9 @@ def main() -> int:
                     per["counts"][name] = counter(out)
         if not a.no_cache_rows:
             report.append("\nCache: `palisade check --jobs 2 --format json` (full pack)\n")
-            report.append("| run | wall s | cpu s | peak RSS MB | wall ÷ cold | cpu ÷ cold |")
-            report.append("|---|---:|---:|---:|---:|---:|")
+            report.append("| run | wall s | cpu s | peak RSS MB | wall ÷ cold | cpu ÷ cold "
+                          "| wall ÷ cold by round |")
+            report.append("|---|---:|---:|---:|---:|---:|---:|")
             rows = cache_rows(d, a.runs)
             for name, med in rows:
                 per["rows"][name] = med
