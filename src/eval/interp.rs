@@ -659,17 +659,18 @@ impl<'a> Interp<'a> {
             }
         }
         callee.resize(f.frame_size as usize, Value::MISSING);
-        if let Some(profile) = self.limits.profile.as_deref() {
-            // The steps the call takes, from here (its arguments are the caller's).
-            let (before, outermost) = (self.steps, !self.active.contains(&id));
-            self.active.push(id);
-            let result = self.call_body(id, f, args.len(), &mut callee, span);
-            self.active.pop();
-            profile.call(id, outermost.then(|| self.steps - before));
-            self.recycle(callee);
-            return result;
-        }
-        let result = self.call_body(id, f, args.len(), &mut callee, span);
+        let result = match self.limits.profile.as_deref() {
+            None => self.call_body(id, f, args.len(), &mut callee, span),
+            Some(profile) => {
+                // The steps the call takes, from here (its arguments are the caller's).
+                let (before, outermost) = (self.steps, !self.active.contains(&id));
+                self.active.push(id);
+                let result = self.call_body(id, f, args.len(), &mut callee, span);
+                self.active.pop();
+                profile.call(id, outermost.then(|| self.steps - before));
+                result
+            }
+        };
         self.recycle(callee);
         result
     }
