@@ -56,7 +56,9 @@ pub struct Cost {
     /// of the functions it calls included (a call within a call of the same function is
     /// counted once, in the outermost), its arguments' not: they are the caller's. A call
     /// answered by a kept result takes the steps its evaluation took, so steps do not depend
-    /// on what was kept.
+    /// on what was kept. The calls of an evaluation done again (a unit that read a field
+    /// before every file was loaded, a constant's part built as a file loaded and then not
+    /// used) count each time.
     pub steps: u64,
     /// Time spent evaluating, summed over threads (zero without a clock, and for a function:
     /// functions are not timed).
