@@ -282,7 +282,10 @@ fn profile_report(costs: &[palisade::eval::Cost]) -> String {
     for c in evaluated.iter().take(PROFILE_ROWS) {
         let (units, findings, name) = match c.item {
             CostOf::Rule => (grouped(c.units), grouped(c.findings), c.name.clone()),
-            _ => ("-".into(), "-".into(), format!("const {}", c.name)),
+            // (Functions are not among these: they have their own table below.)
+            CostOf::Constant | CostOf::Function => {
+                ("-".into(), "-".into(), format!("const {}", c.name))
+            }
         };
         out.push_str(&format!(
             "{:>7.1} ms {:>5.1}% {:>12} {:>9} {:>9}  {name}\n",
