@@ -52,8 +52,8 @@ pub struct Outcome {
 /// What an evaluation worked with and no longer needs (what the files' early units left, the
 /// shared call table, the constants), handed back to be freed when it suits the caller: a
 /// check leaves it to the process's exit with the value tree (`driver::cache`), where freeing
-/// it took 4-7 ms of one core while evaluating the full pack at 10k (`docs/benchmarks.md`,
-/// change 100).
+/// it took 4-7 ms of one core while evaluating the full pack at 10k
+/// (`docs/benchmarks-history.md`, change 100).
 #[derive(Default)]
 pub struct Spent(Vec<Box<dyn std::any::Any + Send>>);
 

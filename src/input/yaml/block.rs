@@ -2,8 +2,8 @@
 //! files are written in: it gives the events `saphyr-parser` would give, or declines.
 //!
 //! saphyr reads about 85 MB/s here, and parsing was most of a check's time (see
-//! `docs/benchmarks.md`, change 36). This reader covers a strict subset, line by line over
-//! bytes:
+//! `docs/benchmarks-history.md`, change 36). This reader covers a strict subset, line by line
+//! over bytes:
 //!
 //! - printable ASCII text with `\n` line breaks (no tabs, no `\r`, nothing else);
 //! - block maps and lists, nested by indentation, including `- key: value` and `- - a` on one
