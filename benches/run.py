@@ -20,7 +20,10 @@ What it does, per corpus size N (files):
   4. compares the violation counts of Palisade, regorus and Checkov with the ground truth;
   5. times a cold run of `palisade check` (empty cache) against a warm re-run (the cache the
      cold run filled), in rounds too;
-  6. writes `benches/results/nN.json` and `benches/results/report.md` (tables as in
+  6. with `--instructions`, counts the instructions of each Palisade configuration on one
+     thread under cachegrind (valgrind): figures that machine noise does not move, which the
+     same code repeats within 0.1% (hashing is seeded per process; about 40 s at 10k files);
+  7. writes `benches/results/nN.json` and `benches/results/report.md` (tables as in
      docs/benchmarks.md) and prints the tables.
 
 A missing peer (no network for PyPI, a failed build) is reported and skipped, never fatal.
@@ -240,6 +243,25 @@ def configs(d: str, threads: int, missing: dict, n: int, checkov_max: int) -> li
     return out
 
 
+def instruction_counts(table: list[tuple[str, list[str]]]) -> list[tuple[str, int | None]]:
+    """Each command's instructions, run once under cachegrind without its cache simulation
+    (the exit code of a check that finds violations is 1); None for one whose summary is
+    missing."""
+    out = []
+    for name, cmd in table:
+        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                               "--cachegrind-out-file=/dev/null", *cmd],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        count = None
+        for line in done.stderr.splitlines():
+            if "I   refs:" in line and done.returncode in (0, 1):
+                count = int(line.split("I   refs:", 1)[1].split()[0].replace(",", ""))
+        if count is None:
+            log(f"  no instruction count (exit {done.returncode}): {' '.join(cmd)}")
+        out.append((name, count))
+    return out
+
+
 def cache_rows(d: str, runs: int) -> list[tuple[str, dict]]:
     """Cold (cache emptied before each run) against warm (cache filled) `palisade check`."""
     rows = []
@@ -392,6 +414,9 @@ def main() -> int:
     ap.add_argument("--compose", default="",
                     help="Docker Compose corpus sizes in files, e.g. 1000,10000 (default none)")
     ap.add_argument("--no-cache-rows", action="store_true", help="skip the cold/warm cache rows")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of Palisade's configurations on one thread "
+                    "under cachegrind (needs valgrind; about 40 s at 10k files)")
     ap.add_argument("--smoke", action="store_true",
                     help="CI smoke run: check that every step works and counts agree, then exit")
     ap.add_argument("--profile", choices=("release", "dev"), default="release",
@@ -410,6 +435,8 @@ def main() -> int:
         ap.error(f"--ruleset-formats: choose among {','.join(RULESET_FORMATS)}")
     if not os.path.exists("/usr/bin/time"):
         sys.exit("needs GNU time at /usr/bin/time (Debian: apt-get install time)")
+    if a.instructions and not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     peers = {p for p in a.peers.split(",") if p}
     missing = {p: "not requested" for p in {"regorus", "saphyr", "checkov"} - peers}
     missing.update(build(peers))
@@ -417,7 +444,7 @@ def main() -> int:
         log(f"peer {p} missing: {why}")
     sizes = [int(s) for s in a.sizes.split(",")]
     threads = [int(t) for t in a.threads.split(",")]
-    results, report, disagreements = {}, [], 0
+    results, report, disagreements, uncounted = {}, [], 0, 0
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     for n in sizes:
         d, expected = corpus(n)
@@ -442,6 +469,26 @@ def main() -> int:
                 report.append(fmt_row(name, med, base))
                 if counter and out:
                     per["counts"][name] = counter(out)
+        if a.instructions:
+            report.append("\nInstructions, one thread (cachegrind; the same code repeats them "
+                          "within 0.1%, whatever the machine's noise)\n")
+            report.append("| configuration | instructions | ÷ floor |")
+            report.append("|---|---:|---:|")
+            ours = [(name, cmd) for name, cmd, _ in configs(d, 1, missing, n, a.checkov_max)
+                    if name.startswith("palisade")]
+            log(f"== n={n}: instructions of {len(ours)} configurations")
+            per["instructions"] = {}
+            counted = instruction_counts(ours)
+            # The floor is the first configuration: without its count there is no ratio.
+            floor = counted[0][1] if counted else None
+            for name, count in counted:
+                if count is None:
+                    uncounted += 1
+                    report.append(f"| {name} | failed | |")
+                    continue
+                per["instructions"][name] = count
+                ratio = f"{count / floor:.2f}×" if floor else "–"
+                report.append(f"| {name} | {count:,} | {ratio} |")
         if not a.no_cache_rows:
             report.append("\nCache: `palisade check --jobs 2 --format json` (full pack)\n")
             report.append("| run | wall s | cpu s | peak RSS MB | wall ÷ cold | cpu ÷ cold "
@@ -493,6 +540,9 @@ def main() -> int:
         return 1 if a.smoke else 0
     if ruleset_problems:
         log(f"{ruleset_problems} ruleset problem(s): see the firewall ruleset table")
+        return 1 if a.smoke else 0
+    if uncounted:
+        log(f"{uncounted} configuration(s) without an instruction count")
         return 1 if a.smoke else 0
     return 0
 
