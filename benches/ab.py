@@ -89,31 +89,44 @@ def alternate(named: list[tuple[str, list[str]]], runs: int) -> None:
         print(f"{name:16s} wall {wall:.3f} s  cpu {cpu:.2f} s  rss {rss:.0f} MB")
 
 
+# The figures of cachegrind's summary that `cachegrind` reads: their label, and the name each gets.
+CACHEGRIND_FIGURES = {"I   refs:": "instructions", "D1  misses:": "D1 read misses",
+                      "LLd misses:": "LL read misses"}
+
+
+def cachegrind(cmd: list[str], cache_sim: bool = True) -> tuple[dict[str, int], int]:
+    """Runs `cmd` once under cachegrind: the figures of its summary (the instructions; with
+    `cache_sim`, also the read misses of the first level and of a 1 MiB last level, this
+    machine's second-level cache per core) and the command's exit code. Also used by run.py's
+    `--instructions`."""
+    sim = ["--cache-sim=yes", "--LL=1048576,16,64"] if cache_sim else ["--cache-sim=no"]
+    done = subprocess.run(["valgrind", "--tool=cachegrind", *sim,
+                           "--cachegrind-out-file=/dev/null", *cmd],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    figures = {}
+    for line in done.stderr.splitlines():
+        for label, key in CACHEGRIND_FIGURES.items():
+            if label in line:
+                # "D1  misses:  37,234,468  (27,418,106 rd + 9,816,362 wr)": reads only.
+                after = line.split(label, 1)[1]
+                inner = after.split("(", 1)[1] if "(" in after else after
+                figures[key] = int(inner.split()[0].replace(",", ""))
+    return figures, done.returncode
+
+
 def counts(named: list[tuple[str, list[str]]]) -> None:
     if not shutil.which("valgrind"):
         sys.exit("--counts needs valgrind (apt-get install valgrind)")
-    wanted = {"I   refs:": "instructions", "D1  misses:": "D1 read misses",
-              "LLd misses:": "LL read misses"}
     rows = []
     for name, cmd in named:
-        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=yes",
-                               "--LL=1048576,16,64", "--cachegrind-out-file=/dev/null", *cmd],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        figures = {}
-        for line in done.stderr.splitlines():
-            for label, key in wanted.items():
-                if label in line:
-                    # "D1  misses:  37,234,468  (27,418,106 rd + 9,816,362 wr)": reads only.
-                    after = line.split(label, 1)[1]
-                    inner = after.split("(", 1)[1] if "(" in after else after
-                    figures[key] = int(inner.split()[0].replace(",", ""))
-        if len(figures) != len(wanted):
-            sys.exit(f"{name}: no cachegrind summary (exit {done.returncode})")
+        figures, code = cachegrind(cmd)
+        if len(figures) != len(CACHEGRIND_FIGURES):
+            sys.exit(f"{name}: no cachegrind summary (exit {code})")
         rows.append((name, figures))
     first = rows[0][1]
     for name, figures in rows:
         cells = "  ".join(f"{key} {figures[key]:>14,} ({figures[key] / first[key]:.3f})"
-                          for key in wanted.values())
+                          for key in CACHEGRIND_FIGURES.values())
         print(f"{name:16s} {cells}")
 
 

@@ -48,6 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+from ab import cachegrind  # noqa: E402
 from compare_counts import CHECKS, load_checkov  # noqa: E402
 
 PALISADE = os.path.join(ROOT, "target", "release", "palisade")
@@ -245,19 +246,14 @@ def configs(d: str, threads: int, missing: dict, n: int, checkov_max: int) -> li
 
 def instruction_counts(table: list[tuple[str, list[str]]]) -> list[tuple[str, int | None]]:
     """Each command's instructions, run once under cachegrind without its cache simulation
-    (the exit code of a check that finds violations is 1); None for one whose summary is
-    missing."""
+    (`ab.cachegrind`; the exit code of a check that finds violations is 1); None for one
+    whose summary is missing."""
     out = []
     for name, cmd in table:
-        done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
-                               "--cachegrind-out-file=/dev/null", *cmd],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        count = None
-        for line in done.stderr.splitlines():
-            if "I   refs:" in line and done.returncode in (0, 1):
-                count = int(line.split("I   refs:", 1)[1].split()[0].replace(",", ""))
+        figures, code = cachegrind(cmd, cache_sim=False)
+        count = figures.get("instructions") if code in (0, 1) else None
         if count is None:
-            log(f"  no instruction count (exit {done.returncode}): {' '.join(cmd)}")
+            log(f"  no instruction count (exit {code}): {' '.join(cmd)}")
         out.append((name, count))
     return out
 
