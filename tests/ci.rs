@@ -616,6 +616,28 @@ fn verbose_prints_the_phases_and_their_times() {
     json(&o); // standard output is still the report
 }
 
+#[test]
+fn verbose_tells_how_many_files_were_freed_as_they_loaded() {
+    // The 10 checks of the benchmarks each read one document at a time, so every file's
+    // values are freed once its rules have run on it, but the zones model's, which the
+    // cross-document pass reads. The built-in pack has rules that read other documents.
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let verbose = |extra: &[&str]| {
+        let mut args = vec!["check", "examples/plant", "--verbose", "--no-cache"];
+        args.extend(extra);
+        stderr(&palisade(here, &args))
+    };
+    let err = verbose(&["--no-builtin", "--policy", "benches/peer-checks"]);
+    assert!(
+        err.contains(
+            "14 of 15 input files freed as they loaded (every rule reads one document at a time)"
+        ),
+        "{err}"
+    );
+    let err = verbose(&[]);
+    assert!(!err.contains("freed as they loaded"), "{err}");
+}
+
 // ---- --profile
 
 /// Three containers, two of them privileged, and a rule and a constant over them.

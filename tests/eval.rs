@@ -840,6 +840,104 @@ spec: {podSelector: {}}
     same_from_check(policy, &files, &(plain, plain_diags));
 }
 
+#[test]
+fn a_files_values_are_freed_as_it_loads_when_every_rule_reads_one_document() {
+    // Every rule here iterates a kind derived per document and reads no entity list, so all
+    // run as each file loads, and `check` frees a file's values right after (src/eval/early.rs,
+    // `Early::release`) unless a unit must run again: `isolated` reads `network_policies`,
+    // which needs every document, so the files with workloads keep theirs, as does the zones
+    // model, which the cross-document pass reads. The NetworkPolicy of `x-np.yaml` selects
+    // `web`: its file is freed, and `isolated` must still find it when it runs again.
+    let policy = r#"package t
+        fn selected(w) = any p in w.network_policies: p.kind == "NetworkPolicy"
+        rule local {
+          for c in k8s.containers
+          where c.securityContext.privileged == true
+          deny: "{c.name} is privileged"
+        }
+        rule isolated {
+          for w in k8s.workloads
+          where not selected(w)
+          deny: "{w.name} is selected by no policy"
+        }
+        rule later_document {
+          for d in docs
+          where d.index > 0
+          deny: "document {d.index}"
+        }
+        rule broken {
+          for c in k8s.containers
+          where c.name == "b"
+          deny: "{c.name + 1}"
+        }"#;
+    let web = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: w, image: web, securityContext: {privileged: true}}
+";
+    let np = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-only, namespace: shop}
+spec: {podSelector: {matchLabels: {app: web}}}
+";
+    let cm = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: one}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: two}
+";
+    let zones = "kind: ZoneModel
+zones:
+  - {name: cell, purdue: 1, networks: [10.21.0.0/24], sl_target: 2}
+";
+    let files = [
+        ("pod.yaml", POD),
+        ("web.yaml", web),
+        ("x-np.yaml", np),
+        ("y-cm.yaml", cm),
+        ("z-zones.yaml", zones),
+    ];
+
+    let (rules, lists) = planned(policy);
+    assert_eq!(rules, ["local", "isolated", "later_document", "broken"]);
+    assert!(lists.is_empty(), "no constant is built as files load");
+
+    let (plain, plain_diags) = evaluated(policy, &files);
+    assert_eq!(
+        plain,
+        [
+            "isolated@pod.yaml:1:1: p is selected by no policy",
+            "local@pod.yaml:7:7: a is privileged",
+            "local@web.yaml:9:11: w is privileged",
+            "later_document@y-cm.yaml:4:1: document 1",
+        ],
+        "the findings of one evaluation"
+    );
+    assert_eq!(plain_diags.len(), 1, "`broken` fails once");
+    for threads in [1, 2] {
+        for finding_entities in [true, false] {
+            let (shown, diags, released) = check_run(policy, &files, threads, finding_entities);
+            let case = format!("{threads} threads, finding entities {finding_entities}");
+            assert_eq!((&shown, &diags), (&plain, &plain_diags), "{case}");
+            // `x-np.yaml` and `y-cm.yaml`: the others have units to run again or a zones model.
+            assert_eq!(released, 2, "{case}");
+        }
+    }
+    // With a rule that runs after loading, no file's values are freed.
+    let across = format!(
+        "{policy}\n rule across {{ for d in docs where len(k8s.objects) > 9 deny: \"many\" }}"
+    );
+    let (_, _, released) = check_run(&across, &files, 2, false);
+    assert_eq!(released, 0);
+}
+
 /// The early rules and the constants built as files load of `policy` (which must compile
 /// cleanly), by name.
 fn planned(policy: &str) -> (Vec<String>, Vec<String>) {
@@ -895,6 +993,18 @@ fn evaluated(policy: &str, files: &[(&str, &str)]) -> (Vec<String>, Vec<String>)
 /// The same from `palisade check` on `threads` threads, which runs rules and builds
 /// constants as each file loads (src/eval/early.rs).
 fn checked(policy: &str, files: &[(&str, &str)], threads: usize) -> (Vec<String>, Vec<String>) {
+    let (findings, diags, _) = check_run(policy, files, threads, true);
+    (findings, diags)
+}
+
+/// [`checked`], findings keeping their entities or not, and how many files had their values
+/// freed as they loaded.
+fn check_run(
+    policy: &str,
+    files: &[(&str, &str)],
+    threads: usize,
+    finding_entities: bool,
+) -> (Vec<String>, Vec<String>, usize) {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -915,11 +1025,21 @@ fn checked(policy: &str, files: &[(&str, &str)], threads: usize) -> (Vec<String>
                 paths: vec![policy_file.clone()],
                 ..Default::default()
             },
+            eval_limits: palisade::eval::Limits {
+                finding_entities,
+                ..Default::default()
+            },
             ..Default::default()
         })
     });
+    assert_eq!(
+        run.findings.iter().any(|f| f.entity.is_some()),
+        finding_entities && !run.findings.is_empty(),
+        "findings keep their entities only when asked"
+    );
     (
         run.findings.iter().map(|f| shown(&run.db, f)).collect(),
         run.diagnostics.iter().map(|d| d.message.clone()).collect(),
+        run.released,
     )
 }

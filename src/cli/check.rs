@@ -143,6 +143,9 @@ pub(crate) fn run(args: &CheckArgs) -> ExitStatus {
         && targets.iter().all(|t| !t.format.quotes_inputs());
     // The process ends after reporting (and forgets the run itself, below).
     opts.process_exits = true;
+    // No report reads the entity a finding was made on: findings then do not hold their
+    // files' values, which can be freed as the files load (eval/early.rs).
+    opts.eval_limits.finding_entities = false;
     opts.profile = args.profile;
     let progress = super::progress::Bar::start(args.quiet || args.verbose);
     opts.progress = progress.as_ref().map(|p| ProgressHook(p.hook()));
@@ -394,6 +397,12 @@ fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
             }
         ),
     });
+    if run.released > 0 {
+        out.push_str(&format!(
+            "{} of {} input files freed as they loaded (every rule reads one document at a time)\n",
+            run.released, run.files
+        ));
+    }
     for (phase, d) in &run.timings {
         out.push_str(&format!("{:>9.1} ms  {phase}\n", d.as_secs_f64() * 1000.0));
     }

@@ -97,6 +97,9 @@ pub(crate) struct Evaluated {
     pub phases: Vec<(&'static str, std::time::Duration)>,
     /// What each rule and constant cost, with `--profile` (see [`eval::Profile`]).
     pub profile: Vec<eval::Cost>,
+    /// How many input files had their values freed as they loaded (see
+    /// [`super::CheckRun::released`]).
+    pub released: usize,
 }
 
 /// Where a run's entry lives, and the entry (with its results decoded) if there is a readable
@@ -418,6 +421,7 @@ fn reused(
         cache,
         phases: Vec::new(),
         profile: Vec::new(),
+        released: 0,
     }
 }
 
@@ -453,8 +457,16 @@ fn evaluate(
     };
     let early = eval::Early::plan(program, &limits, &scope, pending.len());
     let loaded = inputs::load_read_then(db, pending, &opts.input_limits, diags, |input| {
-        let parts = deriver.documents(super::input_docs(db, input));
-        let units = (early.as_ref()).map(|e| e.run(|kind| parts.list(kind, &deriver)));
+        let mut parts = deriver.documents(super::input_docs(db, input));
+        let mut units = (early.as_ref()).map(|e| e.run(|kind| parts.list(kind, &deriver)));
+        // When nothing after loading reads this file's values, they are freed now: the next
+        // files reuse their memory, still in the processor's cache.
+        if let (Some(e), Some(u)) = (&early, &mut units) {
+            if !parts.holds_model() && e.release(u) {
+                parts.release();
+                input.documents = Vec::new();
+            }
+        }
         (parts, units)
     });
     let parsed_in = clock.elapsed();
@@ -462,9 +474,11 @@ fn evaluate(
     let mut inputs = Vec::with_capacity(loaded.len());
     let mut parts = Vec::with_capacity(loaded.len());
     let mut units = Vec::with_capacity(loaded.len());
+    let mut released = 0;
     for (input, (p, u)) in loaded {
         inputs.push(input);
         parts.push(p);
+        released += usize::from(u.as_ref().is_some_and(eval::FileUnits::released));
         units.extend(u);
     }
     let docs: Vec<_> = (inputs.iter())
@@ -523,6 +537,7 @@ fn evaluate(
         .chain(evaluated_phases)
         .collect(),
         profile: profile.map(|p| p.costs(program)).unwrap_or_default(),
+        released,
     }
 }
 

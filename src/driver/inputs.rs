@@ -153,13 +153,14 @@ pub fn load_read(
 }
 
 /// Like [`load_read`], calling `then` on each file right after it is loaded, on the same
-/// thread (while its values are in the processor's cache), and keeping what it gives.
+/// thread (while its values are in the processor's cache), and keeping what it gives. `then`
+/// may take the file's documents, once nothing else will read them.
 pub fn load_read_then<T: Send>(
     db: &SourceDb,
     pending: &[(FileId, Format)],
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
-    then: impl Fn(&LoadedInput) -> T + Sync,
+    then: impl Fn(&mut LoadedInput) -> T + Sync,
 ) -> Vec<(LoadedInput, T)> {
     let db_ref = db;
     let loaded: Vec<(LoadedInput, T, Vec<Diagnostic>)> = pending
@@ -184,13 +185,13 @@ pub fn load_read_then<T: Send>(
                         .help("nothing in it is checked; delete the file or exclude it with `--exclude`"),
                 );
             }
-            let input = LoadedInput {
+            let mut input = LoadedInput {
                 file: *id,
                 format: *format,
                 documents: l.documents,
                 firewall: l.firewall,
             };
-            let after = then(&input);
+            let after = then(&mut input);
             (input, after, l.diagnostics)
         })
         .collect();

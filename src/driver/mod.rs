@@ -112,6 +112,10 @@ pub struct CheckRun {
     /// expensive first (empty when nothing was evaluated, say when the results came from the
     /// cache).
     pub profile: Vec<eval::Cost>,
+    /// How many input files had their values freed as soon as their rules had run on them,
+    /// as they loaded: every rule of the run reads one document at a time
+    /// (`eval::Early::release`). Shown by `--verbose`.
+    pub released: usize,
 }
 
 /// The entities of the zones model besides `zones`, as the audit report draws them.
@@ -281,6 +285,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
             cache: cache::CacheUse::Off,
             elapsed: started.elapsed(),
             profile: Vec::new(),
+            released: 0,
         };
     }
     timings.push(("discover (alongside compiling)", discovered_in));
@@ -397,6 +402,7 @@ fn finish(
         cache,
         phases,
         profile,
+        released,
     } = evaluated;
     timings.extend(phases);
     diagnostics.extend(outcome.diagnostics);
@@ -458,6 +464,7 @@ fn finish(
         cache,
         elapsed: started.elapsed(),
         profile,
+        released,
     }
 }
 

@@ -104,6 +104,30 @@ pub struct Parts {
 }
 
 impl Parts {
+    /// Whether these documents hold a zones model, which the cross-document pass reads
+    /// (their values must then be kept).
+    pub fn holds_model(&self) -> bool {
+        !self.models.is_empty()
+    }
+
+    /// Lets go of these documents' entities once nothing will read them again (the rules
+    /// over them all ran as the file loaded, `eval::Early::release`): each becomes a
+    /// placeholder, so the finished lists keep their lengths and every other entity its
+    /// place. The documents themselves are then no longer counted: the caller frees them, and
+    /// [`Deriver::finish`] gets the other files' documents only. The objects the
+    /// cross-document pass reads (a workload's network policies, read by units run after
+    /// loading) are kept. Not for documents that hold a zones model ([`holds_model`]).
+    ///
+    /// [`holds_model`]: Parts::holds_model
+    pub fn release(&mut self) {
+        debug_assert!(
+            self.models.is_empty(),
+            "a zones model is read after loading"
+        );
+        self.items.fill(Value::MISSING);
+        self.docs = 0;
+    }
+
     /// The entities of `kind` in these documents, in input order: empty for a kind that is
     /// not wanted or not derived per document ([`is_per_document`]).
     pub fn list(&self, kind: &str, deriver: &Deriver) -> &[Value] {

@@ -21,6 +21,13 @@
 //! loading ([`Early::built`], `Interp::eval_parallel`). A part that fails or reads an unready
 //! field makes the whole constant be evaluated after loading instead.
 //!
+//! When every rule of a program runs early and no constant is built so, nothing after loading
+//! reads a file's values once its early rules have run on them: the driver may then free
+//! them at once ([`Early::release`]), which keeps the run's memory to a few files' trees
+//! instead of every file's, and lets the next files reuse memory still in the processor's
+//! cache. A file with units to run again keeps its values. The file's entities leave
+//! placeholders behind, so the lists keep their lengths and the early results their places.
+//!
 //! **Results are exactly those of evaluating after loading**: the entities are the values
 //! the finished lists hold, the units keep their (rule, position) order when the results are
 //! put together (`run.rs`), and the shared call table of early units is their own, never
@@ -58,6 +65,9 @@ pub struct Early<'p> {
     lists: Vec<(u32, &'p str)>,
     /// The limits of constants (those of the run's set-up).
     setup: Limits,
+    /// Whether every rule runs early and no constant is built in parts: nothing after loading
+    /// then reads the values of a file whose units all ran ([`Early::release`]).
+    releases: bool,
 }
 
 /// What the early rules gave on one file.
@@ -73,6 +83,15 @@ pub struct FileUnits {
     /// Per constant of [`Early`]'s `lists`: the part the file's entities give, if it could be
     /// built.
     lists: Vec<Option<Part>>,
+    /// Whether the file's values were freed once these units ran ([`Early::release`]).
+    pub(super) released: bool,
+}
+
+impl FileUnits {
+    /// Whether the file's values were freed once these units ran ([`Early::release`]).
+    pub fn released(&self) -> bool {
+        self.released
+    }
 }
 
 impl<'p> Early<'p> {
@@ -111,6 +130,7 @@ impl<'p> Early<'p> {
         if groups.is_empty() && lists.is_empty() {
             return None;
         }
+        let releases = lists.is_empty() && group_of.iter().all(Option::is_some);
         let none = Entities::none();
         let free: Vec<bool> = (prog.consts.iter().zip(read))
             .map(|(c, read)| *read && !prog.reads_entities(vec![&c.value]))
@@ -131,7 +151,17 @@ impl<'p> Early<'p> {
             frames,
             lists,
             setup: setup_limits(limits),
+            releases,
         })
+    }
+
+    /// Whether the values of the file `units` were given on may be freed now: every rule ran
+    /// early, no constant is built in parts, and none of the file's units must run again.
+    /// Marks `units` so: the caller frees the file's documents and leaves placeholders for
+    /// its entities (`entities::Parts::release`).
+    pub fn release(&self, units: &mut FileUnits) -> bool {
+        units.released = self.releases && units.again.is_empty();
+        units.released
     }
 
     /// The parts of the constants built as the files loaded, by constant id, taken from
@@ -198,6 +228,11 @@ impl<'p> Early<'p> {
                     }
                 }
             }
+        }
+        if self.releases {
+            // The calls kept for this file's units hold its values, and no other file asks
+            // them again.
+            self.memo.forget_thread();
         }
         out.lists.reserve_exact(self.lists.len());
         for (id, kind) in &self.lists {

@@ -21,6 +21,12 @@ pub struct Limits {
     /// with ([`Outcome::phases`](super::Outcome::phases), shown by `--verbose`). `eval` reads
     /// no clock of its own.
     pub clock: Option<fn() -> std::time::Instant>,
+    /// Not a bound: whether each finding keeps the item it was made on
+    /// ([`Finding::entity`](super::Finding::entity), which `assess` reads). A caller that
+    /// never reads it (a check's reports) turns it off, so that a finding does not hold its
+    /// file's values: those of a file whose rules all ran as it loaded are then freed at once
+    /// (see `Early::release`). On by default.
+    pub finding_entities: bool,
 }
 
 impl Default for Limits {
@@ -31,6 +37,7 @@ impl Default for Limits {
             max_collection: 1_000_000,
             profile: None,
             clock: None,
+            finding_entities: true,
         }
     }
 }

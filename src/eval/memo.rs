@@ -240,6 +240,14 @@ impl Memo {
         self.shards.get(i).or(self.shards.last())
     }
 
+    /// Drops the calls the calling thread's shard keeps (what it learned of which functions
+    /// are worth keeping stays): their arguments no longer pin the values they were made on.
+    pub(crate) fn forget_thread(&self) {
+        if let Some(Ok(mut shard)) = self.shard().map(Mutex::lock) {
+            shard.calls.clear();
+        }
+    }
+
     pub(crate) fn get(&self, key: &Key) -> Option<Entry> {
         let mut shard = self.shard()?.lock().ok()?;
         let found = shard.calls.get(key).cloned()?;

@@ -341,12 +341,30 @@ fn evaluate_rest(
     // so the output does not depend on this order or on the thread count.
     // (The early rules' call table is freed here, before the other units fill their own.)
     let spent = &mut outcome.spent;
+    let released = early
+        .as_ref()
+        .is_some_and(|(_, files)| files.iter().any(|f| f.released));
     let merged =
         early.and_then(|(early, files)| merge_early(&prepared, &rule_index, &early, files, spent));
     let (ran_early, early_done, again) = match merged {
         Some(m) => {
             laps.lap("    early results placed");
             (m.ran_early, m.done, m.again)
+        }
+        None if released => {
+            // Files whose values were freed as they loaded left placeholders: running their
+            // units now would check nothing. (Their counts always add up: not reached.)
+            outcome.diagnostics.push(
+                Diagnostic::new(
+                    Code::InternalError,
+                    "the results of the rules run as each file loaded could not be placed",
+                )
+                .help(
+                    "this is a bug in Palisade: please report it with the policies that caused it",
+                ),
+            );
+            outcome.phases = laps.phases();
+            return outcome;
         }
         None => (vec![false; prepared.len()], Vec::new(), Vec::new()),
     };
@@ -702,7 +720,7 @@ pub(super) fn run_unit(
         p.unit(rule.index, started, interp.taken(), findings.len());
     }
     interp.recycle(frame);
-    if let Some((_, item)) = item {
+    if let Some((_, item)) = item.filter(|_| interp.limits.finding_entities) {
         for f in &mut findings {
             f.entity = Some(item.clone());
         }
