@@ -232,8 +232,9 @@ impl<'p> Early<'p> {
             }
         }
         if self.releases {
-            // The calls kept for this file's units hold its values, and no other file asks
-            // them again.
+            // The calls kept for this file's units hold its maps and lists (keys by
+            // identity, which no other file's units pass): forgetting them lets the file's
+            // values go. What the table learned of which functions pay stays.
             self.memo.forget_thread();
         }
         out.lists.reserve_exact(self.lists.len());
