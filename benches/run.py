@@ -16,7 +16,9 @@ What it does, per corpus size N (files):
   3. runs every configuration `--runs` times on 1 and 2 threads, in rounds (each
      configuration once per round, so that the machine's drift weighs on all of them alike),
      and keeps the median wall time (the script's own clock), CPU time (user + sys, from the
-     children's resource usage) and peak RSS (from `/usr/bin/time -v`);
+     children's resource usage) and its system part, peak RSS and page faults (from
+     `/usr/bin/time -v`: what memory a run touches costs the kernel, unseen by instruction
+     counts);
   4. compares the violation counts of Palisade, regorus and Checkov with the ground truth;
   5. times a cold run of `palisade check` (empty cache) against a warm re-run (the cache the
      cold run filled), in rounds too;
@@ -109,7 +111,7 @@ def corpus(n: int) -> tuple[str, dict]:
 
 
 def parse_time_v(path: str) -> dict:
-    """Wall, CPU and peak RSS from `/usr/bin/time -v` output."""
+    """Wall, CPU, peak RSS and page faults from `/usr/bin/time -v` output."""
     out = {}
     with open(path) as f:
         for line in f:
@@ -120,6 +122,8 @@ def parse_time_v(path: str) -> dict:
                 out["sys"] = float(v)
             elif k == "Maximum resident set size (kbytes)":
                 out["rss_mb"] = int(v) / 1024
+            elif k == "Minor (reclaiming a frame) page faults":
+                out["faults"] = int(v)
             elif k.startswith("Elapsed (wall clock) time"):
                 parts = [float(p) for p in v.split(":")]
                 secs = 0.0
@@ -165,8 +169,8 @@ def timed_together(cmds: list[tuple], runs: int) -> list[tuple[dict | None, str]
                 after_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t = parse_time_v(tv)
                 t["wall"] = wall
-                t["cpu"] = (after_usage.ru_utime - before_usage.ru_utime
-                            + after_usage.ru_stime - before_usage.ru_stime)
+                t["sys"] = after_usage.ru_stime - before_usage.ru_stime
+                t["cpu"] = after_usage.ru_utime - before_usage.ru_utime + t["sys"]
                 if r.returncode not in ok_exits or t.get("exit", r.returncode) not in ok_exits:
                     log(f"  exit {r.returncode}: {' '.join(cmd)}")
                     samples[i] = None
@@ -179,7 +183,8 @@ def timed_together(cmds: list[tuple], runs: int) -> list[tuple[dict | None, str]
         if not got:
             results.append((None, ""))
             continue
-        med = {k: statistics.median(s[k] for s in got) for k in ("wall", "cpu", "rss_mb")}
+        med = {k: statistics.median(s.get(k, 0) for s in got)
+               for k in ("wall", "cpu", "sys", "rss_mb", "faults")}
         med["runs"] = runs
         # Each round's wall time, in round order: the ratio of two commands within a round,
         # run one right after the other, is the least touched by the machine's drift.
@@ -373,7 +378,11 @@ def compose_rows(sizes: list[int], runs: int) -> list[str]:
 def fmt_row(name: str, t: dict, base: dict | None) -> str:
     wall = f"{t['wall'] / base['wall']:.2f}×" if base and base["wall"] else "–"
     cpu = f"{t['cpu'] / base['cpu']:.2f}×" if base and base["cpu"] else "–"
-    return (f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t['rss_mb']:.0f} | {wall} | {cpu} "
+    # The kernel's part of the CPU time, and the fresh pages it gave (a page fault costs 2-5
+    # µs on the machine of docs/benchmarks.md: memory a run touches shows here, not in its
+    # instructions).
+    return (f"| {name} | {t['wall']:.3f} | {t['cpu']:.3f} | {t.get('sys', 0):.3f} "
+            f"| {t['rss_mb']:.0f} | {t.get('faults', 0) / 1000:.1f} | {wall} | {cpu} "
             f"| {by_round(t, base)} |")
 
 
@@ -449,16 +458,16 @@ def main() -> int:
                       f"{expected['bytes'] / 1e6:.1f} MB)\n")
         for t in threads:
             report.append(f"\n{t} thread(s); ratios against the palisade floor of the same run\n")
-            report.append("| configuration | wall s | cpu s | peak RSS MB | wall ÷ floor | cpu ÷ floor "
-                          "| wall ÷ floor by round |")
-            report.append("|---|---:|---:|---:|---:|---:|---:|")
+            report.append("| configuration | wall s | cpu s | sys s | peak RSS MB | page faults k "
+                          "| wall ÷ floor | cpu ÷ floor | wall ÷ floor by round |")
+            report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
             base = None
             table = configs(d, t, missing, n, a.checkov_max)
             log(f"== n={n} t={t}: {len(table)} configurations, {a.runs} rounds")
             timings = timed_together([(cmd, None, None, (0, 1)) for _, cmd, _ in table], a.runs)
             for (name, cmd, counter), (med, out) in zip(table, timings):
                 if med is None:
-                    report.append(f"| {name} | failed | | | | | |")
+                    report.append(f"| {name} | failed | | | | | | | |")
                     continue
                 base = base or med
                 per["rows"][f"{name} t{t}"] = med
@@ -487,9 +496,9 @@ def main() -> int:
                 report.append(f"| {name} | {count:,} | {ratio} |")
         if not a.no_cache_rows:
             report.append("\nCache: `palisade check --jobs 2 --format json` (full pack)\n")
-            report.append("| run | wall s | cpu s | peak RSS MB | wall ÷ cold | cpu ÷ cold "
-                          "| wall ÷ cold by round |")
-            report.append("|---|---:|---:|---:|---:|---:|---:|")
+            report.append("| run | wall s | cpu s | sys s | peak RSS MB | page faults k "
+                          "| wall ÷ cold | cpu ÷ cold | wall ÷ cold by round |")
+            report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
             rows = cache_rows(d, a.runs)
             for name, med in rows:
                 per["rows"][name] = med
@@ -539,6 +548,12 @@ def main() -> int:
         return 1 if a.smoke else 0
     if uncounted:
         log(f"{uncounted} configuration(s) without an instruction count")
+        return 1 if a.smoke else 0
+    # Every process takes page faults: a row without any means `time -v` was misread.
+    unfaulted = [name for per in results.values() for name, row in per["rows"].items()
+                 if not row.get("faults")]
+    if unfaulted:
+        log(f"no page faults read for: {', '.join(unfaulted)}")
         return 1 if a.smoke else 0
     return 0
 
