@@ -157,10 +157,10 @@ impl<'p> Early<'p> {
         })
     }
 
-    /// Whether the values of the file `units` were given on may be freed now: every rule ran
+    /// Whether the values of the file that `units` ran on may be freed now: every rule ran
     /// early, no constant is built in parts, and none of the file's units must run again.
-    /// Marks `units` so: the caller frees the file's documents and leaves placeholders for
-    /// its entities (`entities::Parts::release`).
+    /// Marks `units` so; the caller then frees the file's documents and leaves placeholders
+    /// for its entities (`entities::Parts::release`).
     pub fn release(&self, units: &mut FileUnits) -> bool {
         units.released = self.releases && units.again.is_empty();
         units.released
