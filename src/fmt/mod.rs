@@ -1,9 +1,9 @@
 //! The formatter behind `palisade fmt`: prints a `.pal` file in its canonical layout.
 //!
-//! It pretty-prints from the AST ([`items`], [`expr`]) into a [`printer::Doc`] that is laid
+//! It pretty-prints from the AST (`items`, `expr`) into a `printer::Doc` that is laid
 //! out in the configured width, and re-emits leaf tokens (numbers, strings, keys) from their
-//! source text so that nothing changes meaning. The grammar drops comments, so [`lexer`]
-//! finds them in the text and [`comments`] attaches each to an [`anchors::Anchor`] (an item,
+//! source text so that nothing changes meaning. The grammar drops comments, so `lexer`
+//! finds them in the text and `comments` attaches each to an `anchors::Anchor` (an item,
 //! a header, a statement of a body) that the printer places it with.
 //!
 //! **Invariant:** formatting is idempotent, and the formatted text parses to the same AST as

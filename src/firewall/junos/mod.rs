@@ -2,8 +2,8 @@
 //! policies (`security policies from-zone A to-zone B`), MS-MPC stateful-firewall rules and
 //! zone host-inbound traffic, in the hierarchical (`{ … }`) or the flat (`set …`) syntax.
 //!
-//! Both syntaxes are read into one configuration tree ([`tree`]), groups are inherited
-//! ([`groups`]), and the tree is interpreted once. Hierarchy that has nothing to do with
+//! Both syntaxes are read into one configuration tree (`tree`), groups are inherited
+//! (`groups`), and the tree is interpreted once. Hierarchy that has nothing to do with
 //! filtering (routing, class of service, …) is ignored without a word.
 
 mod apps;
