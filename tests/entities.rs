@@ -532,6 +532,52 @@ fn namespaces_list_their_objects_and_workloads() {
     assert_eq!(hmi.span, list(&e, "k8s.workloads")[0].span);
 }
 
+/// The cross-document pass reads the NetworkPolicies and Services (the namespaces' default
+/// deny, the workloads' `network_policies` and `services`); the records of the other objects
+/// are not kept to the end of the run, their values being in the namespaces' lists already.
+#[test]
+fn the_cross_document_pass_keeps_the_records_of_the_objects_it_reads_only() {
+    let service = json!({"apiVersion": "v1", "kind": "Service",
+                         "metadata": {"name": "web", "namespace": "ot"},
+                         "spec": {"selector": {"app": "hmi"}}});
+    let (_f, e) = yaml(&[(
+        "k8s/app.yaml",
+        vec![
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ot"}}),
+            deployment("hmi", Some("ot"), json!({"app": "hmi"})),
+            service,
+            network_policy("deny-in", "ot", json!({"podSelector": {}})),
+            json!({"apiVersion": "v1", "kind": "ConfigMap",
+                   "metadata": {"name": "settings", "namespace": "ot"}}),
+        ],
+    )]);
+    let ns = list(&e, "k8s.namespaces");
+    assert_eq!(names(ns, "name"), ["ot"]);
+    let of = |n: &Value, field: &str| names(at(n, field).as_list().unwrap_or_default(), "name");
+    assert_eq!(of(&ns[0], "objects"), ["hmi", "web", "deny-in", "settings"]);
+    assert_eq!(of(&ns[0], "network_policies"), ["deny-in"]);
+    assert_eq!(at(&ns[0], "default_deny_ingress").as_bool(), Some(true));
+    let hmi = &list(&e, "k8s.workloads")[0];
+    assert_eq!(
+        names(at(hmi, "services").as_list().unwrap_or_default(), "name"),
+        ["web"]
+    );
+    assert_eq!(
+        names(
+            at(hmi, "network_policies").as_list().unwrap_or_default(),
+            "name"
+        ),
+        ["deny-in"]
+    );
+    // Two records held (the Service and the NetworkPolicy), not five.
+    let shown = format!("{e:?}");
+    assert!(
+        shown.ends_with("_held: 2 objects }"),
+        "{}",
+        &shown[shown.len().saturating_sub(40)..]
+    );
+}
+
 /// Each file's namespaces are gathered as it loads and the files' put together in order (in
 /// parallel halves for many files): the same namespaces as one pass over every object. A
 /// namespace used before it is declared takes its place from the use, its name and object

@@ -96,8 +96,8 @@ pub struct Parts {
     docs: usize,
     /// The zones models among them, by position.
     models: Vec<usize>,
-    /// The Kubernetes objects, when `k8s.namespaces` is wanted; else only the NetworkPolicies
-    /// and Services (which workloads' deferred fields read), when workloads are.
+    /// The NetworkPolicies and Services (which workloads' deferred fields and the namespaces'
+    /// default-deny fields read), when workloads or namespaces are wanted.
     objects: Vec<k8s::Object>,
     /// The namespaces of these documents' objects, when `k8s.namespaces` is wanted.
     namespaces: Option<k8s::Namespaces>,
@@ -289,19 +289,24 @@ impl Deriver {
                 .push(u32::try_from(parts.items.len()).unwrap_or(u32::MAX));
         }
         parts.items.shrink_to_fit();
-        // What the cross-document pass reads: every object, and the file's namespaces
-        // (gathered now, while its objects are in the processor's cache), when namespaces are
-        // wanted; else the objects that can select workloads.
+        // What the cross-document pass reads: the objects that can select workloads (the
+        // NetworkPolicies and Services), when workloads or namespaces are wanted, and the
+        // file's namespaces (gathered now, while its objects are in the processor's cache)
+        // when namespaces are. The records of the other objects are not kept: their values
+        // are in the namespaces' lists already.
         let mut namespaces = self.namespaces.then(k8s::Namespaces::default);
         for d in derived {
             if let Some(n) = &mut namespaces {
                 n.add(&d.k8s.objects, &d.k8s.workloads);
-                parts.objects.extend(d.k8s.objects);
-            } else if self.workloads {
+            }
+            if self.workloads || self.namespaces {
                 let selecting =
                     (d.k8s.objects.into_iter()).filter(|o| k8s::selects_workloads(&o.kind));
                 parts.objects.extend(selecting);
             }
+        }
+        if let Some(n) = &mut namespaces {
+            n.compact();
         }
         parts.namespaces = namespaces;
         parts

@@ -101,8 +101,8 @@ pub(crate) fn selects_workloads(kind: &str) -> bool {
     kind == "NetworkPolicy" || kind == "Service"
 }
 
-/// The cross-document pass over the objects (in input order: all of them when `namespaces`
-/// are wanted, else at least those that [`selects_workloads`]): sets `selection` when
+/// The cross-document pass over the objects (in input order, at least those that
+/// [`selects_workloads`]; it reads no other): sets `selection` when
 /// workloads were derived (`workloads_derived`), and gives `k8s.namespaces` from the
 /// namespaces the files gathered (else an empty list).
 pub(crate) fn derive(

@@ -76,6 +76,17 @@ impl Namespaces {
         }
     }
 
+    /// Gives back the room made for more namespaces, objects and workloads than were added:
+    /// called once a file's objects are all added, whose namespaces are kept until every
+    /// file's are merged (growing made room for four of each, a file has one or two).
+    pub(crate) fn compact(&mut self) {
+        self.seen.shrink_to_fit();
+        for s in self.seen.values_mut() {
+            s.objects.shrink_to_fit();
+            s.workloads.shrink_to_fit();
+        }
+    }
+
     /// Appends the namespaces of the objects that follow these: a namespace first seen here
     /// keeps its place, takes the first declaration, and its objects and workloads go on.
     pub(crate) fn merge(&mut self, next: Namespaces) {
