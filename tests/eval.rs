@@ -841,7 +841,7 @@ spec: {podSelector: {}}
 }
 
 #[test]
-fn a_files_values_are_freed_as_it_loads_when_every_rule_reads_one_document() {
+fn a_files_values_are_freed_as_it_loads_keeping_the_kinds_read_after_loading() {
     // Every rule here iterates a kind derived per document and reads no entity list, so all
     // run as each file loads, and `check` frees a file's values right after (src/eval/early.rs,
     // `Early::release`) unless a unit must run again: `isolated` reads `network_policies`,
@@ -923,19 +923,87 @@ zones:
     assert_eq!(plain_diags.len(), 1, "`broken` fails once");
     for threads in [1, 2] {
         for finding_entities in [true, false] {
-            let (shown, diags, released) = check_run(policy, &files, threads, finding_entities);
+            let (shown, diags, released, kept) =
+                check_run(policy, &files, threads, finding_entities);
             let case = format!("{threads} threads, finding entities {finding_entities}");
             assert_eq!((&shown, &diags), (&plain, &plain_diags), "{case}");
             // `x-np.yaml` and `y-cm.yaml`: the others have units to run again or a zones model.
             assert_eq!(released, 2, "{case}");
+            assert!(kept.is_empty(), "{case}: every rule runs early");
         }
     }
-    // With a rule that runs after loading, no file's values are freed.
+    // A rule that reads other documents runs after loading. It reads only `k8s.objects`: the
+    // same files are freed, keeping their objects, and it still sees the ConfigMaps of the
+    // freed `y-cm.yaml` and the NetworkPolicy of the freed `x-np.yaml`.
     let across = format!(
-        "{policy}\n rule across {{ for d in docs where len(k8s.objects) > 9 deny: \"many\" }}"
+        "{policy}\n rule across {{ for o in k8s.objects where o.kind == \"ConfigMap\" \
+         where any p in k8s.objects: p.kind == \"NetworkPolicy\" deny: \"{{o.name}}\" }}"
     );
-    let (_, _, released) = check_run(&across, &files, 2, false);
+    let (plain, plain_diags) = evaluated(&across, &files);
+    let found: Vec<&String> = plain.iter().filter(|f| f.starts_with("across@")).collect();
+    assert_eq!(
+        found,
+        ["across@y-cm.yaml:1:1: one", "across@y-cm.yaml:5:1: two"]
+    );
+    for threads in [1, 2] {
+        let (shown, diags, released, kept) = check_run(&across, &files, threads, false);
+        assert_eq!(
+            (&shown, &diags),
+            (&plain, &plain_diags),
+            "{threads} threads"
+        );
+        assert_eq!(
+            (released, kept),
+            (2, vec!["k8s.objects".to_string()]),
+            "{threads} threads"
+        );
+    }
+    // With one that reads `docs` after loading, no file's values are freed.
+    let docs = format!(
+        "{policy}\n rule many {{ for d in docs where len(k8s.objects) > 9 deny: \"many\" }}"
+    );
+    let (_, _, released, _) = check_run(&docs, &files, 2, false);
     assert_eq!(released, 0);
+}
+
+#[test]
+fn files_the_zones_pass_reads_are_kept_when_others_are_freed() {
+    // The 10 checks of the benchmarks all run as each file loads, so `examples/plant`'s files
+    // are freed as they load, but for the zones model and the two firewall configurations:
+    // the zone flows are derived from every firewall configuration once everything is loaded.
+    // They must be those of a run that frees nothing (a rule reading `docs` after loading).
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let late = dir.path().join("late.pal");
+    std::fs::write(
+        &late,
+        "package late\nrule never { for d in docs where len(docs) < 0 deny: \"never\" }\n",
+    )
+    .unwrap();
+    let run = |extra: Option<&std::path::Path>| {
+        let mut paths = vec![here.join("benches/peer-checks")];
+        paths.extend(extra.map(std::path::Path::to_path_buf));
+        palisade::driver::check(&palisade::driver::CheckOptions {
+            paths: vec![here.join("examples/plant")],
+            policies: palisade::driver::PolicySources {
+                paths,
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    };
+    let (freed, kept) = (run(None), run(Some(&late)));
+    assert_eq!((freed.released, kept.released), (12, 0));
+    let flows = |r: &palisade::driver::CheckRun| {
+        let at =
+            |v: &palisade::value::Value| v.span.map(|s| (r.db.name(s.file).to_string(), s.start));
+        r.zone_model.flows.iter().map(at).collect::<Vec<_>>()
+    };
+    assert!(
+        !flows(&kept).is_empty(),
+        "the plant's firewalls permit flows"
+    );
+    assert_eq!(flows(&freed), flows(&kept));
 }
 
 /// The early rules and the constants built as files load of `policy` (which must compile
@@ -993,18 +1061,18 @@ fn evaluated(policy: &str, files: &[(&str, &str)]) -> (Vec<String>, Vec<String>)
 /// The same from `palisade check` on `threads` threads, which runs rules and builds
 /// constants as each file loads (src/eval/early.rs).
 fn checked(policy: &str, files: &[(&str, &str)], threads: usize) -> (Vec<String>, Vec<String>) {
-    let (findings, diags, _) = check_run(policy, files, threads, true);
+    let (findings, diags, _, _) = check_run(policy, files, threads, true);
     (findings, diags)
 }
 
-/// [`checked`], findings keeping their entities or not, and how many files had their values
-/// freed as they loaded.
+/// [`checked`], findings keeping their entities or not, how many files had their values freed
+/// as they loaded, and the entity kinds they kept.
 fn check_run(
     policy: &str,
     files: &[(&str, &str)],
     threads: usize,
     finding_entities: bool,
-) -> (Vec<String>, Vec<String>, usize) {
+) -> (Vec<String>, Vec<String>, usize, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -1041,5 +1109,6 @@ fn check_run(
         run.findings.iter().map(|f| shown(&run.db, f)).collect(),
         run.diagnostics.iter().map(|d| d.message.clone()).collect(),
         run.released,
+        run.kept,
     )
 }

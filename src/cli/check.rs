@@ -398,8 +398,13 @@ fn verbose_report(run: &CheckRun, opts: &CheckOptions) -> String {
         ),
     });
     if run.released > 0 {
+        let why = if run.kept.is_empty() {
+            "every rule reads one document at a time".to_string()
+        } else {
+            format!("keeping their {}, read after loading", run.kept.join(", "))
+        };
         out.push_str(&format!(
-            "{} of {} input files freed as they loaded (every rule reads one document at a time)\n",
+            "{} of {} input files freed as they loaded ({why})\n",
             run.released, run.files
         ));
     }

@@ -100,6 +100,8 @@ pub(crate) struct Evaluated {
     /// How many input files had their values freed as they loaded (see
     /// [`super::CheckRun::released`]).
     pub released: usize,
+    /// The entity kinds those files kept (see [`super::CheckRun::kept`]).
+    pub kept: Vec<String>,
 }
 
 /// Where a run's entry lives, and the entry (with its results decoded) if there is a readable
@@ -422,6 +424,7 @@ fn reused(
         phases: Vec::new(),
         profile: Vec::new(),
         released: 0,
+        kept: Vec::new(),
     }
 }
 
@@ -462,8 +465,8 @@ fn evaluate(
         // When nothing after loading reads this file's values, they are freed now: the next
         // files reuse their memory, still in the processor's cache.
         if let (Some(e), Some(u)) = (&early, &mut units) {
-            if !parts.holds_model() && e.release(u) {
-                parts.release();
+            if !parts.read_across() && e.release(u) {
+                parts.release(e.keep(), &deriver);
                 input.documents = Vec::new();
             }
         }
@@ -471,6 +474,9 @@ fn evaluate(
     });
     let parsed_in = clock.elapsed();
     let clock = std::time::Instant::now();
+    let kept: Vec<String> = (early.iter())
+        .flat_map(|e| e.keep().iter().map(|k| k.to_string()))
+        .collect();
     let mut inputs = Vec::with_capacity(loaded.len());
     let mut parts = Vec::with_capacity(loaded.len());
     let mut units = Vec::with_capacity(loaded.len());
@@ -538,6 +544,7 @@ fn evaluate(
         .collect(),
         profile: profile.map(|p| p.costs(program)).unwrap_or_default(),
         released,
+        kept: if released > 0 { kept } else { Vec::new() },
     }
 }
 

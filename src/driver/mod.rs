@@ -113,9 +113,13 @@ pub struct CheckRun {
     /// cache).
     pub profile: Vec<eval::Cost>,
     /// How many input files had their values freed as soon as their rules had run on them,
-    /// as they loaded: every rule of the run reads one document at a time
-    /// (`eval::Early::release`). Shown by `--verbose`.
+    /// as they loaded: every rule that does not read one document at a time, and every
+    /// constant, reads only entities of the kinds in [`CheckRun::kept`], which the files
+    /// keep (`eval::Early::release`). Shown by `--verbose`.
     pub released: usize,
+    /// The entity kinds the files freed as they loaded kept, in name order: those read
+    /// after loading (empty when every rule reads one document at a time).
+    pub kept: Vec<String>,
 }
 
 /// The entities of the zones model besides `zones`, as the audit report draws them.
@@ -286,6 +290,7 @@ pub fn check_in(mut db: SourceDb, opts: &CheckOptions) -> CheckRun {
             elapsed: started.elapsed(),
             profile: Vec::new(),
             released: 0,
+            kept: Vec::new(),
         };
     }
     timings.push(("discover (alongside compiling)", discovered_in));
@@ -403,6 +408,7 @@ fn finish(
         phases,
         profile,
         released,
+        kept,
     } = evaluated;
     timings.extend(phases);
     diagnostics.extend(outcome.diagnostics);
@@ -465,6 +471,7 @@ fn finish(
         elapsed: started.elapsed(),
         profile,
         released,
+        kept,
     }
 }
 

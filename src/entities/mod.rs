@@ -96,6 +96,9 @@ pub struct Parts {
     docs: usize,
     /// The zones models among them, by position.
     models: Vec<usize>,
+    /// Whether one of them is a firewall configuration whose zone flows the cross-document
+    /// pass derives (when the zones model's kinds are wanted).
+    firewalls: bool,
     /// The NetworkPolicies and Services (which workloads' deferred fields and the namespaces'
     /// default-deny fields read), when workloads or namespaces are wanted.
     objects: Vec<k8s::Object>,
@@ -104,27 +107,36 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// Whether these documents hold a zones model, which the cross-document pass reads
-    /// (their values must then be kept).
-    pub fn holds_model(&self) -> bool {
-        !self.models.is_empty()
+    /// Whether the cross-document pass reads these documents themselves: a zones model (the
+    /// zones, conduits and assets) or a firewall configuration (the zone flows). Their values
+    /// must then be kept.
+    pub fn read_across(&self) -> bool {
+        !self.models.is_empty() || self.firewalls
     }
 
-    /// Lets go of these documents' entities once nothing will read them again (the rules
-    /// over them all ran as the file loaded, `eval::Early::release`): each becomes a
-    /// placeholder, so the finished lists keep their lengths and every other entity its
-    /// place. The documents themselves are then no longer counted: the caller frees them, and
-    /// [`Deriver::finish`] gets the other files' documents only. The objects the
-    /// cross-document pass reads (a workload's network policies, read by units run after
-    /// loading) are kept. Not for documents that hold a zones model ([`holds_model`]).
+    /// Lets go of these documents' entities of every kind but those in `keep`, once nothing
+    /// will read them again (the rules over them all ran as the file loaded, and no rule or
+    /// constant evaluated after loading reads their kinds: `eval::Early::release`). Each
+    /// becomes a placeholder, so the finished lists keep their lengths and every other entity
+    /// its place. The documents themselves are then no longer counted: the caller frees them
+    /// (what the kept entities hold of them stays), and [`Deriver::finish`] gets the other
+    /// files' documents only. The objects the cross-document pass reads (a workload's network
+    /// policies, read by units run after loading) are kept, as are the namespaces' records.
+    /// Not for documents that the cross-document pass reads ([`read_across`]).
     ///
-    /// [`holds_model`]: Parts::holds_model
-    pub fn release(&mut self) {
-        debug_assert!(
-            self.models.is_empty(),
-            "a zones model is read after loading"
-        );
-        self.items.fill(Value::MISSING);
+    /// [`read_across`]: Parts::read_across
+    pub fn release(&mut self, keep: &[&str], deriver: &Deriver) {
+        debug_assert!(!self.read_across(), "the documents are read after loading");
+        let mut start = 0;
+        for (kind, end) in deriver.per_document.iter().zip(&self.ends) {
+            let end = *end as usize;
+            if !keep.contains(kind) {
+                if let Some(items) = self.items.get_mut(start..end) {
+                    items.fill(Value::MISSING);
+                }
+            }
+            start = end;
+        }
         self.docs = 0;
     }
 
@@ -268,7 +280,13 @@ impl Deriver {
 
     /// The entities derived from each of `docs` alone (consecutive documents, in input order).
     pub fn documents<'a>(&self, docs: impl IntoIterator<Item = InputDoc<'a>>) -> Parts {
-        let derived: Vec<Derived> = docs.into_iter().map(|d| self.document(&d)).collect();
+        let mut firewalls = false;
+        let derived: Vec<Derived> = (docs.into_iter())
+            .map(|d| {
+                firewalls |= self.zones && d.firewall.is_some();
+                self.document(&d)
+            })
+            .collect();
         let mut parts = Parts {
             items: Vec::new(),
             ends: Vec::with_capacity(self.per_document.len()),
@@ -276,6 +294,7 @@ impl Deriver {
             models: (derived.iter().enumerate())
                 .filter_map(|(i, d)| d.model.then_some(i))
                 .collect(),
+            firewalls,
             objects: Vec::new(),
             namespaces: None,
         };

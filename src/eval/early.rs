@@ -21,14 +21,18 @@
 //! loading ([`Early::built`], `Interp::eval_parallel`). A part that fails or reads an unready
 //! field makes the whole constant be evaluated after loading instead.
 //!
-//! When every rule of a program runs early and no constant is built so, nothing after loading
-//! reads a file's values once its early rules have run on them: the driver may then free
-//! them at once ([`Early::release`]), which keeps the run's memory to a few files' trees
-//! instead of every file's, and lets the next files reuse memory still in the processor's
-//! cache. A file with units to run again keeps its values. The file's entities leave
-//! placeholders behind, so the lists keep their lengths and the early results their places.
-//! (At 10,000 files the 10 checks of the benchmarks then hold 85 MB instead of 192 MB, and
-//! take a sixth less time: docs/benchmarks-history.md, change 116.)
+//! After loading, a file's values are read only through its entities of the kinds that the
+//! rules not run early, and the constants, read (`Program::entity_kinds_after`). When no
+//! constant is built in parts and nothing after loading reads `docs`, the driver may then
+//! free a file's documents as soon as its early rules have run on them ([`Early::release`]),
+//! keeping only its entities of those kinds (each holds its own part of the tree): the run's
+//! memory is then a few files' trees and what those entities hold, instead of every file's
+//! tree, and the next files reuse memory still in the processor's cache. A file with units
+//! to run again keeps its values, as does one the cross-document pass reads (a zones model, a
+//! firewall configuration: `entities::Parts::read_across`). The file's other entities leave placeholders behind, so
+//! the lists keep their lengths and the early results their places. (At 10,000 files the 10
+//! checks of the benchmarks then hold 85 MB instead of 192 MB, and take a sixth less time:
+//! docs/benchmarks-history.md, change 116.)
 //!
 //! **Results are exactly those of evaluating after loading**: the entities are the values
 //! the finished lists hold, the units keep their (rule, position) order when the results are
@@ -67,9 +71,13 @@ pub struct Early<'p> {
     lists: Vec<(u32, &'p str)>,
     /// The limits of constants (those of the run's set-up).
     setup: Limits,
-    /// Whether every rule runs early and no constant is built in parts: nothing after loading
-    /// then reads the values of a file whose units all ran ([`Early::release`]).
+    /// Whether no constant is built in parts and nothing after loading reads `docs`: the
+    /// values of a file whose units all ran are then read after loading only through its
+    /// entities of the kinds in `keep` ([`Early::release`]).
     releases: bool,
+    /// The entity kinds read after loading: by the rules that do not run early, and by the
+    /// constants. A released file keeps its entities of these kinds.
+    keep: Vec<&'p str>,
 }
 
 /// What the early rules gave on one file.
@@ -132,7 +140,11 @@ impl<'p> Early<'p> {
         if groups.is_empty() && lists.is_empty() {
             return None;
         }
-        let releases = lists.is_empty() && group_of.iter().all(Option::is_some);
+        let keep: Vec<&'p str> = prog
+            .entity_kinds_after(|r| group_of.get(r).is_some_and(Option::is_none))
+            .into_iter()
+            .collect();
+        let releases = lists.is_empty() && !keep.contains(&"docs");
         let none = Entities::none();
         let free: Vec<bool> = (prog.consts.iter().zip(read))
             .map(|(c, read)| *read && !prog.reads_entities(vec![&c.value]))
@@ -154,16 +166,24 @@ impl<'p> Early<'p> {
             lists,
             setup: setup_limits(limits),
             releases,
+            keep,
         })
     }
 
-    /// Whether the values of the file that `units` ran on may be freed now: every rule ran
-    /// early, no constant is built in parts, and none of the file's units must run again.
-    /// Marks `units` so; the caller then frees the file's documents and leaves placeholders
-    /// for its entities (`entities::Parts::release`).
+    /// Whether the values of the file that `units` ran on may be freed now: no constant is
+    /// built in parts, nothing after loading reads `docs`, and none of the file's units must
+    /// run again. Marks `units` so; the caller then frees the file's documents and leaves
+    /// placeholders for its entities, but for those of the kinds read after loading
+    /// ([`Early::keep`], `entities::Parts::release`).
     pub fn release(&self, units: &mut FileUnits) -> bool {
         units.released = self.releases && units.again.is_empty();
         units.released
+    }
+
+    /// The entity kinds read after loading, which a released file keeps: by the rules that do
+    /// not run early and by the constants, in name order.
+    pub fn keep(&self) -> &[&'p str] {
+        &self.keep
     }
 
     /// The parts of the constants built as the files loaded, by constant id, taken from

@@ -238,6 +238,31 @@ impl Program {
         kinds
     }
 
+    /// The entity kinds read by the rules for which `late(rule index)` holds, and by the
+    /// constants rules read: in their expressions, in the functions they call or in the
+    /// constants they read, directly or not. (The constants an early rule reads read no
+    /// entity list, [`Program::early_kind`], so they add nothing.)
+    pub(crate) fn entity_kinds_after(&self, late: impl Fn(usize) -> bool) -> BTreeSet<&str> {
+        let mut roots: Vec<&Ir> = Vec::new();
+        for (_, rule) in self.rules.iter().enumerate().filter(|(r, _)| late(*r)) {
+            roots.extend(rule.clauses.iter().map(IrClause::ir));
+            roots.extend(&rule.at);
+            roots.push(&rule.message);
+        }
+        roots.extend(
+            (self.consts.iter().zip(&self.read))
+                .filter(|(_, read)| **read)
+                .map(|(c, _)| &c.value),
+        );
+        let mut kinds = BTreeSet::new();
+        self.reach(roots, |node| {
+            if let Ir::Entity(kind) = node {
+                kinds.insert(&**kind);
+            }
+        });
+        kinds
+    }
+
     /// Every expression of the rules.
     fn rule_roots(&self) -> Vec<&Ir> {
         let mut roots: Vec<&Ir> = Vec::new();
