@@ -1006,6 +1006,98 @@ fn files_the_zones_pass_reads_are_kept_when_others_are_freed() {
     assert_eq!(flows(&freed), flows(&kept));
 }
 
+#[test]
+fn files_are_freed_while_constants_are_built_as_they_load() {
+    // `NAMES` and `FAILING` are built in parts as each file loads. `FAILING` fails on the
+    // container `b` of `pod.yaml`: that file keeps its values, and its part is built again
+    // after loading, where the other files' parts leave off, so the fault is the one of one
+    // evaluation. The other two files are freed, and none keeps its containers: no rule
+    // reads an entity list after loading. `UNREADY` reads `network_policies`: the parts of the files with workloads are
+    // built after loading, and only the ConfigMap's file is freed.
+    let policy = r#"package t
+        const NAMES = [c.name for c in k8s.containers if c.name != "x"]
+        const FAILING = [c.name + 1 for c in k8s.containers if c.name == "b"]
+        rule listed {
+          for n in NAMES + (FAILING ?? [])
+          deny at n: "{n}"
+        }
+        rule local {
+          for c in k8s.containers
+          deny: "{c.name}"
+        }"#;
+    let deploy = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  \
+             template:\n    spec:\n      containers:\n        - {{name: {name}, image: i}}\n"
+        )
+    };
+    let (web, db) = (deploy("web"), deploy("db"));
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n";
+    let files = [("pod.yaml", POD), ("web.yaml", &*web), ("x-db.yaml", &*db)];
+    let (plain, plain_diags) = evaluated(policy, &files);
+    assert_eq!(plain.len(), 8, "{plain:?}");
+    assert_eq!(plain_diags.len(), 1, "`FAILING` fails once");
+    for threads in [1, 2] {
+        let (shown, diags, released, _) = check_run(policy, &files, threads, false);
+        assert_eq!(
+            (&shown, &diags),
+            (&plain, &plain_diags),
+            "{threads} threads"
+        );
+        assert_eq!(released, 2, "{threads} threads");
+    }
+
+    let unready = r#"package t
+        const UNREADY = [w.name for w in k8s.workloads if w.network_policies == []]
+        rule listed {
+          for n in UNREADY
+          deny at n: "{n}"
+        }"#;
+    let files = [("pod.yaml", POD), ("web.yaml", &*web), ("y-cm.yaml", cm)];
+    let (plain, plain_diags) = evaluated(unready, &files);
+    assert_eq!(
+        plain,
+        ["listed@pod.yaml:4:9: p", "listed@web.yaml:3:18: web"]
+    );
+    for threads in [1, 2] {
+        let (shown, diags, released, _) = check_run(unready, &files, threads, false);
+        assert_eq!(
+            (&shown, &diags),
+            (&plain, &plain_diags),
+            "{threads} threads"
+        );
+        assert_eq!(released, 1, "{threads} threads");
+    }
+
+    // Too many steps in all, none in any one file's part: one evaluation fails at the node
+    // where it passes the bound; with files freed, the fault is the same one at the
+    // comprehension (eval/interp.rs, `Interp::put_together`). Kept whole, the files give
+    // the fault of one pass.
+    let heavy = r#"package t
+        const HEAVY = [c.name for c in k8s.containers if c.name != "x"]
+        rule r {
+          for c in k8s.containers
+          where c.name == "c0"
+          deny: "{present(HEAVY)}"
+        }"#;
+    let names: Vec<(String, String)> = (0..300)
+        .map(|i| (format!("d{i:03}.yaml"), deploy(&format!("c{i}"))))
+        .collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|(n, t)| (&**n, &**t)).collect();
+    let tight = palisade::eval::Limits {
+        max_steps: 20,
+        ..Default::default()
+    };
+    let (one_pass, one_pass_diags) = evaluated_with(heavy, &files, &tight);
+    assert_eq!(one_pass, ["r@d000.yaml:8:11: false"]);
+    assert_eq!(
+        one_pass_diags,
+        ["constant `HEAVY` failed: evaluation took more than 1280 steps"]
+    );
+    let (shown, diags, released, _) = check_run_with(heavy, &files, 2, tight);
+    assert_eq!((shown, diags, released), (one_pass, one_pass_diags, 300));
+}
+
 /// The early rules and the constants built as files load of `policy` (which must compile
 /// cleanly), by name.
 fn planned(policy: &str) -> (Vec<String>, Vec<String>) {
@@ -1058,6 +1150,27 @@ fn evaluated(policy: &str, files: &[(&str, &str)]) -> (Vec<String>, Vec<String>)
     )
 }
 
+/// [`evaluated`] with `limits`.
+fn evaluated_with(
+    policy: &str,
+    files: &[(&str, &str)],
+    limits: &palisade::eval::Limits,
+) -> (Vec<String>, Vec<String>) {
+    let mut db = palisade::source::SourceDb::new();
+    let (program, diags) = common::compile(&mut db, policy);
+    assert!(diags.is_empty(), "{}", common::render(&db, &diags));
+    let loaded = common::inputs(&mut db, files);
+    let outcome = palisade::driver::evaluate_inputs(&db, &program, &loaded, limits);
+    (
+        outcome.findings.iter().map(|f| shown(&db, f)).collect(),
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect(),
+    )
+}
+
 /// The same from `palisade check` on `threads` threads, which runs rules and builds
 /// constants as each file loads (src/eval/early.rs).
 fn checked(policy: &str, files: &[(&str, &str)], threads: usize) -> (Vec<String>, Vec<String>) {
@@ -1073,6 +1186,21 @@ fn check_run(
     threads: usize,
     finding_entities: bool,
 ) -> (Vec<String>, Vec<String>, usize, Vec<String>) {
+    let limits = palisade::eval::Limits {
+        finding_entities,
+        ..Default::default()
+    };
+    check_run_with(policy, files, threads, limits)
+}
+
+/// [`check_run`] with `limits`.
+fn check_run_with(
+    policy: &str,
+    files: &[(&str, &str)],
+    threads: usize,
+    limits: palisade::eval::Limits,
+) -> (Vec<String>, Vec<String>, usize, Vec<String>) {
+    let finding_entities = limits.finding_entities;
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
@@ -1093,10 +1221,7 @@ fn check_run(
                 paths: vec![policy_file.clone()],
                 ..Default::default()
             },
-            eval_limits: palisade::eval::Limits {
-                finding_entities,
-                ..Default::default()
-            },
+            eval_limits: limits.clone(),
             ..Default::default()
         })
     });

@@ -19,17 +19,20 @@
 //! (`const CONTROL_PLANE = [c for c in k8s.containers if …]`, [`Program::early_list_kind`]),
 //! is built the same way: each file's part as the file loads, the parts put end to end after
 //! loading ([`Early::built`], `Interp::eval_parallel`). A part that fails or reads an unready
-//! field makes the whole constant be evaluated after loading instead.
+//! field is built again after loading, from its own file's entities (the file keeps its
+//! values), where the parts before it leave off.
 //!
 //! After loading, a file's values are read only through its entities of the kinds that the
-//! rules not run early, and the constants, read (`Program::entity_kinds_after`). When no
-//! constant is built in parts and nothing after loading reads `docs`, the driver may then
-//! free a file's documents as soon as its early rules have run on them ([`Early::release`]),
+//! rules not run early, and the constants not built in parts, read
+//! (`Program::entity_kinds_after`), and through the parts built on it. When nothing after
+//! loading reads `docs`, the driver may then free a file's documents as soon as its early
+//! rules have run on them and its parts are built ([`Early::release`]),
 //! keeping only its entities of those kinds (each holds its own part of the tree): the run's
 //! memory is then a few files' trees and what those entities hold, instead of every file's
 //! tree, and the next files reuse memory still in the processor's cache. A file with units
-//! to run again keeps its values, as does one the cross-document pass reads (a zones model, a
-//! firewall configuration: `entities::Parts::read_across`). The file's other entities leave placeholders behind, so
+//! to run again or a part that could not be built keeps its values, as does one the
+//! cross-document pass reads (a zones model, a firewall configuration:
+//! `entities::Parts::read_across`). The file's other entities leave placeholders behind, so
 //! the lists keep their lengths and the early results their places. (At 10,000 files the 10
 //! checks of the benchmarks then hold 85 MB instead of 192 MB, and take a sixth less time:
 //! docs/benchmarks-history.md, change 116.)
@@ -42,7 +45,7 @@
 use crate::entities::Entities;
 use crate::value::{take_unready, Value};
 
-use super::interp::{Interp, Part};
+use super::interp::{Built, Interp, Part};
 use super::limits::Limits;
 use super::memo::Memo;
 use super::program::Program;
@@ -71,12 +74,14 @@ pub struct Early<'p> {
     lists: Vec<(u32, &'p str)>,
     /// The limits of constants (those of the run's set-up).
     setup: Limits,
-    /// Whether no constant is built in parts and nothing after loading reads `docs`: the
-    /// values of a file whose units all ran are then read after loading only through its
-    /// entities of the kinds in `keep` ([`Early::release`]).
+    /// Whether nothing after loading reads `docs`: the values of a file whose units all ran
+    /// and whose parts were all built are then read after loading only through its entities
+    /// of the kinds in `keep` ([`Early::release`]).
     releases: bool,
-    /// The entity kinds read after loading: by the rules that do not run early, and by the
-    /// constants. A released file keeps its entities of these kinds.
+    /// The entity kinds derived per document that are read after loading: by the rules that
+    /// do not run early, and by the constants but those built in parts. A released file
+    /// keeps its entities of these kinds. (What a cross-document kind such as
+    /// `k8s.namespaces` reads, its records hold.)
     keep: Vec<&'p str>,
 }
 
@@ -90,9 +95,9 @@ pub struct FileUnits {
     pub(super) done: Vec<(usize, usize, UnitResult)>,
     /// The units to run once everything is loaded (rule, position among the file's entities).
     pub(super) again: Vec<(usize, usize)>,
-    /// Per constant of [`Early`]'s `lists`: the part the file's entities give, if it could be
-    /// built.
-    lists: Vec<Option<Part>>,
+    /// Per constant of [`Early`]'s `lists`: the part the file's entities give, or how many
+    /// entities it covers when it could not be built.
+    lists: Vec<Result<Part, usize>>,
     /// Whether the file's values were freed once these units ran ([`Early::release`]).
     pub(super) released: bool,
 }
@@ -141,10 +146,14 @@ impl<'p> Early<'p> {
             return None;
         }
         let keep: Vec<&'p str> = prog
-            .entity_kinds_after(|r| group_of.get(r).is_some_and(Option::is_none))
+            .entity_kinds_after(
+                |r| group_of.get(r).is_some_and(Option::is_none),
+                |c| !lists.iter().any(|(id, _)| *id as usize == c),
+            )
             .into_iter()
+            .filter(|k| crate::entities::is_per_document(k))
             .collect();
-        let releases = lists.is_empty() && !keep.contains(&"docs");
+        let releases = !keep.contains(&"docs");
         let none = Entities::none();
         let free: Vec<bool> = (prog.consts.iter().zip(read))
             .map(|(c, read)| *read && !prog.reads_entities(vec![&c.value]))
@@ -170,33 +179,36 @@ impl<'p> Early<'p> {
         })
     }
 
-    /// Whether the values of the file that `units` ran on may be freed now: no constant is
-    /// built in parts, nothing after loading reads `docs`, and none of the file's units must
-    /// run again. Marks `units` so; the caller then frees the file's documents and leaves
-    /// placeholders for its entities, but for those of the kinds read after loading
-    /// ([`Early::keep`], `entities::Parts::release`).
+    /// Whether the values of the file that `units` ran on may be freed now: nothing after
+    /// loading reads `docs`, none of the file's units must run again, and its parts of the
+    /// constants built as the files load were all built. Marks `units` so; the caller then
+    /// frees the file's documents and leaves placeholders for its entities, but for those of
+    /// the kinds read after loading ([`Early::keep`], `entities::Parts::release`).
     pub fn release(&self, units: &mut FileUnits) -> bool {
-        units.released = self.releases && units.again.is_empty();
+        units.released =
+            self.releases && units.again.is_empty() && units.lists.iter().all(Result::is_ok);
         units.released
     }
 
-    /// The entity kinds read after loading, which a released file keeps: by the rules that do
-    /// not run early and by the constants, in name order.
+    /// The entity kinds derived per document that are read after loading, which a released
+    /// file keeps: by the rules that do not run early and by the constants but those built in
+    /// parts, in name order.
     pub fn keep(&self) -> &[&'p str] {
         &self.keep
     }
 
     /// The parts of the constants built as the files loaded, by constant id, taken from
     /// `files` (what [`Early::run`] gave on each, in input order): `None` for a constant that
-    /// is not built so, or whose part failed in some file.
-    pub(super) fn built(&self, files: &mut [FileUnits]) -> Vec<Option<Vec<Part>>> {
-        let mut built: Vec<Option<Vec<Part>>> = (0..self.prog.consts.len()).map(|_| None).collect();
+    /// is not built so.
+    pub(super) fn built(&self, files: &mut [FileUnits]) -> Vec<Option<Built>> {
+        let mut built: Vec<Option<Built>> = (0..self.prog.consts.len()).map(|_| None).collect();
+        let released = files.iter().any(|f| f.released);
         for (n, (id, _)) in self.lists.iter().enumerate() {
-            let parts: Option<Vec<Part>> = (files.iter_mut())
-                .map(|f| f.lists.get_mut(n).and_then(Option::take))
+            let parts: Option<Vec<Result<Part, usize>>> = (files.iter_mut())
+                .map(|f| Some(std::mem::replace(f.lists.get_mut(n)?, Err(0))))
                 .collect();
             if let Some(slot) = built.get_mut(*id as usize) {
-                *slot = parts;
+                *slot = parts.map(|parts| Built { parts, released });
             }
         }
         built
@@ -273,7 +285,7 @@ impl<'p> Early<'p> {
                 let unready = take_unready();
                 part.filter(|_| !unready)
             });
-            out.lists.push(part);
+            out.lists.push(part.ok_or(list(kind).len()));
         }
         out
     }

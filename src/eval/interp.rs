@@ -48,6 +48,18 @@ pub(crate) struct Part {
     pub(crate) steps: u64,
 }
 
+/// The parts of a list comprehension built as each file loaded (`early.rs`), one per file in
+/// input order, for [`Interp::eval_parallel`].
+pub(crate) struct Built {
+    /// Per file: its part, or how many items of the list the file holds when its part
+    /// failed or read what needs every document. That file kept its values: its part is
+    /// built again after loading, from its own items.
+    pub(crate) parts: Vec<Result<Part, usize>>,
+    /// Whether some file's values were freed as it loaded: the list then holds placeholders
+    /// for its items, and cannot be gone over again in one pass.
+    pub(crate) released: bool,
+}
+
 /// One evaluation: a rule on one entity, a constant, or a test expression.
 pub(crate) struct Interp<'a> {
     pub(crate) prog: &'a Program,
@@ -168,16 +180,19 @@ impl<'a> Interp<'a> {
     /// Like [`eval`](Interp::eval), building a list comprehension over a long list (a
     /// constant such as `[c for c in k8s.containers if …]`) in parallel parts, or from `built`,
     /// its parts built as each file loaded ([`Interp::build_part`], one per file in input
-    /// order). The value is the one `eval` gives; so is the fault: when a part fails, or the
-    /// parts together take more steps or build more items than the limits allow, the items are
-    /// gone over again in one pass (the list itself is not evaluated twice), which fails where
-    /// `eval` would have.
+    /// order). The value is the one `eval` gives; so is the fault: a file's part that failed
+    /// is built again from where the others leave off (their steps, their items), which fails
+    /// where `eval` would have; when the parts together take more steps or build more items
+    /// than the limits allow, the items are gone over again in one pass (the list itself is
+    /// not evaluated twice). The one exception: when files were freed as they loaded and the
+    /// step limit is passed within the part of one of them, the fault is the limit's at the
+    /// comprehension, not at the node where one pass would have passed it.
     pub(crate) fn eval_parallel(
         &mut self,
         ir: &Ir,
         frame: &mut [Value],
         at: Span,
-        built: Option<Vec<Part>>,
+        built: Option<Built>,
     ) -> Res {
         /// Lists shorter than this are built in order.
         const MIN_ITEMS: usize = 1024;
@@ -196,10 +211,14 @@ impl<'a> Interp<'a> {
         let listed = self.steps;
         let (slot, span) = (*slot as usize, *span);
         // Parts built as the files loaded are taken when they cover the list exactly.
-        let built =
-            built.filter(|parts| parts.iter().map(|p| p.items).sum::<usize>() == items.len());
-        let parts = match built {
-            Some(parts) => Some(parts),
+        let covers = |b: &Built| {
+            let held = |p: &Result<Part, usize>| p.as_ref().map_or_else(|n| *n, |p| p.items);
+            b.parts.iter().map(held).sum::<usize>() == items.len()
+        };
+        let parts: Option<Vec<Part>> = match built.filter(covers) {
+            Some(built) => {
+                return self.put_together(built, &items, slot, elem, rest, frame, span);
+            }
             None if items.len() >= MIN_ITEMS => {
                 let (prog, entities, consts, limits) =
                     (self.prog, self.entities, self.consts, self.limits);
@@ -208,8 +227,8 @@ impl<'a> Interp<'a> {
                     .map(|part| {
                         let mut me = Interp::new(prog, entities, consts, limits);
                         let mut frame = frame.to_vec();
-                        let out = me
-                            .comprehend_items(part, slot, elem, rest, &mut frame, span)
+                        let mut out = Vec::new();
+                        me.comprehend_items(part, slot, elem, rest, &mut frame, span, &mut out)
                             .ok()?;
                         Some(Part {
                             items: part.len(),
@@ -234,8 +253,66 @@ impl<'a> Interp<'a> {
         }
         // In one pass, from where the list was evaluated.
         self.steps = listed;
-        let out = self.comprehend_items(&items, slot, elem, rest, frame, span)?;
+        let mut out = Vec::new();
+        self.comprehend_items(&items, slot, elem, rest, frame, span, &mut out)?;
         Ok(Value::list(out))
+    }
+
+    /// The list comprehension's value from the parts built as each file loaded (see
+    /// [`Interp::eval_parallel`], which has taken the comprehension's step and evaluated its
+    /// list, `items`): in input order, each part's steps and items added to the run's, and a
+    /// failed part built again where the others leave off.
+    #[allow(clippy::too_many_arguments)]
+    fn put_together(
+        &mut self,
+        built: Built,
+        items: &[Value],
+        slot: usize,
+        elem: &Ir,
+        rest: &[IrComp],
+        frame: &mut [Value],
+        span: Span,
+    ) -> Res {
+        let listed = self.steps;
+        let (max_steps, max_collection) = (self.limits.max_steps, self.limits.max_collection);
+        let mut out = Vec::new();
+        let mut offset = 0;
+        let mut passed = false;
+        for part in built.parts {
+            match part {
+                Ok(part) => {
+                    self.steps = self.steps.saturating_add(part.steps);
+                    offset += part.items;
+                    out.extend(part.out);
+                }
+                Err(n) => {
+                    let run = items.get(offset..offset + n).unwrap_or_default();
+                    self.comprehend_items(run, slot, elem, rest, frame, span, &mut out)?;
+                    offset += n;
+                }
+            }
+            // One pass would have failed within this part or before it.
+            if self.steps > max_steps || out.len() > max_collection {
+                passed = true;
+                break;
+            }
+        }
+        if !passed {
+            return Ok(Value::list(out));
+        }
+        if !built.released {
+            // Every item is still there: one pass finds where it fails.
+            self.steps = listed;
+            out.clear();
+            self.comprehend_items(items, slot, elem, rest, frame, span, &mut out)?;
+            return Ok(Value::list(out));
+        }
+        let message = if self.steps > max_steps {
+            format!("evaluation took more than {max_steps} steps")
+        } else {
+            format!("a comprehension built more than {max_collection} items")
+        };
+        Err(Fault::Limit { message, span })
     }
 
     /// The part of list comprehension `ir` (whose first `for` iterates an entity list) that
@@ -254,8 +331,8 @@ impl<'a> Interp<'a> {
         let Some((IrComp::For(slot, _, _), rest)) = clauses.split_first() else {
             return None;
         };
-        let out = self
-            .comprehend_items(items, *slot as usize, elem, rest, frame, *span)
+        let mut out = Vec::new();
+        self.comprehend_items(items, *slot as usize, elem, rest, frame, *span, &mut out)
             .ok()?;
         Some(Part {
             items: items.len(),
@@ -265,8 +342,9 @@ impl<'a> Interp<'a> {
     }
 
     /// The rest of a list comprehension after its first `for` (bound to `slot`), over `items`,
-    /// as [`Interp::comprehend`] runs it: the values of `elem`, counted against
-    /// `max_collection` as they are built.
+    /// as [`Interp::comprehend`] runs it: the values of `elem`, appended to `out` and counted
+    /// with what it already holds against `max_collection` as they are built.
+    #[allow(clippy::too_many_arguments)]
     fn comprehend_items(
         &mut self,
         items: &[Value],
@@ -275,8 +353,8 @@ impl<'a> Interp<'a> {
         rest: &[IrComp],
         frame: &mut [Value],
         span: Span,
-    ) -> Result<Vec<Value>, Fault> {
-        let mut out = Vec::new();
+        out: &mut Vec<Value>,
+    ) -> Result<(), Fault> {
         for item in items {
             if let Some(s) = frame.get_mut(slot) {
                 *s = item.clone();
@@ -287,7 +365,7 @@ impl<'a> Interp<'a> {
                 Ok(out.len())
             })?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Evaluates `ir`; `at` is the span of the nearest enclosing construct, used for limits.

@@ -223,11 +223,24 @@ impl Program {
     ///
     /// [`Entities::build_only`]: crate::entities::Entities::build_only
     pub fn entity_kinds(&self) -> BTreeSet<&str> {
-        let mut roots = self.rule_roots();
+        self.entity_kinds_after(|_| true, |_| true)
+    }
+
+    /// The entity kinds read by the rules for which `late_rule(index)` holds, and by the
+    /// constants the rules read for which `late_const(id)` holds: in their expressions and in
+    /// the functions they call, directly or not. (The constants an early rule reads read no
+    /// entity list, [`Program::early_kind`], so they add nothing; a constant another reads is
+    /// counted as itself.)
+    pub(crate) fn entity_kinds_after(
+        &self,
+        late_rule: impl Fn(usize) -> bool,
+        late_const: impl Fn(usize) -> bool,
+    ) -> BTreeSet<&str> {
+        let mut roots = self.rule_roots(late_rule);
         roots.extend(
-            (self.consts.iter().zip(&self.read))
-                .filter(|(_, read)| **read)
-                .map(|(c, _)| &c.value),
+            (self.consts.iter().zip(&self.read).enumerate())
+                .filter(|(id, (_, read))| **read && late_const(*id))
+                .map(|(_, (c, _))| &c.value),
         );
         let mut kinds = BTreeSet::new();
         self.reach(roots, |node| {
@@ -238,35 +251,10 @@ impl Program {
         kinds
     }
 
-    /// The entity kinds read by the rules for which `late(rule index)` holds, and by the
-    /// constants rules read: in their expressions, in the functions they call or in the
-    /// constants they read, directly or not. (The constants an early rule reads read no
-    /// entity list, [`Program::early_kind`], so they add nothing.)
-    pub(crate) fn entity_kinds_after(&self, late: impl Fn(usize) -> bool) -> BTreeSet<&str> {
+    /// Every expression of the rules for which `which(rule index)` holds.
+    fn rule_roots(&self, which: impl Fn(usize) -> bool) -> Vec<&Ir> {
         let mut roots: Vec<&Ir> = Vec::new();
-        for (_, rule) in self.rules.iter().enumerate().filter(|(r, _)| late(*r)) {
-            roots.extend(rule.clauses.iter().map(IrClause::ir));
-            roots.extend(&rule.at);
-            roots.push(&rule.message);
-        }
-        roots.extend(
-            (self.consts.iter().zip(&self.read))
-                .filter(|(_, read)| **read)
-                .map(|(c, _)| &c.value),
-        );
-        let mut kinds = BTreeSet::new();
-        self.reach(roots, |node| {
-            if let Ir::Entity(kind) = node {
-                kinds.insert(&**kind);
-            }
-        });
-        kinds
-    }
-
-    /// Every expression of the rules.
-    fn rule_roots(&self) -> Vec<&Ir> {
-        let mut roots: Vec<&Ir> = Vec::new();
-        for rule in &self.rules {
+        for (_, rule) in self.rules.iter().enumerate().filter(|(r, _)| which(*r)) {
             roots.extend(rule.clauses.iter().map(IrClause::ir));
             roots.extend(&rule.at);
             roots.push(&rule.message);
@@ -280,7 +268,7 @@ impl Program {
     /// only they read.
     fn read_consts(&self) -> Vec<bool> {
         let mut read = vec![false; self.consts.len()];
-        let mut roots = self.rule_roots();
+        let mut roots = self.rule_roots(|_| true);
         while !roots.is_empty() {
             let mut found = Vec::new();
             self.reach(roots, |node| {

@@ -17,7 +17,7 @@ use crate::source::Span;
 use crate::value::Value;
 
 use super::early::{Early, FileUnits};
-use super::interp::{iterate, Fault, Interp, Part};
+use super::interp::{iterate, Built, Fault, Interp};
 use super::ir::IrClause;
 use super::limits::Limits;
 use super::memo::Memo;
@@ -557,7 +557,7 @@ fn eval_consts(
     prog: &Program,
     entities: &Entities,
     limits: &Limits,
-    built: Vec<Option<Vec<Part>>>,
+    built: Vec<Option<Built>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
     eval_consts_of(prog, entities, limits, Some(&prog.read), built, diags)
@@ -589,13 +589,13 @@ fn eval_consts_of(
     entities: &Entities,
     limits: &Limits,
     which: Option<&[bool]>,
-    mut built: Vec<Option<Vec<Part>>>,
+    mut built: Vec<Option<Built>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Value> {
     let mut values = vec![Value::MISSING; prog.consts.len()];
     for wave in prog.const_waves() {
         let known = &values;
-        let jobs: Vec<(u32, Option<Vec<Part>>)> = (wave.iter())
+        let jobs: Vec<(u32, Option<Built>)> = (wave.iter())
             .filter(|&&id| which.is_none_or(|w| w.get(id as usize).copied().unwrap_or(false)))
             .map(|&id| (id, built.get_mut(id as usize).and_then(Option::take)))
             .collect();
