@@ -60,6 +60,16 @@ pub(crate) struct Built {
     pub(crate) released: bool,
 }
 
+/// A list comprehension taken apart after its first `for`, which binds `slot`: what each
+/// item goes through.
+#[derive(Clone, Copy)]
+struct Comp<'i> {
+    slot: usize,
+    elem: &'i Ir,
+    rest: &'i [IrComp],
+    span: Span,
+}
+
 /// One evaluation: a rule on one entity, a constant, or a test expression.
 pub(crate) struct Interp<'a> {
     pub(crate) prog: &'a Program,
@@ -209,7 +219,12 @@ impl<'a> Interp<'a> {
         let coll = self.eval(iter, frame, *ispan)?;
         let items = iterate(&coll).map_err(|m| error(m, *ispan))?;
         let listed = self.steps;
-        let (slot, span) = (*slot as usize, *span);
+        let comp = Comp {
+            slot: *slot as usize,
+            elem,
+            rest,
+            span: *span,
+        };
         // Parts built as the files loaded are taken when they cover the list exactly.
         let covers = |b: &Built| {
             let held = |p: &Result<Part, usize>| p.as_ref().map_or_else(|n| *n, |p| p.items);
@@ -217,7 +232,7 @@ impl<'a> Interp<'a> {
         };
         let parts: Option<Vec<Part>> = match built.filter(covers) {
             Some(built) => {
-                return self.put_together(built, &items, slot, elem, rest, frame, span);
+                return self.put_together(built, &items, comp, frame);
             }
             None if items.len() >= MIN_ITEMS => {
                 let (prog, entities, consts, limits) =
@@ -228,8 +243,7 @@ impl<'a> Interp<'a> {
                         let mut me = Interp::new(prog, entities, consts, limits);
                         let mut frame = frame.to_vec();
                         let mut out = Vec::new();
-                        me.comprehend_items(part, slot, elem, rest, &mut frame, span, &mut out)
-                            .ok()?;
+                        me.comprehend_items(comp, part, &mut frame, &mut out).ok()?;
                         Some(Part {
                             items: part.len(),
                             out,
@@ -254,7 +268,7 @@ impl<'a> Interp<'a> {
         // In one pass, from where the list was evaluated.
         self.steps = listed;
         let mut out = Vec::new();
-        self.comprehend_items(&items, slot, elem, rest, frame, span, &mut out)?;
+        self.comprehend_items(comp, &items, frame, &mut out)?;
         Ok(Value::list(out))
     }
 
@@ -262,16 +276,12 @@ impl<'a> Interp<'a> {
     /// [`Interp::eval_parallel`], which has taken the comprehension's step and evaluated its
     /// list, `items`): in input order, each part's steps and items added to the run's, and a
     /// failed part built again where the others leave off.
-    #[allow(clippy::too_many_arguments)]
     fn put_together(
         &mut self,
         built: Built,
         items: &[Value],
-        slot: usize,
-        elem: &Ir,
-        rest: &[IrComp],
+        comp: Comp<'_>,
         frame: &mut [Value],
-        span: Span,
     ) -> Res {
         let listed = self.steps;
         let (max_steps, max_collection) = (self.limits.max_steps, self.limits.max_collection);
@@ -287,7 +297,7 @@ impl<'a> Interp<'a> {
                 }
                 Err(n) => {
                     let run = items.get(offset..offset + n).unwrap_or_default();
-                    self.comprehend_items(run, slot, elem, rest, frame, span, &mut out)?;
+                    self.comprehend_items(comp, run, frame, &mut out)?;
                     offset += n;
                 }
             }
@@ -304,7 +314,7 @@ impl<'a> Interp<'a> {
             // Every item is still there: one pass finds where it fails.
             self.steps = listed;
             out.clear();
-            self.comprehend_items(items, slot, elem, rest, frame, span, &mut out)?;
+            self.comprehend_items(comp, items, frame, &mut out)?;
             return Ok(Value::list(out));
         }
         let message = if self.steps > max_steps {
@@ -312,7 +322,10 @@ impl<'a> Interp<'a> {
         } else {
             format!("a comprehension built more than {max_collection} items")
         };
-        Err(Fault::Limit { message, span })
+        Err(Fault::Limit {
+            message,
+            span: comp.span,
+        })
     }
 
     /// The part of list comprehension `ir` (whose first `for` iterates an entity list) that
@@ -331,9 +344,14 @@ impl<'a> Interp<'a> {
         let Some((IrComp::For(slot, _, _), rest)) = clauses.split_first() else {
             return None;
         };
+        let comp = Comp {
+            slot: *slot as usize,
+            elem,
+            rest,
+            span: *span,
+        };
         let mut out = Vec::new();
-        self.comprehend_items(items, *slot as usize, elem, rest, frame, *span, &mut out)
-            .ok()?;
+        self.comprehend_items(comp, items, frame, &mut out).ok()?;
         Some(Part {
             items: items.len(),
             out,
@@ -341,20 +359,22 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// The rest of a list comprehension after its first `for` (bound to `slot`), over `items`,
-    /// as [`Interp::comprehend`] runs it: the values of `elem`, appended to `out` and counted
-    /// with what it already holds against `max_collection` as they are built.
-    #[allow(clippy::too_many_arguments)]
+    /// The rest of a list comprehension after its first `for`, over `items`, as
+    /// [`Interp::comprehend`] runs it: the values of its element, appended to `out` and
+    /// counted with what it already holds against `max_collection` as they are built.
     fn comprehend_items(
         &mut self,
+        comp: Comp<'_>,
         items: &[Value],
-        slot: usize,
-        elem: &Ir,
-        rest: &[IrComp],
         frame: &mut [Value],
-        span: Span,
         out: &mut Vec<Value>,
     ) -> Result<(), Fault> {
+        let Comp {
+            slot,
+            elem,
+            rest,
+            span,
+        } = comp;
         for item in items {
             if let Some(s) = frame.get_mut(slot) {
                 *s = item.clone();
