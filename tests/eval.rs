@@ -1037,15 +1037,7 @@ fn files_are_freed_while_constants_are_built_as_they_load() {
     let (plain, plain_diags) = evaluated(policy, &files);
     assert_eq!(plain.len(), 8, "{plain:?}");
     assert_eq!(plain_diags.len(), 1, "`FAILING` fails once");
-    for threads in [1, 2] {
-        let (shown, diags, released, _) = check_run(policy, &files, threads, false);
-        assert_eq!(
-            (&shown, &diags),
-            (&plain, &plain_diags),
-            "{threads} threads"
-        );
-        assert_eq!(released, 2, "{threads} threads");
-    }
+    same_with_files_freed(policy, &files, &(plain, plain_diags), 2);
 
     let unready = r#"package t
         const UNREADY = [w.name for w in k8s.workloads if w.network_policies == []]
@@ -1059,20 +1051,11 @@ fn files_are_freed_while_constants_are_built_as_they_load() {
         plain,
         ["listed@pod.yaml:4:9: p", "listed@web.yaml:3:18: web"]
     );
-    for threads in [1, 2] {
-        let (shown, diags, released, _) = check_run(unready, &files, threads, false);
-        assert_eq!(
-            (&shown, &diags),
-            (&plain, &plain_diags),
-            "{threads} threads"
-        );
-        assert_eq!(released, 1, "{threads} threads");
-    }
+    same_with_files_freed(unready, &files, &(plain, plain_diags), 1);
 
     // Too many steps in all, none in any one file's part: one evaluation fails at the node
     // where it passes the bound; with files freed, the fault is the same one at the
-    // comprehension (eval/interp.rs, `Interp::put_together`). Kept whole, the files give
-    // the fault of one pass.
+    // comprehension (eval/interp.rs, `Interp::put_together`).
     let heavy = r#"package t
         const HEAVY = [c.name for c in k8s.containers if c.name != "x"]
         rule r {
@@ -1096,6 +1079,24 @@ fn files_are_freed_while_constants_are_built_as_they_load() {
     );
     let (shown, diags, released, _) = check_run_with(heavy, &files, 2, tight);
     assert_eq!((shown, diags, released), (one_pass, one_pass_diags, 300));
+}
+
+/// Asserts that `palisade check` on 1 and 2 threads gives `plain` (what one evaluation after
+/// loading gave), with `released` files freed as they loaded.
+fn same_with_files_freed(
+    policy: &str,
+    files: &[(&str, &str)],
+    plain: &(Vec<String>, Vec<String>),
+    released: usize,
+) {
+    for threads in [1, 2] {
+        let (shown, diags, freed, _) = check_run(policy, files, threads, false);
+        assert_eq!(
+            (&(shown, diags), freed),
+            (plain, released),
+            "{threads} threads"
+        );
+    }
 }
 
 /// The early rules and the constants built as files load of `policy` (which must compile
