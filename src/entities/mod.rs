@@ -127,15 +127,13 @@ impl Parts {
     /// [`read_across`]: Parts::read_across
     pub fn release(&mut self, keep: &[&str], deriver: &Deriver) {
         debug_assert!(!self.read_across(), "the documents are read after loading");
-        let mut start = 0;
-        for (kind, end) in deriver.per_document.iter().zip(&self.ends) {
-            let end = *end as usize;
+        for (i, kind) in deriver.per_document.iter().enumerate() {
             if !keep.contains(kind) {
-                if let Some(items) = self.items.get_mut(start..end) {
+                let range = self.range(i);
+                if let Some(items) = self.items.get_mut(range) {
                     items.fill(Value::MISSING);
                 }
             }
-            start = end;
         }
         self.docs = 0;
     }
@@ -146,15 +144,18 @@ impl Parts {
         let Some(i) = deriver.per_document.iter().position(|k| *k == kind) else {
             return &[];
         };
+        self.items.get(self.range(i)).unwrap_or_default()
+    }
+
+    /// Where the entities of the `i`th kind of [`Deriver::per_document`] lie in `items`.
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
         let start = i
             .checked_sub(1)
             .and_then(|j| self.ends.get(j))
             .copied()
             .unwrap_or(0);
         let end = self.ends.get(i).copied().unwrap_or(start);
-        self.items
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        start as usize..end as usize
     }
 }
 

@@ -160,7 +160,7 @@ impl<'a> Interp<'a> {
         self.steps += 1;
         if self.steps > self.limits.max_steps {
             return Err(Fault::Limit {
-                message: format!("evaluation took more than {} steps", self.limits.max_steps),
+                message: too_many_steps(self.limits.max_steps),
                 span,
             });
         }
@@ -318,9 +318,9 @@ impl<'a> Interp<'a> {
             return Ok(Value::list(out));
         }
         let message = if self.steps > max_steps {
-            format!("evaluation took more than {max_steps} steps")
+            too_many_steps(max_steps)
         } else {
-            format!("a comprehension built more than {max_collection} items")
+            too_many_items(max_collection)
         };
         Err(Fault::Limit {
             message,
@@ -976,10 +976,7 @@ impl<'a> Interp<'a> {
             let size = emit(self, frame)?;
             if size > self.limits.max_collection {
                 return Err(Fault::Limit {
-                    message: format!(
-                        "a comprehension built more than {} items",
-                        self.limits.max_collection
-                    ),
+                    message: too_many_items(self.limits.max_collection),
                     span,
                 });
             }
@@ -1032,4 +1029,14 @@ pub(crate) fn iterate(v: &Value) -> Result<Arc<Vec<Value>>, String> {
         Kind::Missing | Kind::Null => Ok(Arc::new(Vec::new())),
         _ => Err(format!("cannot iterate over a {}", v.type_name())),
     }
+}
+
+/// The message of the fault of an evaluation that takes more than `max` steps.
+fn too_many_steps(max: u64) -> String {
+    format!("evaluation took more than {max} steps")
+}
+
+/// The message of the fault of a comprehension that builds more than `max` items.
+fn too_many_items(max: usize) -> String {
+    format!("a comprehension built more than {max} items")
 }
